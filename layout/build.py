@@ -1,0 +1,64 @@
+"""`layout build`: the stages of DESIGN.md in order, I/O only at the two ends.
+
+source → text → compose/plan → paint → PDF + EPUB + layout.json. Progress is reported
+through a callback so the CLI decides how to show it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from layout.model import Issue, Plan
+from layout.output import write_atomic
+from layout.plan.fit import Fits
+from layout.plan.grid import STYLES, page_format
+from layout.plan.plan_file import load_pins
+from layout.plan.planner import plan_issue
+from layout.render.layout_json import dumps, layout_report
+from layout.render.paint import FONTS, paint
+from layout.render.weasy import render_pdf
+from layout.source.issue_folder import load_issue
+from layout.text.issue_text import TextReport, normalise_issue
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    issue: Issue
+    plan: Plan
+    outputs: list[Path] = field(default_factory=list)
+    text: TextReport | None = None
+
+
+def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> tuple[Issue, Plan, Fits, TextReport]:
+    issue = load_issue(issue_dir)
+    progress(f"读入 {issue.paper.name} {issue.info.date:%Y-%m-%d}：{len(issue.articles)} 篇稿件，{len(issue.pages)} 个版")
+    pins = load_pins(issue)
+    issue, text = normalise_issue(issue)
+    fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
+    progress("组版：计算每篇稿件在各栏宽下的行数，安排版面")
+    return issue, plan_issue(issue, fits, pins), fits, text
+
+
+def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None) -> BuildResult:
+    issue, plan, fits, text = plan_only(issue_dir, progress)
+    result = BuildResult(issue, plan, text=text)
+    outputs: dict[Path, bytes] = {}
+
+    progress(f"输出 PDF：{len(plan.pages)} 个版")
+    html = paint(issue, plan, fits)
+    outputs[out_dir / f"{issue.stem}.pdf"] = render_pdf(html, issue.root, (issue.root, STYLES, FONTS))
+
+    progress("输出 EPUB")
+    from layout.render.epub import write_epub  # the EPUB writer pulls in lxml and fontTools: load on use
+
+    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, None)
+    outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
+
+    # Everything is produced before anything is written: a failed build leaves old outputs alone.
+    for path, data in outputs.items():
+        write_atomic(path, data)
+        result.outputs.append(path)
+    return result

@@ -1,0 +1,1 @@
+"""Preflight of print PDFs, EPUB validation and content lint."""

@@ -1,0 +1,1 @@
+"""Page formats and the line grid, article fit, and the page planner."""

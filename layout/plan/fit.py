@@ -1,0 +1,224 @@
+"""Article fit: what an article looks like at a given column span (G4, G5, H1, H2).
+
+`shape()` composes an article for a span: headline group, top byline, figure and caption,
+and the body as a sequence of one-line slots. Every part is a whole number of body lines,
+so the planner can add heights and the painter can place them on the grid. The body is
+only split into columns (balanced, G5) once the planner has decided which slots a module
+holds.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from PIL import Image
+
+from layout.model import Article, EditorsNote, Figure, Line, Paragraph, Subhead
+from layout.plan.grid import STYLES, PageFormat
+from layout.text.composer import TextStyle, compose, compose_headline
+from layout.text.fonts import resolve
+
+SlotRole = Literal["body", "subhead", "note", "byline", "jump"]
+HeadRole = Literal["kicker", "headline", "subtitle", "byline"]
+
+
+@cache
+def house() -> dict:
+    with open(STYLES / "house.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One body line in a column, in reading order."""
+
+    line: Line
+    role: SlotRole
+    paragraph_end: bool = False  # the slot closes its block (I4: keep it off a column's top)
+
+
+@dataclass(frozen=True)
+class HeadLine:
+    line: Line
+    role: HeadRole
+    size: float  # pt
+    y: float  # baseline-box top in pt from the module top
+
+
+@dataclass(frozen=True)
+class Shape:
+    article_id: str
+    span: int
+    head: tuple[HeadLine, ...]
+    head_lines: int
+    headline_size: float
+    figure: Figure | None
+    figure_lines: int
+    caption: tuple[Line, ...]
+    body: tuple[Slot, ...]
+
+    @property
+    def top_lines(self) -> int:
+        """Lines above the body: headline group, figure and caption."""
+        return self.head_lines + self.figure_lines + len(self.caption)
+
+    def body_lines(self, slots: int | None = None) -> int:
+        """Column height of `slots` body slots balanced over the span (G5)."""
+        n = len(self.body) if slots is None else slots
+        return math.ceil(n / self.span)
+
+    @property
+    def height(self) -> int:
+        return self.top_lines + self.body_lines() + house()["module"]["rule_lines"]
+
+
+def _style(role: str, size: float, indent: float = 0.0, align: str = "justify") -> TextStyle:
+    return TextStyle(face=resolve(role), size=size, indent=indent, align=align,
+                     w1_gap=house()["body"]["w1_gap_em"])
+
+
+def headline_cap(span: int, priority_rank: int) -> float:
+    """The largest 主题 size for a span and a priority rank on the page (1 = 头条)."""
+    h = house()["headline"]
+    cap = h["max_size_by_span"][min(span, len(h["max_size_by_span"])) - 1]
+    return max(h["min_size"], round(cap * (1 - h["priority_step"] * (priority_rank - 1))))
+
+
+def _head(article: Article, fmt: PageFormat, span: int, cap: float,
+          continuation: bool) -> tuple[tuple[HeadLine, ...], int, float]:
+    """Headline group lines with their y positions, lines taken, and the 主题 size.
+
+    A continuation after a jump repeats only the short headline."""
+    h = house()["headline"]
+    measure = fmt.span_width(span) - 2 * fmt.body_size  # one em of air either side
+    sizes = [s for s in range(int(cap), h["min_size"] - 1, -h["step"])]
+    text = short_headline(article) if continuation else article.headline
+    size, main = compose_headline(text, resolve("headline"), measure, max_lines=h["max_lines"], sizes=sizes)
+    parts: list[tuple[HeadRole, float, tuple[Line, ...]]] = []
+    if continuation:
+        parts.append(("headline", size, main))
+    elif article.kicker:
+        k = max(fmt.body_size * 1.2, round(size * h["kicker_ratio"]))
+        parts.append(("kicker", k, compose(article.kicker, _style("headline", k, align="center"), measure)))
+    if not continuation:
+        parts.append(("headline", size, main))
+    if article.subtitle and not continuation:
+        s = max(fmt.body_size * 1.2, round(size * h["subtitle_ratio"]))
+        parts.append(("subtitle", s, compose(article.subtitle, _style("headline", s, align="center"), measure)))
+    if article.byline and article.byline_position == "top" and not continuation:
+        b = fmt.body_size
+        parts.append(("byline", b, compose(f"■ {article.byline}", _style("caption", b, align="center"), measure)))
+
+    total = sum(sz * h["line_height"] * len(lines) for _, sz, lines in parts)
+    n_lines = math.ceil(total / fmt.line_pitch) + h["pad_lines"]
+    y = (n_lines * fmt.line_pitch - total) / 2  # centred in the lines it takes
+    out: list[HeadLine] = []
+    for role, sz, lines in parts:
+        for line in lines:
+            out.append(HeadLine(line, role, sz, y))
+            y += sz * h["line_height"]
+    return tuple(out), n_lines, size
+
+
+def figure_lines(figure: Figure, fmt: PageFormat, span: int) -> int:
+    """Whole lines for a photo the module's width, keeping its aspect within the crop limit."""
+    with Image.open(figure.file) as im:
+        w, h = im.size
+    natural = fmt.span_width(span) * h / w
+    lines = max(1, math.floor(natural / fmt.line_pitch))
+    # Rounding down crops; never more than the house allows, else take one more line (letterbox-free:
+    # the painter crops with object-fit: cover).
+    if (natural - lines * fmt.line_pitch) / natural > house()["module"]["figure_crop"]:
+        lines += 1
+    return lines
+
+
+def _credit(credit: str) -> str:
+    return credit if any(m in credit for m in ("摄", "图/", "图／", "资料")) else f"{credit} 摄"
+
+
+def body_slots(article: Article, fmt: PageFormat, span_chars: int) -> tuple[Slot, ...]:
+    """The body in one-line slots for a column of span_chars characters."""
+    b = house()["body"]
+    measure = span_chars * fmt.body_size
+    slots: list[Slot] = []
+
+    def add(lines: tuple[Line, ...], role: SlotRole) -> None:
+        slots.extend(Slot(line, role, i == len(lines) - 1) for i, line in enumerate(lines))
+
+    first_paragraph = True
+    for block in article.blocks:
+        if isinstance(block, Paragraph):
+            text = block.text
+            if first_paragraph and article.dateline:
+                by = f"（{article.byline}）" if article.byline and article.byline_position == "dateline" else "\u3000"
+                text = f"{article.dateline}{by}{text}"
+            first_paragraph = False
+            add(compose(text, _style("body", fmt.body_size, b["indent_em"]), measure), "body")
+        elif isinstance(block, Subhead):
+            add(compose(block.text, _style("headline", fmt.body_size, align="left"), measure), "subhead")
+        elif isinstance(block, EditorsNote):
+            add(compose(block.text, _style("caption", fmt.body_size, b["indent_em"]), measure), "note")
+    tail = []
+    if article.byline and article.byline_position == "end":
+        tail.append(article.byline)
+    if article.photo_credit and not article.figures:
+        tail.append(f"图/{article.photo_credit}")
+    if tail:
+        add(compose("\u3000".join(tail), _style("caption", fmt.body_size, align="right"), measure), "byline")
+    return tuple(slots)
+
+
+def short_headline(article: Article) -> str:
+    """The headline repeated over a continuation: the editor's short form, else the first clause."""
+    if article.short_headline:
+        return article.short_headline
+    for mark in "，、：；　 ":
+        head = article.headline.split(mark)[0]
+        if 4 <= len(head) < len(article.headline):
+            return head
+    return article.headline
+
+
+def shape(article: Article, fmt: PageFormat, span: int, cap: float, continuation: bool,
+          body: tuple[Slot, ...]) -> Shape:
+    head, head_lines, size = _head(article, fmt, span, cap, continuation)
+    figure = article.figures[0] if article.figures and not continuation else None
+    fig_lines, caption = 0, ()
+    if figure:
+        fig_lines = figure_lines(figure, fmt, span)
+        text = f"{figure.caption}\u3000{_credit(figure.credit)}" if figure.credit else figure.caption
+        caption = compose(text, _style("caption", house()["caption"]["size"]), fmt.span_width(span))
+    return Shape(article.id, span, head, head_lines, size, figure, fig_lines, caption, body)
+
+
+def jump_slot(fmt: PageFormat, text: str, align: str) -> Slot:
+    """（下转第N版） closing a first part (right) or （上接第M版） opening a continuation (left)."""
+    line, = compose(text, _style("body", fmt.body_size, align=align), fmt.chars_per_column * fmt.body_size)
+    return Slot(line, "jump", True)
+
+
+class Fits:
+    """Shapes of an issue's articles, composed once per (article, span, size cap, part)."""
+
+    def __init__(self, articles: dict[str, Article], fmt: PageFormat):
+        self.articles = articles
+        self.fmt = fmt
+        self._bodies: dict[str, tuple[Slot, ...]] = {}
+        self._shapes: dict[tuple, Shape] = {}
+
+    def body(self, article_id: str) -> tuple[Slot, ...]:
+        # The body does not depend on the span (every column is one column wide): compose it once.
+        if article_id not in self._bodies:
+            self._bodies[article_id] = body_slots(self.articles[article_id], self.fmt, self.fmt.chars_per_column)
+        return self._bodies[article_id]
+
+    def shape(self, article_id: str, span: int, cap: float, continuation: bool = False) -> Shape:
+        key = (article_id, span, cap, continuation)
+        if key not in self._shapes:
+            self._shapes[key] = shape(self.articles[article_id], self.fmt, span, cap, continuation,
+                                      self.body(article_id))
+        return self._shapes[key]

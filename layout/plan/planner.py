@@ -1,0 +1,343 @@
+"""The page planner: articles → rectangles on pages, jumps where a page is full.
+
+Newspaper pages are guillotine layouts: the type area can be cut edge to edge into its
+modules (reference/auto-layout.md). For the handful of articles on one page the planner
+searches every guillotine tree whose leaves, read top-left first, are the articles in
+priority order, so importance falls from top to bottom and left to right by construction.
+
+Exact fill (no holes) comes from each article's flexible heights (headline slack, photo
+crop) and from the page's last article, which may be cut with a jump (下转) to a later
+page. A bitmask of reachable heights per (articles, width) keeps the search to splits that
+can close exactly. Costs (styles/house.toml [planner]) rank the layouts that do.
+
+Pure: shapes come from Fits, and a Plan comes out.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from layout.errors import BuildError
+from layout.model import Issue, Module, PagePlan, Plan
+from layout.plan.fit import Fits, headline_cap, house
+from layout.plan.grid import PageFormat
+
+
+@dataclass(frozen=True)
+class Pin:
+    """An editor's pin from plan.toml; None leaves that dimension to the planner."""
+
+    page: int | None = None
+    column: int | None = None  # 0-based
+    line: int | None = None  # 0-based, in the page's free area (below 报头/报眉)
+    span: int | None = None
+    where: str = ""  # plan.toml:line, for messages
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something to place on a page: an article, or the continuation of a jumped one."""
+
+    article_id: str
+    part: int = 0
+    slot_from: int = 0
+    jump_from: int | None = None
+    cuttable: bool = False  # may end on this page with 下转 (or, on the last page, be cut if allowed)
+    pin: Pin | None = None
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One way an item fills a rectangle of its span and this height."""
+
+    height: int
+    head_lines: int
+    figure_lines: int
+    slots_to: int
+    cut: bool
+    photo_first: bool
+    headline_size: float
+    cost: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    cost: float
+    modules: tuple[Module, ...]
+
+
+def _bits(mask: int):
+    h = 0
+    while mask:
+        if mask & 1:
+            yield h
+        mask >>= 1
+        h += 1
+
+
+class PageSolver:
+    """Guillotine search for one page's items in one free area (columns × lines)."""
+
+    def __init__(self, fits: Fits, items: tuple[Item, ...], page: int, next_page: int | None, lead_span: int):
+        self.fits, self.items, self.page, self.next_page = fits, items, page, next_page
+        self.fmt: PageFormat = fits.fmt
+        self.cost = house()["planner"]
+        self.rule = house()["module"]["rule_lines"]
+        self.top = self.fmt.reserved_lines(page)
+        self.lines = self.fmt.lines - self.top
+        self.lead_span = lead_span
+        self._feasible: dict[tuple[int, int, int], int] = {}
+        self._solved: dict[tuple, tuple[Layout, ...]] = {}
+        self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]] = {}
+
+    @cached_property
+    def lead_size(self) -> float:
+        lead = self.items[0]
+        return self.fits.shape(lead.article_id, self.lead_span, self.cap(0, self.lead_span), lead.part > 0).headline_size
+
+    def cap(self, i: int, span: int) -> float:
+        """Headline size cap: by span and rank, and below the 头条's on the page."""
+        cap = headline_cap(span, 1) if i == 0 else min(headline_cap(span, i + 1), self.lead_size - 2)
+        if self.items[i].part > 0:
+            cap = max(house()["headline"]["min_size"], round(cap * self.cost["continuation_scale"]))
+        return cap
+
+    # --- leaves ---------------------------------------------------------------------
+
+    def leaves(self, i: int, span: int) -> dict[int, list[Leaf]]:
+        """Heights item i can take at span, with the cheapest head-first and photo-first leaf of each."""
+        key = (i, span)
+        if key in self._leaves:
+            return self._leaves[key]
+        item = self.items[i]
+        out: dict[int, list[Leaf]] = {}
+        allowed = (span == self.lead_span) if i == 0 else span <= self.lead_span
+        if item.pin and item.pin.span is not None:
+            allowed = allowed and span == item.pin.span
+        if allowed:
+            for leaf in self._leaf_variants(i, span):
+                best = out.setdefault(leaf.height, [])
+                same = [b for b in best if b.photo_first == leaf.photo_first]
+                if not same:
+                    best.append(leaf)
+                elif leaf.cost < same[0].cost:
+                    best[best.index(same[0])] = leaf
+        for leaves in out.values():
+            leaves.sort(key=lambda leaf: leaf.cost)
+        self._leaves[key] = out
+        return out
+
+    def _leaf_variants(self, i: int, span: int):
+        """Every (headline size, headline slack, photo crop, cut) way item i can be set at span."""
+        item, c = self.items[i], self.cost
+        cap = self.cap(i, span)
+        # Smaller headlines are a fair way to close a page; the 头条 keeps its size (it must stay largest).
+        caps = [cap] if i == 0 else sorted({max(house()["headline"]["min_size"], round(cap * f))
+                                            for f in c["headline_scales"]}, reverse=True)
+        for n, size_cap in enumerate(caps):
+            shape = self.fits.shape(item.article_id, span, size_cap, item.part > 0)
+            yield from self._shape_variants(i, shape, n * c["smaller_headline"])
+
+    def _shape_variants(self, i: int, shape, base: float):
+        item, c, span = self.items[i], self.cost, shape.span
+        total = len(shape.body)
+        extra = 1 if item.jump_from is not None else 0  # （上接第M版）
+        caption = len(shape.caption)
+        f0 = shape.figure_lines
+        crop = house()["module"]["figure_crop"]
+        figure_range = range(math.ceil(f0 * (1 - crop)), math.floor(f0 / (1 - crop)) + 1) if f0 else range(0, 1)
+        if shape.figure and span == 1:
+            base += c["narrow_photo"]
+        full_lines = math.ceil((total - item.slot_from + extra) / span)
+        if span > 1 and full_lines < c["min_column_lines"]:
+            base += c["short_column"]
+        if span < self.fmt.columns and i == 0:
+            base += c["lead_narrow"] * (self.fmt.columns - span)
+        photo_options = (False, True) if shape.figure else (False,)
+        for photo_first in photo_options:
+            pf = c["photo_first"] if photo_first else 0
+            for e in range(c["max_head_extra"] + 1):
+                for f in figure_range:
+                    height = shape.head_lines + e + f + caption + full_lines + self.rule
+                    yield Leaf(height, shape.head_lines + e, f, total, False, photo_first, shape.headline_size,
+                               base + pf + e * c["head_line"] + abs(f - f0) * c["figure_line"])
+            if item.cuttable:
+                jump = 1 if self.next_page else 0  # （下转第N版）
+                for lines in range(c["min_part_lines"], full_lines):
+                    slots_to = item.slot_from + lines * span - extra - jump
+                    if item.slot_from < slots_to < total:
+                        height = shape.head_lines + f0 + caption + lines + self.rule
+                        yield Leaf(height, shape.head_lines, f0, slots_to, True, photo_first, shape.headline_size,
+                                   base + pf + c["cut"])
+
+    # --- search ---------------------------------------------------------------------
+
+    def feasible(self, i: int, j: int, w: int) -> int:
+        """Bitmask of the heights articles i..j-1 can tile exactly at width w."""
+        key = (i, j, w)
+        if key not in self._feasible:
+            limit = (1 << (self.lines + 1)) - 1
+            if j == i + 1:
+                mask = sum(1 << h for h in self.leaves(i, w) if h <= self.lines)
+            else:
+                mask = 0
+                for k in range(i + 1, j):
+                    top, bottom = self.feasible(i, k, w), self.feasible(k, j, w)
+                    for h1 in _bits(top):
+                        mask |= bottom << h1
+                    for w1 in range(1, w):
+                        mask |= self.feasible(i, k, w1) & self.feasible(k, j, w - w1)
+            self._feasible[key] = mask & limit
+        return self._feasible[key]
+
+    def solve(self, i: int, j: int, x: int, y: int, w: int, h: int) -> tuple[Layout, ...]:
+        """The cheapest layouts of items i..j-1 tiling the rectangle (x, y, w, h) exactly."""
+        key = (i, j, x, y, w, h)
+        if key in self._solved:
+            return self._solved[key]
+        found: list[Layout] = []
+        if not (self.feasible(i, j, w) >> h) & 1:
+            pass
+        elif j == i + 1:
+            found = [self._place(i, leaf, x, y, w) for leaf in self.leaves(i, w).get(h, [])
+                     if self._pin_ok(i, x, y, w)]
+        else:
+            for k in range(i + 1, j):
+                rest = self.feasible(k, j, w)
+                for h1 in _bits(self.feasible(i, k, w)):
+                    if h1 < h and (rest >> (h - h1)) & 1:
+                        for a in self.solve(i, k, x, y, w, h1):
+                            for b in self.solve(k, j, x, y + h1, w, h - h1):
+                                found.append(Layout(a.cost + b.cost, a.modules + b.modules))
+                for w1 in range(1, w):
+                    if (self.feasible(i, k, w1) >> h) & 1 and (self.feasible(k, j, w - w1) >> h) & 1:
+                        for a in self.solve(i, k, x, y, w1, h):
+                            for b in self.solve(k, j, x + w1, y, w - w1, h):
+                                stones = self._tombstones(a.modules, b.modules, x + w1)
+                                found.append(Layout(a.cost + b.cost + stones * self.cost["tombstone"],
+                                                    a.modules + b.modules))
+        found.sort(key=lambda layout: layout.cost)
+        result = tuple(found[: self.cost["candidates"]])
+        self._solved[key] = result
+        return result
+
+    def _pin_ok(self, i: int, x: int, y: int, w: int) -> bool:
+        pin = self.items[i].pin
+        return pin is None or ((pin.column is None or pin.column == x) and (pin.line is None or pin.line == y)
+                               and (pin.span is None or pin.span == w))
+
+    def _place(self, i: int, leaf: Leaf, x: int, y: int, w: int) -> Layout:
+        item = self.items[i]
+        module = Module(
+            article_id=item.article_id, page=self.page, column=x, line=self.top + y, span=w, height=leaf.height,
+            part=item.part, slots=(item.slot_from, leaf.slots_to), headline_size=leaf.headline_size,
+            head_lines=leaf.head_lines, figure_lines=leaf.figure_lines, photo_first=leaf.photo_first,
+            jump_to=self.next_page if leaf.cut else None, jump_from=item.jump_from)
+        importance = len(self.items) - i
+        return Layout(leaf.cost + importance * y * self.cost["low_position"], (module,))
+
+    @staticmethod
+    def _tombstones(left: tuple[Module, ...], right: tuple[Module, ...], edge: int) -> int:
+        """Headline-first modules meeting across the cut at the same starting line."""
+        starts = {m.line for m in left if m.column + m.span == edge and not m.photo_first}
+        return sum(1 for m in right if m.column == edge and not m.photo_first and m.line in starts)
+
+    def best(self, allow_hole: bool) -> Layout | None:
+        """The cheapest full page; with allow_hole, the fullest page that can close."""
+        n, columns = len(self.items), self.fmt.columns
+        mask = self.feasible(0, n, columns)
+        heights = [self.lines] if not allow_hole else sorted(_bits(mask), reverse=True)
+        for h in heights:
+            found = self.solve(0, n, 0, 0, columns, h)
+            if found:
+                hole = (self.lines - h) * columns * self.cost["hole_line"]
+                return replace(found[0], cost=found[0].cost + hole)
+        return None
+
+
+# --- the issue ----------------------------------------------------------------------
+
+
+def _estimate(fits: Fits, item: Item) -> int:
+    """Rough area (line × column cells) an item needs, to choose how many go on a page."""
+    span = min(3, fits.fmt.columns)
+    shape = fits.shape(item.article_id, span, headline_cap(span, 2), item.part > 0)
+    return (shape.top_lines + house()["module"]["rule_lines"]) * span + len(shape.body) - item.slot_from
+
+
+def _solve_page(fits: Fits, items: tuple[Item, ...], page: int, next_page: int | None) -> Layout | None:
+    fmt = fits.fmt
+    best: Layout | None = None
+    for lead_span in range(fmt.columns, (fmt.columns + 1) // 2 - 1, -1):
+        solver = PageSolver(fits, items, page, next_page, lead_span)
+        layout = solver.best(allow_hole=True)
+        if layout and (best is None or layout.cost < best.cost):
+            best = layout
+    return best
+
+
+def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> Plan:
+    pins = pins or {}
+    fmt = fits.fmt
+    by_priority = [a.id for a in sorted(issue.articles, key=lambda a: (a.priority, a.id))]
+
+    def page_of(aid: str) -> int | None:
+        pin = pins.get(aid)
+        return pin.page if pin and pin.page is not None else issue.article(aid).page
+
+    pool = [Item(aid, pin=pins.get(aid)) for aid in by_priority if page_of(aid) is None]
+    carry: list[Item] = []
+    pages: list[PagePlan] = []
+    numbers = [p.number for p in issue.pages]
+    for index, number in enumerate(numbers):
+        next_page = numbers[index + 1] if index + 1 < len(numbers) else None
+        pinned = [Item(aid, pin=pins.get(aid)) for aid in by_priority if page_of(aid) == number]
+        # The page's own lead first, continuations after it, then the rest in priority order.
+        own = pinned + pool
+        queue = own[:1] + carry + own[1:]
+        capacity = fmt.columns * (fmt.lines - fmt.reserved_lines(number))
+        chosen, used = [], 0
+        for item in queue:
+            if used >= capacity:
+                break
+            chosen.append(item)
+            used += _estimate(fits, item)
+        layout = _choose(fits, chosen, used > capacity, number, next_page, issue)
+        placed = {(m.article_id, m.part) for m in layout.modules}
+        modules = tuple(sorted(layout.modules, key=lambda m: (m.line, m.column)))
+        pages.append(PagePlan(number, modules))
+        carry = ([it for it in carry if (it.article_id, it.part) not in placed]
+                 + [Item(m.article_id, 1, m.slots[1], number) for m in modules if m.jump_to is not None])
+        unplaced_pinned = [it for it in pinned if (it.article_id, 0) not in placed]
+        if unplaced_pinned:
+            raise BuildError(f"第{number}版 cannot hold the articles pinned to it: "
+                             + "、".join(issue.article(it.article_id).headline for it in unplaced_pinned))
+        pool = [it for it in pool if (it.article_id, 0) not in placed]
+    leftover = [it.article_id for it in carry] + [it.article_id for it in pool]
+    if leftover:
+        names = "、".join(f"《{issue.article(aid).headline}》" for aid in leftover)
+        raise BuildError(f"text does not fit on the issue's {len(numbers)} 版: {names} left over; "
+                         "add a page in issue.toml, shorten the text or set allow_cut")
+    return Plan(tuple(pages))
+
+
+def _choose(fits: Fits, chosen: list[Item], overfull: bool, number: int, next_page: int | None,
+            issue: Issue) -> Layout:
+    """The best page from the chosen items or one fewer (the last may jump); fewer still if neither closes."""
+    options: list[Layout] = []
+    count = len(chosen)
+    while count >= 1 and (not options or count >= len(chosen) - 1):
+        items = list(chosen[:count])
+        tail = items[-1]
+        may_cut = tail.part == 0 and (next_page is not None or issue.article(tail.article_id).allow_cut)
+        if may_cut and (overfull or count < len(chosen)):
+            items[-1] = replace(tail, cuttable=True)
+        layout = _solve_page(fits, tuple(items), number, next_page)
+        if layout:
+            deferred = (len(chosen) - count) * house()["planner"]["deferred"]
+            options.append(replace(layout, cost=layout.cost + deferred))
+        count -= 1
+    if not options:
+        raise BuildError(f"第{number}版: 《{issue.article(chosen[0].article_id).headline}》 does not fit on a page")
+    return min(options, key=lambda layout: layout.cost)

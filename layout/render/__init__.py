@@ -1,0 +1,1 @@
+"""Painting a plan: HTML, PDF through WeasyPrint, previews and the EPUB."""

@@ -1,0 +1,156 @@
+"""Painting a plan to HTML: every element at its grid position, every body line as composed.
+
+The HTML leaves WeasyPrint nothing to decide about body text (invariant 1): each line is an
+absolutely placed, unbreakable box whose runs sit at the x the composer chose.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+
+from layout.model import Issue, Line, Module, Plan
+from layout.plan.fit import Fits, Slot, house, jump_slot
+from layout.plan.grid import MM, STYLES, PageFormat
+from layout.render.furniture import masthead, page_header
+
+FONTS = STYLES.parent / "fonts"
+
+
+@dataclass(frozen=True)
+class PaintedLine:
+    cls: str
+    x: float
+    y: float
+    runs: tuple
+    article: str
+    size: float = 0.0  # headline lines carry their own size
+    h: float = 0.0
+
+
+@cache
+def _env() -> Environment:
+    # HTML is escaped (article text is never markup); the CSS template holds only house settings.
+    return Environment(loader=FileSystemLoader(STYLES), autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+                       keep_trailing_newline=True)
+
+
+@cache
+def font_roles() -> dict:
+    with open(FONTS / "roles.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _r(v: float) -> float:
+    return round(v, 3)
+
+
+def _line(line: Line, cls: str, x: float, y: float, article: str, size: float = 0.0, h: float = 0.0) -> PaintedLine:
+    runs = tuple({"text": r.text, "x": _r(r.x), "letter_spacing": _r(r.letter_spacing), "features": r.features}
+                 for r in line.runs)
+    return PaintedLine(cls, _r(x), _r(y), runs, article, _r(size), _r(h))
+
+
+def split_columns(slots: list[Slot], span: int) -> list[list[Slot]]:
+    """Balance slots over span columns: heights differ by at most one line (G5)."""
+    q, r = divmod(len(slots), span)
+    cols, start = [], 0
+    for k in range(span):
+        n = q + (1 if k < r else 0)
+        cols.append(slots[start:start + n])
+        start += n
+    return cols
+
+
+def module_slots(module: Module, fits: Fits) -> list[Slot]:
+    """The body slots a module holds, with its jump lines."""
+    fmt = fits.fmt
+    slots = list(fits.body(module.article_id)[module.slots[0]:module.slots[1]])
+    if module.jump_from is not None:
+        slots.insert(0, jump_slot(fmt, f"（上接第{module.jump_from}版）", "left"))
+    if module.jump_to is not None:
+        slots.append(jump_slot(fmt, f"（下转第{module.jump_to}版）", "right"))
+    return slots
+
+
+def top_lines(module: Module, fits: Fits) -> int:
+    """Lines above the body columns: headline group, photo and caption."""
+    shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
+    return module.head_lines + module.figure_lines + len(shape.caption)
+
+
+def _module(module: Module, fits: Fits, fmt: PageFormat, lines: list, figures: list) -> None:
+    shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
+    x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
+    photo_lines = module.figure_lines + len(shape.caption)
+    head_top = y0 + (photo_lines if module.photo_first else 0) * pitch
+    # Slack given to the headline group is shared above and below it.
+    head_y = head_top + (module.head_lines - shape.head_lines) * pitch / 2
+    for hl in shape.head:
+        h = hl.size * house()["headline"]["line_height"]
+        lines.append(_line(hl.line, f"hl {hl.role}", x0 + fmt.body_size, head_y + hl.y, module.article_id, hl.size, h))
+    if shape.figure:
+        y = y0 if module.photo_first else y0 + module.head_lines * pitch
+        figures.append({"src": shape.figure.file.as_uri(), "alt": shape.figure.alt, "x": _r(x0), "y": _r(y),
+                        "w": _r(fmt.span_width(module.span)), "h": _r(module.figure_lines * pitch - 2)})
+        y += module.figure_lines * pitch
+        for line in shape.caption:
+            lines.append(_line(line, "caption", x0, y, module.article_id))
+            y += pitch
+    y = y0 + top_lines(module, fits) * pitch
+    for k, column in enumerate(split_columns(module_slots(module, fits), module.span)):
+        cx = fmt.column_x(module.column + k)
+        for i, slot in enumerate(column):
+            lines.append(_line(slot.line, slot.role, cx, y + i * pitch, module.article_id))
+
+
+def _rules(modules: tuple[Module, ...], fmt: PageFormat) -> list[dict]:
+    """Thin rules between modules: under each module that has one below, beside each that has one right."""
+    width = house()["module"]["rule_width_mm"] * MM
+    gutter = fmt.gutter_chars * fmt.body_size
+    rules = []
+    for m in modules:
+        bottom = m.line + m.height
+        if bottom < fmt.lines:
+            y = fmt.line_y(bottom) - fmt.line_pitch / 2
+            rules.append({"x": _r(fmt.column_x(m.column)), "y": _r(y - width / 2),
+                          "w": _r(fmt.span_width(m.span)), "h": _r(width)})
+        if m.column + m.span < fmt.columns:
+            x = fmt.column_x(m.column) + fmt.span_width(m.span) + gutter / 2
+            rules.append({"x": _r(x - width / 2), "y": _r(fmt.line_y(m.line)),
+                          "w": _r(width), "h": _r((m.height - 1) * fmt.line_pitch)})
+    return rules
+
+
+def paint(issue: Issue, plan: Plan, fits: Fits, pages: tuple[int, ...] | None = None) -> str:
+    """HTML for the issue's pages (all of them, or the numbers given)."""
+    fmt = fits.fmt
+    roles = font_roles()
+    trim_w, trim_h = fmt.trim
+    css = _env().get_template("print.css.j2").render(
+        trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,
+        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=_r(fmt.masthead_lines * fmt.line_pitch * 0.5))
+    painted = []
+    for page_plan in plan.pages:
+        if pages is not None and page_plan.number not in pages:
+            continue
+        lines: list[PaintedLine] = []
+        figures: list[dict] = []
+        for module in page_plan.modules:
+            _module(module, fits, fmt, lines, figures)
+        reserved = fmt.reserved_lines(page_plan.number)
+        box = {"x": _r(fmt.origin[0]), "y": _r(fmt.origin[1]), "w": _r(fmt.type_width),
+               "h": _r(reserved * fmt.line_pitch - fmt.line_pitch / 2)}
+        furniture_rule = {"x": box["x"], "y": _r(fmt.line_y(reserved) - fmt.line_pitch / 2), "w": box["w"], "h": 1.0}
+        page = {"number": page_plan.number, "lines": lines, "figures": figures,
+                "rules": [furniture_rule] + _rules(page_plan.modules, fmt)}
+        if page_plan.number == 1:
+            page["masthead"] = {**box, **masthead(issue)}
+        else:
+            page["header"] = {**box, **page_header(issue, issue.page(page_plan.number))}
+        painted.append(page)
+    title = f"{issue.paper.name} {issue.info.date:%Y-%m-%d}"
+    return _env().get_template("templates/page.html.j2").render(title=title, css=css, pages=painted)

@@ -1,0 +1,431 @@
+"""WeasyPrint's PDF made into the print shop's PDF/X-4, and split into one PDF/X-4 per page.
+
+WeasyPrint's pdf_variant only writes metadata (reference/weasyprint-70.md); everything PDF/X
+requires is done here with pikepdf: the output intent with the embedded CMYK profile, PDF/X
+identification in Info and XMP, /Trapped, TrimBox/BleedBox, no annotations, and no RGB left.
+Output is byte-identical for identical input (DESIGN.md invariant 5): no random IDs, no clock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import uuid
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+from xml.sax.saxutils import escape
+
+import pikepdf
+from PIL import ImageCms
+from pikepdf import Array, Dictionary, Name
+from pikepdf.models.metadata import decode_pdf_date
+
+from layout.errors import BuildError
+from layout.model import Issue
+from layout.render.print_images import JPEG_QUALITY, rgb_to_cmyk, to_print
+
+MM = 72 / 25.4
+PDFX = "PDF/X-4"
+CHINA = dt.timezone(dt.timedelta(hours=8))  # the issue date is a date in Beijing time
+MARK_OFFSET_MM = 3.0  # crop marks start this far outside the trim, and never inside the bleed
+MARK_LENGTH_MM = 5.0
+MARK_WIDTH_PT = 0.25
+REGISTRATION = Name("/LayoutRegistration")  # resource name of the marks' colour space, unlikely to clash
+ID_NAMESPACE = uuid.UUID("6f1d2f57-3c8e-5b1a-9a43-1c0f4e6b2d10")  # fixed: IDs depend on the inputs only
+QPDF_STATIC_ID = b"<31415926535897932384626433832795>"  # what qpdf writes with static_id; replaced by ours
+HOUSE_PROFILE = "output.icc"  # a house's own press profile, dropped into styles/
+SYSTEM_PROFILES = (  # Ghostscript's default CMYK profile where distributions and source builds put it
+    "/usr/share/color/icc/ghostscript/default_cmyk.icc",
+    "/usr/share/ghostscript/iccprofiles/default_cmyk.icc",
+    "/usr/share/ghostscript/*/iccprofiles/default_cmyk.icc",
+    "/usr/local/share/ghostscript/*/iccprofiles/default_cmyk.icc",
+    "/opt/homebrew/share/ghostscript/*/iccprofiles/default_cmyk.icc",
+)
+
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """What Info, XMP and the trailer ID say about one output file."""
+
+    title: str
+    created: dt.datetime
+    producer: str
+    document: uuid.UUID  # permanent: the same issue (or page) keeps it across rebuilds
+    instance: uuid.UUID  # changes whenever the content does
+
+
+def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SYSTEM_PROFILES) -> Path:
+    """The CMYK output profile: the issue's own, else the house's styles/output.icc, else Ghostscript's."""
+    if issue.paper.icc_profile:
+        path = issue.root / issue.paper.icc_profile
+        if not path.is_file():
+            raise BuildError(f"PDF/X needs a CMYK output profile: {path} (paper.icc_profile in issue.toml) "
+                             "does not exist")
+    elif (styles_dir / HOUSE_PROFILE).is_file():
+        path = styles_dir / HOUSE_PROFILE
+    else:
+        path = next((p for pattern in system for p in sorted(Path("/").glob(pattern.lstrip("/"))) if p.is_file()),
+                    None)
+        if path is None:
+            raise BuildError("PDF/X needs a CMYK output profile: set paper.icc_profile in issue.toml, put one at "
+                             f"{styles_dir / HOUSE_PROFILE}, or install Ghostscript's default_cmyk.icc")
+    describe_profile(path)  # fail here, before any rendering, if it is not a CMYK output profile
+    return path
+
+
+def describe_profile(profile: Path) -> str:
+    """The profile's description; BuildError unless it is a readable CMYK output (printer) profile."""
+    try:
+        icc = ImageCms.ImageCmsProfile(str(profile)).profile
+    except (OSError, ImageCms.PyCMSError) as e:
+        raise BuildError(f"PDF/X needs a CMYK output profile: {profile} cannot be read ({e})") from None
+    if icc.xcolor_space.strip() != "CMYK" or icc.device_class != "prtr":
+        raise BuildError(f"PDF/X needs a CMYK output profile: {profile} is a {icc.xcolor_space.strip()} "
+                         f"'{icc.device_class}' profile")
+    return icc.profile_description.strip("\x00 ") or profile.stem
+
+
+def finish_print_pdf(pdf: bytes, issue: Issue, profile: Path, bleed_mm: float = 0.0, crop_marks: bool = False,
+                     report: Report = lambda _: None) -> bytes:
+    """WeasyPrint's PDF of the issue as PDF/X-4 for the output condition of profile.
+
+    Pages keep their size as the trim. With bleed the MediaBox grows by bleed_mm on every side (the
+    content moves with it); crop marks, if asked for, sit outside the bleed in registration colour.
+    report receives one line for every kind of RGB colour converted (none if the CSS is all CMYK).
+    """
+    doc = pikepdf.open(io.BytesIO(pdf))
+    _strip_interactive(doc)
+    _RgbToCmyk(profile, report).convert(doc)
+    for page in doc.pages:
+        _set_boxes(doc, page, bleed_mm * MM, crop_marks)
+    _set_output_intent(doc, profile)
+    digest = hashlib.sha256(pdf + profile.read_bytes() + repr((bleed_mm, crop_marks)).encode()).hexdigest()
+    d = issue.info.date
+    meta = _Meta(title=f"{issue.paper.name} {d.year}年{d.month}月{d.day}日 第{issue.info.number}期",
+                 created=_created(issue), producer=str(doc.docinfo.get("/Producer", "WeasyPrint")),
+                 document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
+                 instance=uuid.uuid5(ID_NAMESPACE, digest))
+    return _save(doc, meta)
+
+
+def split_pages(pdf: bytes) -> list[bytes]:
+    """One complete PDF/X-4 per page of a file made by finish_print_pdf, titled and identified per page."""
+    src = pikepdf.open(io.BytesIO(pdf))
+    info = src.docinfo
+    if str(info.get("/GTS_PDFXVersion", "")) != PDFX or "/ID" not in src.trailer:
+        raise BuildError("split_pages needs a PDF/X file made by finish_print_pdf")
+    meta = _Meta(title=str(info.Title), created=decode_pdf_date(str(info.CreationDate)), producer=str(info.Producer),
+                 document=uuid.UUID(bytes=bytes(src.trailer.ID[0])), instance=uuid.UUID(bytes=bytes(src.trailer.ID[1])))
+    files = []
+    for n, page in enumerate(src.pages, 1):
+        dst = pikepdf.new()
+        dst.pages.append(page)
+        dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in src.Root.OutputIntents])
+        if "/Lang" in src.Root:
+            dst.Root.Lang = src.Root.Lang
+        files.append(_save(dst, replace(meta, title=f"{meta.title} 第{n}版",
+                                        document=uuid.uuid5(meta.document, f"page {n}"),
+                                        instance=uuid.uuid5(meta.instance, f"page {n}"))))
+    return files
+
+
+def _created(issue: Issue) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return dt.datetime.combine(issue.info.date, dt.time(0), CHINA)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except ValueError:
+        raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+
+
+def _strip_interactive(doc: pikepdf.Pdf) -> None:
+    """Links, forms, navigation and tags have no place in a print file (and would tie pages together)."""
+    for key in ("/Names", "/Outlines", "/OpenAction", "/AA", "/AcroForm", "/StructTreeRoot", "/MarkInfo",
+                "/PageMode", "/Dests"):
+        if key in doc.Root:
+            del doc.Root[key]
+    for page in doc.pages:
+        for key in ("/Annots", "/AA", "/StructParents", "/Tabs"):
+            if key in page.obj:
+                del page.obj[key]
+
+
+def _set_boxes(doc: pikepdf.Pdf, page: pikepdf.Page, bleed: float, crop_marks: bool) -> None:
+    """MediaBox from the origin, TrimBox = the trim, BleedBox = trim + bleed; content moved to match."""
+    x0, y0, x1, y1 = _box(page.obj.get("/TrimBox", page.obj.MediaBox))
+    w, h = x1 - x0, y1 - y0
+    margin = max(bleed, MARK_OFFSET_MM * MM + MARK_LENGTH_MM * MM if crop_marks else 0.0)
+    dx, dy = margin - x0, margin - y0
+    page.obj.MediaBox = _array((0, 0, w + 2 * margin, h + 2 * margin))
+    page.obj.TrimBox = _array((margin, margin, margin + w, margin + h))
+    page.obj.BleedBox = _array((margin - bleed, margin - bleed, margin + w + bleed, margin + h + bleed))
+    for key in ("/CropBox", "/ArtBox"):  # WeasyPrint's copies of the MediaBox would now be wrong
+        if key in page.obj:
+            del page.obj[key]
+    if not (round(dx, 3) or round(dy, 3) or crop_marks):
+        return
+    after = b"Q\n"
+    if crop_marks:
+        after += _crop_marks(doc, page, (margin, margin, margin + w, margin + h), max(bleed, MARK_OFFSET_MM * MM))
+    contents = page.obj.Contents
+    parts = list(contents) if isinstance(contents, Array) else [contents]
+    page.obj.Contents = Array([doc.make_stream(f"q 1 0 0 1 {_num(dx)} {_num(dy)} cm\n".encode()), *parts,
+                               doc.make_stream(after)])
+
+
+def _crop_marks(doc: pikepdf.Pdf, page: pikepdf.Page, trim: tuple[float, ...], offset: float) -> bytes:
+    """Eight hairlines at the trim corners, in registration colour (all plates), from offset outward."""
+    resources = page.resources
+    if "/ColorSpace" not in resources:
+        resources.ColorSpace = Dictionary()
+    tint = Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1)
+    resources.ColorSpace[REGISTRATION] = doc.make_indirect(Array([Name.Separation, Name.All, Name.DeviceCMYK, tint]))
+    length = MARK_LENGTH_MM * MM
+    x0, y0, x1, y1 = trim
+    lines = []
+    for x, sx in ((x0, -1), (x1, 1)):
+        for y, sy in ((y0, -1), (y1, 1)):
+            lines.append((x + sx * offset, y, x + sx * (offset + length), y))
+            lines.append((x, y + sy * offset, x, y + sy * (offset + length)))
+    path = "".join(f"{_num(a)} {_num(b)} m {_num(c)} {_num(d)} l\n" for a, b, c, d in lines)
+    return f"q {REGISTRATION} CS 1 SCN {_num(MARK_WIDTH_PT)} w 0 J\n{path}S\nQ\n".encode()
+
+
+def _set_output_intent(doc: pikepdf.Pdf, profile: Path) -> None:
+    """The one GTS_PDFX output intent (replacing any WeasyPrint wrote from CSS @color-profile)."""
+    description = describe_profile(profile)
+    icc = doc.make_stream(profile.read_bytes())
+    icc.N = 4
+    doc.Root.OutputIntents = Array([doc.make_indirect(Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFX, OutputConditionIdentifier=description, OutputCondition=description,
+        Info=description, RegistryName="http://www.color.org", DestOutputProfile=icc))])
+
+
+def _save(doc: pikepdf.Pdf, meta: _Meta) -> bytes:
+    """Info, XMP and trailer ID from meta, saved as PDF 1.6 with a classic xref (any RIP reads it)."""
+    date = _pdf_date(meta.created)
+    doc.trailer.Info = doc.make_indirect(Dictionary(
+        Title=meta.title, Creator="layout", Producer=meta.producer, CreationDate=date, ModDate=date,
+        Trapped=Name("/False"), GTS_PDFXVersion=PDFX))
+    doc.Root.Metadata = doc.make_stream(_xmp(meta), Type=Name.Metadata, Subtype=Name.XML)
+    buf = io.BytesIO()
+    # fix_metadata_version would rewrite our XMP through pikepdf; static_id gives a known ID to replace.
+    doc.save(buf, force_version="1.6", fix_metadata_version=False, static_id=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    data = buf.getvalue()
+    static = b"/ID [" + QPDF_STATIC_ID + QPDF_STATIC_ID + b"]"
+    if data.count(static) != 1:
+        raise BuildError("PDF/X: qpdf did not write the expected placeholder file ID")
+    ours = b"/ID [<" + meta.document.hex.encode() + b"><" + meta.instance.hex.encode() + b">]"
+    return data.replace(static, ours)  # same length: no offset in the xref moves
+
+
+def _xmp(meta: _Meta) -> bytes:
+    date = meta.created.isoformat()
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(meta.title)}</rdf:li></rdf:Alt></dc:title>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
+   <xmp:CreatorTool>layout</xmp:CreatorTool>
+   <pdf:Producer>{escape(meta.producer)}</pdf:Producer>
+   <pdf:Trapped>False</pdf:Trapped>
+   <xmpMM:DocumentID>uuid:{meta.document}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>uuid:{meta.instance}</xmpMM:InstanceID>
+   <xmpMM:VersionID>1</xmpMM:VersionID>
+   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+   <pdfxid:GTS_PDFXVersion>{PDFX}</pdfxid:GTS_PDFXVersion>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode()
+
+
+def _pdf_date(t: dt.datetime) -> str:
+    offset = t.utcoffset() or dt.timedelta(0)
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"D:{t:%Y%m%d%H%M%S}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"
+
+
+def _box(value) -> tuple[float, float, float, float]:
+    a, b, c, d = (float(v) for v in value)
+    return min(a, c), min(b, d), max(a, c), max(b, d)
+
+
+def _array(values: tuple[float, ...]) -> Array:
+    return Array([round(v, 3) for v in values])
+
+
+def _num(v: float) -> str:
+    return f"{v:.4f}".rstrip("0").rstrip(".") or "0"
+
+
+# --- RGB → CMYK: the safety net under a stylesheet that should already be all CMYK -----------------
+
+def is_rgb(space, resources: Dictionary | None = None) -> bool:
+    """True for DeviceRGB, CalRGB, ICC-based RGB and palettes over them (a name is looked up in resources)."""
+    if isinstance(space, Name):
+        if space in (Name.DeviceRGB, Name.RGB, Name.CalRGB):
+            return True
+        named = resources.get("/ColorSpace", {}) if resources is not None else {}
+        return space in named and is_rgb(named[space])
+    if isinstance(space, Array) and len(space) > 1:
+        family = space[0]
+        if family == Name.CalRGB:
+            return True
+        if family == Name.ICCBased:
+            return int(space[1].get("/N", 0)) == 3
+        if family == Name.Indexed:
+            return is_rgb(space[1], resources)
+    return False
+
+
+class _RgbToCmyk:
+    """Rewrites RGB colour operators, images, shadings and group spaces as CMYK through the profile."""
+
+    def __init__(self, profile: Path, report: Report):
+        self.profile = profile
+        self.report = report
+        self.done: set[tuple[int, int]] = set()
+        self.converted: Counter[str] = Counter()
+
+    def convert(self, doc: pikepdf.Pdf) -> None:
+        for n, page in enumerate(doc.pages, 1):
+            self._group(page.obj)
+            ops = self._rewrite(pikepdf.parse_content_stream(page), page.resources, n)
+            if ops is not None:
+                page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+            self._resources(page.resources, n)
+        for what, count in self.converted.items():
+            self.report(f"{what}" + (f" ({count}×)" if count > 1 else ""))
+
+    def cmyk(self, values) -> list[float]:
+        return list(rgb_to_cmyk(tuple(float(v) for v in values), self.profile))
+
+    def _rewrite(self, ops: list, resources: Dictionary, n: int) -> list | None:
+        """The instructions with RGB colour made CMYK, or None when there was nothing to change."""
+        out, changed = [], False
+        fill_rgb = stroke_rgb = False
+        stack: list[tuple[bool, bool]] = []
+        for operands, op in ops:
+            o = str(op)
+            if o == "q":
+                stack.append((fill_rgb, stroke_rgb))
+            elif o == "Q" and stack:
+                fill_rgb, stroke_rgb = stack.pop()
+            elif o in ("rg", "RG"):
+                cmyk = self.cmyk(operands)
+                self._count(n, "fill" if o == "rg" else "stroke", operands, cmyk)
+                operands, op, changed = cmyk, pikepdf.Operator("k" if o == "rg" else "K"), True
+            elif o in ("cs", "CS"):
+                rgb = is_rgb(operands[0], resources)
+                fill_rgb, stroke_rgb = (rgb, stroke_rgb) if o == "cs" else (fill_rgb, rgb)
+                if rgb:
+                    operands, changed = [Name.DeviceCMYK], True
+            elif o in ("sc", "scn", "SC", "SCN") and (fill_rgb if o in ("sc", "scn") else stroke_rgb):
+                if len(operands) != 3:  # an RGB pattern underneath: nothing WeasyPrint writes
+                    raise BuildError(f"PDF/X: p.{n} uses an RGB colour this converter cannot rewrite ({o})")
+                cmyk = self.cmyk(operands)
+                self._count(n, "fill" if o.islower() else "stroke", operands, cmyk)
+                operands, changed = cmyk, True
+            out.append((operands, op))
+        return out if changed else None
+
+    def _count(self, n: int, what: str, rgb, cmyk) -> None:
+        self.converted[f"p.{n}: RGB {what} {' '.join(_num(float(v)) for v in rgb)} → CMYK "
+                       f"{' '.join(_num(v) for v in cmyk)}"] += 1
+
+    def _resources(self, resources: Dictionary, n: int) -> None:
+        for name, xobj in resources.get("/XObject", {}).items():
+            if not self._first(xobj):
+                continue
+            if xobj.get("/Subtype") == Name.Image and is_rgb(xobj.get("/ColorSpace"), resources):
+                self._image(xobj)
+                self.converted[f"p.{n}: RGB image {name} → CMYK/grey"] += 1
+            elif xobj.get("/Subtype") == Name.Form:
+                self._form(xobj, resources, n)
+        for pattern in resources.get("/Pattern", {}).values():
+            if not self._first(pattern):
+                continue
+            if pattern.get("/PatternType") == 1:
+                self._form(pattern, resources, n)
+            elif "/Shading" in pattern:
+                self._shading(pattern.Shading, n)
+        for shading in resources.get("/Shading", {}).values():
+            if self._first(shading):
+                self._shading(shading, n)
+        for state in resources.get("/ExtGState", {}).values():
+            mask = state.get("/SMask")
+            if isinstance(mask, Dictionary) and "/G" in mask and self._first(mask.G):
+                self._form(mask.G, resources, n)
+
+    def _form(self, form: pikepdf.Stream, parent: Dictionary, n: int) -> None:
+        resources = form.get("/Resources", parent)
+        self._group(form)
+        ops = self._rewrite(pikepdf.parse_content_stream(form), resources, n)
+        if ops is not None:
+            form.write(pikepdf.unparse_content_stream(ops))
+        self._resources(resources, n)
+
+    def _group(self, obj: Dictionary) -> None:
+        group = obj.get("/Group")
+        if group is not None and is_rgb(group.get("/CS")):
+            group.CS = Name.DeviceCMYK  # the blending space: RGB here would make the RIP blend in RGB
+
+    def _image(self, image: pikepdf.Stream) -> None:
+        pil = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+        out = to_print(pil, self.profile)
+        for key in ("/DecodeParms", "/Decode", "/Filter"):
+            if key in image:
+                del image[key]
+        image.BitsPerComponent = 8
+        if out.mode == "CMYK":
+            buf = io.BytesIO()
+            out.save(buf, format="JPEG", quality=JPEG_QUALITY)
+            image.write(buf.getvalue(), filter=Name.DCTDecode)
+            image.ColorSpace = Name.DeviceCMYK
+            image.Decode = Array([1, 0] * 4)  # Pillow writes Adobe (inverted) CMYK JPEG, as WeasyPrint assumes
+        else:
+            image.write(out.tobytes())
+            image.ColorSpace = Name.DeviceGray
+
+    def _shading(self, shading: Dictionary, n: int) -> None:
+        if not is_rgb(shading.get("/ColorSpace")):
+            return
+        functions = shading.get("/Function")
+        parts = list(functions.get("/Functions", [])) if isinstance(functions, Dictionary) else []
+        if not isinstance(functions, Dictionary) or functions.get("/FunctionType") not in (2, 3) or any(
+                f.get("/FunctionType") != 2 for f in parts):
+            raise BuildError(f"PDF/X: p.{n} has an RGB shading this converter cannot rewrite")
+        for f in parts or [functions]:  # exponential functions: convert their two end colours
+            f.C0 = self.cmyk(f.get("/C0", [0, 0, 0]))
+            f.C1 = self.cmyk(f.get("/C1", [1, 1, 1]))
+        if "/Background" in shading:
+            shading.Background = self.cmyk(shading.Background)
+        shading.ColorSpace = Name.DeviceCMYK
+        self.converted[f"p.{n}: RGB shading → CMYK"] += 1
+
+    def _first(self, obj) -> bool:
+        """True the first time an indirect object is met (resources are shared between pages and forms)."""
+        if not obj.is_indirect:
+            return True
+        if obj.objgen in self.done:
+            return False
+        self.done.add(obj.objgen)
+        return True

@@ -1,0 +1,169 @@
+"""Photos and colours for the print file: separated through the output profile before WeasyPrint sees them.
+
+WeasyPrint passes images through unchanged (reference/weasyprint-70.md), so a photo must already be
+what the press prints: grey photos as K-only grayscale, colour photos as CMYK with the total area
+coverage capped, at no more pixels than the plate can use. The same conversion serves the PDF/X
+safety net (layout.render.pdfx) for RGB that slipped through.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
+
+PPI = 300  # newspaper photos need 170–200 effective ppi; 300 leaves room for an editor's later crop
+GREY_CHROMA = 12  # a pixel whose channels differ by at most this much (of 255) counts as neutral
+GREY_SHARE = 0.002  # a photo with no more coloured pixels than this share is grey (JPEG noise, a caption strip)
+JPEG_QUALITY = 90
+
+
+def print_image(path: Path, profile: Path, placed_width_pt: float, placed_height_pt: float | None = None,
+                max_tac: float = 2.4) -> str:
+    """A `data:` URI of the photo at path as the press prints it, for a box of the placed size.
+
+    With a placed height the box is filled as CSS `object-fit: cover` does (the image is scaled to
+    cover both sides), so the resolution is computed for the side that decides the scale.
+    """
+    with Image.open(path) as src:
+        was_jpeg = src.format == "JPEG"
+        source = src.info.get("icc_profile")
+        img = _downsample(ImageOps.exif_transpose(src), placed_width_pt, placed_height_pt)
+    out = to_print(img, profile, max_tac, source)
+    buf = io.BytesIO()
+    if out.mode == "CMYK" or was_jpeg:  # PNG has no CMYK; a JPEG source has nothing for lossless to keep
+        out.save(buf, format="JPEG", quality=JPEG_QUALITY, optimize=False)
+        mime = "image/jpeg"
+    else:
+        out.save(buf, format="PNG", optimize=False)
+        mime = "image/png"
+    return f"data:{mime};base64,{base64.b64encode(buf.getvalue()).decode('ascii')}"
+
+
+def to_print(img: Image.Image, profile: Path, max_tac: float = 2.4, source: bytes | None = None) -> Image.Image:
+    """img as mode L (K only, for neutral images) or CMYK in the output condition of profile, TAC ≤ max_tac.
+
+    source is the image's embedded ICC profile; without one RGB is taken as sRGB.
+    """
+    img = _flatten(img)
+    source = source if _profile_space(source) == img.mode else None  # a profile for another mode is wrong: drop it
+    if img.mode == "CMYK":
+        # A CMYK file without a profile is taken to be separated for this press already.
+        if source:
+            img = ImageCms.applyTransform(img, _transform(source, "CMYK", profile))
+        return cap_tac(img, max_tac)
+    if img.mode == "L":
+        return _grey(img.convert("RGB"), None, profile)
+    if is_neutral(img):
+        return _grey(img, source, profile)
+    return cap_tac(ImageCms.applyTransform(img, _transform(source, "RGB", profile)), max_tac)
+
+
+def rgb_to_cmyk(rgb: tuple[float, float, float], profile: Path, max_tac: float = 2.4) -> tuple[float, ...]:
+    """One RGB colour (0–1, sRGB) as CMYK (0–1): neutrals as K only, colours through the profile."""
+    px = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in rgb))
+    out = to_print(px, profile, max_tac).getpixel((0, 0))
+    if isinstance(out, int):  # neutral: DeviceGray value → K
+        return (0.0, 0.0, 0.0, round(1 - out / 255, 4))
+    return tuple(round(v / 255, 4) for v in out)
+
+
+def is_neutral(img: Image.Image) -> bool:
+    """True when (almost) no pixel of an RGB image has colour: a black-and-white photo saved as RGB."""
+    r, g, b = img.split()
+    chroma = ImageChops.lighter(ImageChops.lighter(ImageChops.difference(r, g), ImageChops.difference(g, b)),
+                                ImageChops.difference(r, b))
+    coloured = sum(chroma.histogram()[GREY_CHROMA + 1:])
+    return coloured <= GREY_SHARE * img.width * img.height
+
+
+def cap_tac(img: Image.Image, max_tac: float) -> Image.Image:
+    """Limit C+M+Y+K per pixel: first grey component replacement, then CMY scaled down under the K."""
+    limit = max_tac * 255
+    c, m, y, k = (ch.convert("F") for ch in img.split())
+    # GCR: each unit of common CMY moved into K lowers the sum by two (three out, one in).
+    excess = ImageMath.lambda_eval(lambda a: a["max"](a["c"] + a["m"] + a["y"] + a["k"] - limit, 0),
+                                   c=c, m=m, y=y, k=k)
+    move = ImageMath.lambda_eval(
+        lambda a: a["min"](a["min"](a["min"](a["min"](a["c"], a["m"]), a["y"]), 255 - a["k"]), a["e"] / 2),
+        c=c, m=m, y=y, k=k, e=excess)
+    c, m, y = (ImageMath.lambda_eval(lambda a: a["v"] - a["g"], v=v, g=move) for v in (c, m, y))
+    k = ImageMath.lambda_eval(lambda a: a["k"] + a["g"], k=k, g=move)
+    # Whatever is still over the limit: scale CMY into the room K leaves (factor 1 when within it).
+    factor = ImageMath.lambda_eval(
+        lambda a: a["min"]((limit - a["k"]) / a["max"](a["c"] + a["m"] + a["y"], 1), 1), c=c, m=m, y=y, k=k)
+    c, m, y = (ImageMath.lambda_eval(lambda a: a["v"] * a["f"], v=v, f=factor) for v in (c, m, y))
+    # Truncate, never round up: rounding could put a pixel a step over the limit.
+    return Image.merge("CMYK", [ch.convert("I").convert("L") for ch in (c, m, y, k)])
+
+
+def _downsample(img: Image.Image, width_pt: float, height_pt: float | None) -> Image.Image:
+    scale = width_pt / img.width if height_pt is None else max(width_pt / img.width, height_pt / img.height)
+    target = math.ceil(img.width * scale / 72 * PPI)  # pixels across at PPI for the drawn width
+    if img.width <= target:
+        return img  # never upsample: it adds no detail, and preflight should see the real resolution
+    return img.resize((target, max(1, round(img.height * target / img.width))), Image.Resampling.LANCZOS)
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """Transparency composited on white paper; palette and 16-bit modes made 8-bit RGB or L."""
+    if img.mode in ("RGB", "L", "CMYK"):
+        return img
+    if img.mode in ("1", "I;16", "I;16B", "I;16L", "I", "F"):
+        return img.convert("L")  # pixel-level grey modes: K only
+    rgba = img.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, rgba).convert("RGB")
+
+
+def _profile_space(icc: bytes | None) -> str:
+    if not icc:
+        return ""
+    try:
+        return ImageCms.ImageCmsProfile(io.BytesIO(icc)).profile.xcolor_space.strip()
+    except (OSError, ImageCms.PyCMSError):
+        return ""
+
+
+def _grey(img: Image.Image, source: bytes | None, profile: Path) -> Image.Image:
+    """A neutral RGB image as DeviceGray, whose value the PDF/X output intent prints on the K plate."""
+    lab = ImageCms.applyTransform(img, _transform(source, "RGB", None))
+    return lab.getchannel("L").point(_k_curve(profile))
+
+
+@lru_cache(maxsize=16)
+def _transform(source: bytes | None, mode: str, profile: Path | None) -> ImageCms.ImageCmsTransform:
+    """source (embedded ICC bytes, None = sRGB) in mode → profile's CMYK, or → Lab when profile is None."""
+    src = ImageCms.ImageCmsProfile(io.BytesIO(source)) if source else ImageCms.createProfile("sRGB")
+    if profile is None:
+        return ImageCms.buildTransform(src, ImageCms.createProfile("LAB", 5000), mode, "LAB",
+                                       renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    return ImageCms.buildTransform(src, ImageCms.ImageCmsProfile(str(profile)), mode, "CMYK",
+                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                   flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+
+
+@lru_cache(maxsize=16)
+def _k_curve(profile: Path) -> list[int]:
+    """Lab L (0–255) → DeviceGray value such that K alone prints that lightness on this press.
+
+    Lightness is scaled between paper white and the darkest K the profile can print (black point
+    compensation), so shadows keep their detail instead of all clipping to solid K.
+    """
+    ramp = Image.new("CMYK", (256, 1))
+    ramp.putdata([(0, 0, 0, k) for k in range(256)])
+    to_lab = ImageCms.buildTransform(ImageCms.ImageCmsProfile(str(profile)), ImageCms.createProfile("LAB", 5000),
+                                     "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    lk = [ImageCms.applyTransform(ramp, to_lab).getpixel((k, 0))[0] for k in range(256)]  # falls as K grows
+    white, black = lk[0], lk[255]
+    curve = []
+    for level in range(256):
+        target = black + (white - black) * level / 255
+        k = next((k for k in range(256) if lk[k] <= target), 255)
+        if 0 < k and lk[k - 1] != lk[k]:  # interpolate between the two ramp steps around the target
+            k -= (target - lk[k]) / (lk[k - 1] - lk[k])
+        curve.append(255 - round(k))
+    return curve

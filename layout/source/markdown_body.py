@@ -1,0 +1,79 @@
+"""Markdown article bodies → blocks (Paragraph, Subhead, EditorsNote).
+
+A newspaper article has a small vocabulary: paragraphs, `##` subheads and one editor's
+note written as a blockquote. Anything else (lists, tables, images, raw HTML) is refused
+with the line it stands on, rather than silently flattened. Raw HTML is never interpreted:
+markdown-it runs with html disabled, so `<b>` stays the four characters `<b>`.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from layout.errors import InputError
+from layout.model import Block, EditorsNote, Paragraph, Subhead
+
+_md = MarkdownIt("commonmark", {"html": False}).disable(
+    ["image", "link", "autolink", "html_inline", "html_block"])  # kept as literal text, never lost
+_LATIN_END = re.compile(r"[A-Za-z0-9.,;:!?%)]$")
+_LATIN_START = re.compile(r"^[A-Za-z0-9(]")
+
+
+def _inline_text(token: Token) -> str:
+    """Plain text of an inline token; a soft line break joins Chinese without a space."""
+    out: list[str] = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            out.append("\n")  # resolved below once the next text is known
+        elif child.type in ("text", "code_inline"):
+            out.append(child.content)
+        # em/strong open/close tokens carry no text: their content arrives as text tokens.
+    text = ""
+    for i, piece in enumerate(out):
+        if piece == "\n":
+            nxt = out[i + 1] if i + 1 < len(out) else ""
+            text += " " if _LATIN_END.search(text) and _LATIN_START.search(nxt) else ""
+        else:
+            text += piece
+    return text.strip()
+
+
+_UNSUPPORTED = {
+    "bullet_list_open": "a list",
+    "ordered_list_open": "a numbered list",
+    "fence": "a code block",
+    "code_block": "an indented code block (remove the leading spaces)",
+    "hr": "a horizontal rule",
+    "table_open": "a table",
+}
+
+
+def parse_body(markdown: str, path: Path, first_line: int) -> tuple[Block, ...]:
+    """Parse an article body that starts at line first_line of path."""
+    blocks: list[Block] = []
+    tokens = _md.parse(markdown)
+    in_quote = 0
+    for i, tok in enumerate(tokens):
+        line = first_line + (tok.map[0] if tok.map else 0)
+        if tok.type in _UNSUPPORTED:
+            raise InputError(f"{_UNSUPPORTED[tok.type]} is not part of an article body; "
+                             "use paragraphs, ## subheads and a > 编者按 blockquote", path, line)
+        if tok.type == "blockquote_open":
+            in_quote += 1
+        elif tok.type == "blockquote_close":
+            in_quote -= 1
+        elif tok.type == "heading_open":
+            if tok.tag == "h1":
+                raise InputError("a # heading is not allowed in the body; the headline goes in the "
+                                 "front matter as 'headline', subheads are ##", path, line)
+            blocks.append(Subhead(_inline_text(tokens[i + 1]), line))
+        elif tok.type == "paragraph_open":
+            text = _inline_text(tokens[i + 1])
+            if "\x00" in text:
+                raise InputError("the text contains a NUL character", path, line)
+            if text:
+                blocks.append(EditorsNote(text, line) if in_quote else Paragraph(text, line))
+    return tuple(blocks)

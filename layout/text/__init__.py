@@ -1,0 +1,1 @@
+"""Normalisation, font metrics and the line composer."""

@@ -1,0 +1,87 @@
+"""Shared fixtures: small issue folders written on the fly, and the sample issue built once."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "issues" / "xuhui-2021-01-22"
+SEED = ROOT.parent / "shared" / "seeds" / "000_7d77dde7ee23e916.txt"
+LAYOUT = [sys.executable, "-m", "layout.cli"]
+
+ISSUE_TOML = """\
+format = "tabloid"
+
+[paper]
+name = "测试报"
+code = "TST"
+
+[issue]
+date = 2021-01-22
+number = 1
+total = 100
+
+[[pages]]
+number = 1
+section = "要闻"
+
+[[pages]]
+number = 2
+section = "综合"
+"""
+
+ARTICLE = """\
+---
+headline: 测试标题
+byline: 记者 某某
+page: 1
+priority: 1
+---
+第一段正文，内容用于测试。
+
+第二段正文。
+"""
+
+
+def write_issue(root: Path, articles: dict[str, str] | None = None, toml: str = ISSUE_TOML,
+                images: dict[str, bytes] | None = None) -> Path:
+    """An issue folder at root with the given article files (name → text)."""
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    (root / "issue.toml").write_text(toml, encoding="utf-8")
+    for name, text in (articles if articles is not None else {"01-test.md": ARTICLE}).items():
+        data = text if isinstance(text, bytes) else textwrap.dedent(text).encode("utf-8")
+        (root / "articles" / name).write_bytes(data)
+    for name, data in (images or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def run_layout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([*LAYOUT, *map(str, args)], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The sample issue built once per test session; returns the output folder."""
+    out = tmp_path_factory.mktemp("sample-build")
+    result = run_layout("build", SAMPLE, "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def issue_dir(tmp_path) -> Path:
+    return write_issue(tmp_path / "issue")
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    dst = tmp_path / "sample"
+    shutil.copytree(SAMPLE, dst)
+    return dst
