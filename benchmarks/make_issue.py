@@ -35,8 +35,23 @@ def _sample_text() -> tuple[list[str], list[str]]:
     return paragraphs, heads
 
 
+# Body characters per page the planner fills on average (四开, 6 × 11 characters, headlines and photos
+# taking their share); the generator aims the issue's copy at its pages, a little short of full.
+CHARS_PER_PAGE = 2050
+
+
+def _priority(i: int, per_page: int, rng: random.Random) -> int:
+    """As editors mark them: one 头条 per page's worth of copy, some 二条, the rest left at the default."""
+    if i % per_page == 0:
+        return 1
+    return 3 if rng.random() < 0.3 else 5
+
+
 def make_issue(out: Path, pages: int = 8, articles: int = 40, seed: int = 20210122) -> Path:
     rng = random.Random(seed)
+    # Lengths like a weekly's: mostly short items, some long features, scaled to the pages.
+    lengths = [rng.choice([70, 135, 200, 280, 390, 540, 750]) for _ in range(articles)]
+    scale = CHARS_PER_PAGE * pages / sum(lengths)
     paragraphs, heads = _sample_text()
     sentences = [s + "。" for p in paragraphs for s in p.split("。") if s]
     if out.exists():
@@ -50,18 +65,17 @@ def make_issue(out: Path, pages: int = 8, articles: int = 40, seed: int = 202101
         toml += ["[[pages]]", f"number = {n}", f'section = "{SECTIONS[(n - 1) % len(SECTIONS)]}"', ""]
     (out / "issue.toml").write_text("\n".join(toml), encoding="utf-8")
     for i in range(articles):
-        # Lengths like a weekly's: mostly short items, some long features.
-        target = rng.choice([120, 200, 300, 400, 550, 750, 1000])
+        target = lengths[i] * scale
         body, size = [], 0
         while size < target:
             # A paragraph of a few of the seed's sentences, so lengths land near the target.
             p = "".join(rng.choice(sentences) for _ in range(rng.randint(1, 3)))
             body.append(p)
             size += len(p)
-        front = {"headline": rng.choice(heads), "priority": 1 if i % (articles // pages) == 0 else rng.randint(2, 6),
+        front = {"headline": rng.choice(heads), "priority": _priority(i, articles // pages, rng),
                  "byline": rng.choice(["记者 姚丽敏", "记者 张文菁", "宗河", "文/记者 柴斌 施昱辰"]),
                  "byline_position": rng.choice(["top", "dateline", "end"]), "dateline": "本报讯"}
-        if rng.random() < 0.25:
+        if rng.random() < 0.35:
             front["images"] = [{"file": "images/photo.png", "caption": "占位图：生成的示意图。", "credit": "朱亮",
                                 "alt": "占位图"}]
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + "\n\n".join(body) + "\n"

@@ -15,6 +15,7 @@ Pure: shapes come from Fits, and a Plan comes out.
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -59,12 +60,14 @@ class Leaf:
     photo_first: bool
     headline_size: float
     cost: float
+    blank: int = 0  # empty lines under the module, inside its cell (only where holes are allowed)
 
 
 @dataclass(frozen=True)
 class Layout:
     cost: float
     modules: tuple[Module, ...]
+    hole: int = 0  # empty cells (lines × columns) left on the page
 
 
 def _bits(mask: int):
@@ -76,14 +79,103 @@ def _bits(mask: int):
         h += 1
 
 
+class LeafTable:
+    """Every way an item can be set at a span, shared by all the searches of one plan."""
+
+    def __init__(self, fits: Fits):
+        self.fits = fits
+        self.cost = house()["planner"]
+        self.rule = house()["module"]["rule_lines"]
+        self._natural: dict[tuple, dict[int, list[Leaf]]] = {}
+        self._padded: dict[tuple, dict[int, list[Leaf]]] = {}
+
+    def leaves(self, item: Item, span: int, cap: float, lead: bool, can_jump: bool) -> dict[int, list[Leaf]]:
+        key = (item, span, cap, lead, can_jump)
+        if key not in self._natural:
+            out: dict[int, list[Leaf]] = {}
+            for leaf in self._variants(item, span, cap, lead, can_jump):
+                best = out.setdefault(leaf.height, [])
+                same = [b for b in best if b.photo_first == leaf.photo_first]
+                if not same:
+                    best.append(leaf)
+                elif leaf.cost < same[0].cost:
+                    best[best.index(same[0])] = leaf
+            for leaves in out.values():
+                leaves.sort(key=lambda leaf: leaf.cost)
+            self._natural[key] = out
+        return self._natural[key]
+
+    def padded(self, natural: dict[int, list[Leaf]], span: int, lines: int) -> dict[int, list[Leaf]]:
+        """The same leaves, and each with empty lines under it (only where holes are allowed)."""
+        key = (id(natural), span, lines)
+        if key not in self._padded:
+            out = {h: list(leaves) for h, leaves in natural.items()}
+            for height, leaves in natural.items():
+                cheapest = leaves[0]
+                for blank in range(1, lines - height + 1):
+                    out.setdefault(height + blank, []).append(replace(
+                        cheapest, height=height + blank, blank=blank,
+                        cost=cheapest.cost + blank * span * self.cost["hole_line"]))
+            for leaves in out.values():
+                leaves.sort(key=lambda leaf: leaf.cost)
+            self._padded[key] = out
+        return self._padded[key]
+
+    def _variants(self, item: Item, span: int, cap: float, lead: bool, can_jump: bool):
+        """Every (headline size, headline slack, photo crop, foot air, cut) way to set the item."""
+        c = self.cost
+        # Smaller headlines are a fair way to close a page; the 头条 keeps its size (it must stay largest).
+        caps = [cap] if lead else sorted({max(house()["headline"]["min_size"], round(cap * f))
+                                          for f in c["headline_scales"]}, reverse=True)
+        for n, size_cap in enumerate(caps):
+            shape = self.fits.shape(item.article_id, span, size_cap, item.part > 0)
+            yield from self._shape_variants(item, shape, n * c["smaller_headline"], lead, can_jump)
+
+    def _shape_variants(self, item: Item, shape, base: float, lead: bool, can_jump: bool):
+        c, span, columns = self.cost, shape.span, self.fits.fmt.columns
+        total = len(shape.body)
+        extra = 1 if item.jump_from is not None else 0  # （上接第M版）
+        caption = len(shape.caption)
+        f0 = shape.figure_lines
+        crop = house()["module"]["figure_crop"]
+        figure_range = range(math.ceil(f0 * (1 - crop)), math.floor(f0 / (1 - crop)) + 1) if f0 else range(0, 1)
+        if shape.figure and span == 1:
+            base += c["narrow_photo"]
+        full_lines = math.ceil((total - item.slot_from + extra) / span)
+        if span > 1 and full_lines < c["min_column_lines"]:
+            base += c["short_column"]
+        if span < columns and lead:
+            base += c["lead_narrow"] * (columns - span)
+        photo_options = (False, True) if shape.figure else (False,)
+        for photo_first in photo_options:
+            pf = c["photo_first"] if photo_first else 0
+            for e in range(c["max_head_extra"] + 1):
+                for f in figure_range:
+                    for air in range(c["max_foot_air"] + 1):
+                        height = shape.head_lines + e + f + caption + full_lines + self.rule + air
+                        yield Leaf(height, shape.head_lines + e, f, total, False, photo_first, shape.headline_size,
+                                   base + pf + e * c["head_line"] + abs(f - f0) * c["figure_line"] + air * c["foot_air"])
+            if item.cuttable:
+                jump = 1 if can_jump else 0  # （下转第N版）
+                for lines in range(c["min_part_lines"], full_lines):
+                    slots_to = item.slot_from + lines * span - extra - jump
+                    if item.slot_from < slots_to < total:
+                        height = shape.head_lines + f0 + caption + lines + self.rule
+                        yield Leaf(height, shape.head_lines, f0, slots_to, True, photo_first, shape.headline_size,
+                                   base + pf + c["cut"])
+
+
 class PageSolver:
     """Guillotine search for one page's items in one free area (columns × lines)."""
 
-    def __init__(self, fits: Fits, items: tuple[Item, ...], page: int, next_page: int | None, lead_span: int):
-        self.fits, self.items, self.page, self.next_page = fits, items, page, next_page
-        self.fmt: PageFormat = fits.fmt
+    def __init__(self, table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None,
+                 lead_span: int, allow_tombstones: bool = False, allow_blank: bool = False):
+        self.table, self.fits, self.items, self.page, self.next_page = table, table.fits, items, page, next_page
+        self.allow_tombstones = allow_tombstones
+        # Empty cells beside modules: for a page that runs out of copy, or one whose pins force them.
+        self.allow_blank = allow_blank
+        self.fmt: PageFormat = table.fits.fmt
         self.cost = house()["planner"]
-        self.rule = house()["module"]["rule_lines"]
         self.top = self.fmt.reserved_lines(page)
         self.lines = self.fmt.lines - self.top
         self.lead_span = lead_span
@@ -106,70 +198,20 @@ class PageSolver:
     # --- leaves ---------------------------------------------------------------------
 
     def leaves(self, i: int, span: int) -> dict[int, list[Leaf]]:
-        """Heights item i can take at span, with the cheapest head-first and photo-first leaf of each."""
+        """Heights item i can take at span, each with its cheapest ways (head-first, photo-first)."""
         key = (i, span)
-        if key in self._leaves:
-            return self._leaves[key]
-        item = self.items[i]
-        out: dict[int, list[Leaf]] = {}
-        allowed = (span == self.lead_span) if i == 0 else span <= self.lead_span
-        if item.pin and item.pin.span is not None:
-            allowed = allowed and span == item.pin.span
-        if allowed:
-            for leaf in self._leaf_variants(i, span):
-                best = out.setdefault(leaf.height, [])
-                same = [b for b in best if b.photo_first == leaf.photo_first]
-                if not same:
-                    best.append(leaf)
-                elif leaf.cost < same[0].cost:
-                    best[best.index(same[0])] = leaf
-        for leaves in out.values():
-            leaves.sort(key=lambda leaf: leaf.cost)
-        self._leaves[key] = out
-        return out
-
-    def _leaf_variants(self, i: int, span: int):
-        """Every (headline size, headline slack, photo crop, cut) way item i can be set at span."""
-        item, c = self.items[i], self.cost
-        cap = self.cap(i, span)
-        # Smaller headlines are a fair way to close a page; the 头条 keeps its size (it must stay largest).
-        caps = [cap] if i == 0 else sorted({max(house()["headline"]["min_size"], round(cap * f))
-                                            for f in c["headline_scales"]}, reverse=True)
-        for n, size_cap in enumerate(caps):
-            shape = self.fits.shape(item.article_id, span, size_cap, item.part > 0)
-            yield from self._shape_variants(i, shape, n * c["smaller_headline"])
-
-    def _shape_variants(self, i: int, shape, base: float):
-        item, c, span = self.items[i], self.cost, shape.span
-        total = len(shape.body)
-        extra = 1 if item.jump_from is not None else 0  # （上接第M版）
-        caption = len(shape.caption)
-        f0 = shape.figure_lines
-        crop = house()["module"]["figure_crop"]
-        figure_range = range(math.ceil(f0 * (1 - crop)), math.floor(f0 / (1 - crop)) + 1) if f0 else range(0, 1)
-        if shape.figure and span == 1:
-            base += c["narrow_photo"]
-        full_lines = math.ceil((total - item.slot_from + extra) / span)
-        if span > 1 and full_lines < c["min_column_lines"]:
-            base += c["short_column"]
-        if span < self.fmt.columns and i == 0:
-            base += c["lead_narrow"] * (self.fmt.columns - span)
-        photo_options = (False, True) if shape.figure else (False,)
-        for photo_first in photo_options:
-            pf = c["photo_first"] if photo_first else 0
-            for e in range(c["max_head_extra"] + 1):
-                for f in figure_range:
-                    height = shape.head_lines + e + f + caption + full_lines + self.rule
-                    yield Leaf(height, shape.head_lines + e, f, total, False, photo_first, shape.headline_size,
-                               base + pf + e * c["head_line"] + abs(f - f0) * c["figure_line"])
-            if item.cuttable:
-                jump = 1 if self.next_page else 0  # （下转第N版）
-                for lines in range(c["min_part_lines"], full_lines):
-                    slots_to = item.slot_from + lines * span - extra - jump
-                    if item.slot_from < slots_to < total:
-                        height = shape.head_lines + f0 + caption + lines + self.rule
-                        yield Leaf(height, shape.head_lines, f0, slots_to, True, photo_first, shape.headline_size,
-                                   base + pf + c["cut"])
+        if key not in self._leaves:
+            item = self.items[i]
+            allowed = (span == self.lead_span) if i == 0 else span <= self.lead_span
+            if item.pin and item.pin.span is not None:
+                allowed = allowed and span == item.pin.span
+            out: dict[int, list[Leaf]] = {}
+            if allowed:
+                out = self.table.leaves(item, span, self.cap(i, span), i == 0, self.next_page is not None)
+            if self.allow_blank:
+                out = self.table.padded(out, span, self.lines)
+            self._leaves[key] = out
+        return self._leaves[key]
 
     # --- search ---------------------------------------------------------------------
 
@@ -209,14 +251,16 @@ class PageSolver:
                     if h1 < h and (rest >> (h - h1)) & 1:
                         for a in self.solve(i, k, x, y, w, h1):
                             for b in self.solve(k, j, x, y + h1, w, h - h1):
-                                found.append(Layout(a.cost + b.cost, a.modules + b.modules))
+                                found.append(Layout(a.cost + b.cost, a.modules + b.modules, a.hole + b.hole))
                 for w1 in range(1, w):
                     if (self.feasible(i, k, w1) >> h) & 1 and (self.feasible(k, j, w - w1) >> h) & 1:
                         for a in self.solve(i, k, x, y, w1, h):
                             for b in self.solve(k, j, x + w1, y, w - w1, h):
                                 stones = self._tombstones(a.modules, b.modules, x + w1)
+                                if stones and not self.allow_tombstones:
+                                    continue
                                 found.append(Layout(a.cost + b.cost + stones * self.cost["tombstone"],
-                                                    a.modules + b.modules))
+                                                    a.modules + b.modules, a.hole + b.hole))
         found.sort(key=lambda layout: layout.cost)
         result = tuple(found[: self.cost["candidates"]])
         self._solved[key] = result
@@ -230,12 +274,13 @@ class PageSolver:
     def _place(self, i: int, leaf: Leaf, x: int, y: int, w: int) -> Layout:
         item = self.items[i]
         module = Module(
-            article_id=item.article_id, page=self.page, column=x, line=self.top + y, span=w, height=leaf.height,
+            article_id=item.article_id, page=self.page, column=x, line=self.top + y, span=w,
+            height=leaf.height - leaf.blank,
             part=item.part, slots=(item.slot_from, leaf.slots_to), headline_size=leaf.headline_size,
             head_lines=leaf.head_lines, figure_lines=leaf.figure_lines, photo_first=leaf.photo_first,
             jump_to=self.next_page if leaf.cut else None, jump_from=item.jump_from)
         importance = len(self.items) - i
-        return Layout(leaf.cost + importance * y * self.cost["low_position"], (module,))
+        return Layout(leaf.cost + importance * y * self.cost["low_position"], (module,), leaf.blank * w)
 
     @staticmethod
     def _tombstones(left: tuple[Module, ...], right: tuple[Module, ...], edge: int) -> int:
@@ -243,16 +288,14 @@ class PageSolver:
         starts = {m.line for m in left if m.column + m.span == edge and not m.photo_first}
         return sum(1 for m in right if m.column == edge and not m.photo_first and m.line in starts)
 
-    def best(self, allow_hole: bool) -> Layout | None:
-        """The cheapest full page; with allow_hole, the fullest page that can close."""
+    def best(self) -> Layout | None:
+        """The cheapest full page, else the fullest page that can close (the rest left empty at its foot)."""
         n, columns = len(self.items), self.fmt.columns
-        mask = self.feasible(0, n, columns)
-        heights = [self.lines] if not allow_hole else sorted(_bits(mask), reverse=True)
-        for h in heights:
+        for h in sorted(_bits(self.feasible(0, n, columns)), reverse=True):
             found = self.solve(0, n, 0, 0, columns, h)
             if found:
-                hole = (self.lines - h) * columns * self.cost["hole_line"]
-                return replace(found[0], cost=found[0].cost + hole)
+                foot = (self.lines - h) * columns
+                return replace(found[0], cost=found[0].cost + foot * self.cost["hole_line"], hole=found[0].hole + foot)
         return None
 
 
@@ -266,12 +309,19 @@ def _estimate(fits: Fits, item: Item) -> int:
     return (shape.top_lines + house()["module"]["rule_lines"]) * span + len(shape.body) - item.slot_from
 
 
-def _solve_page(fits: Fits, items: tuple[Item, ...], page: int, next_page: int | None) -> Layout | None:
-    fmt = fits.fmt
+def _solve_page(table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None,
+                allow_tombstones: bool) -> Layout | None:
+    """The cheapest layout over the 头条's possible spans, widest first."""
+    columns = table.fits.fmt.columns
+    narrow = house()["planner"]["lead_narrow"]
     best: Layout | None = None
-    for lead_span in range(fmt.columns, (fmt.columns + 1) // 2 - 1, -1):
-        solver = PageSolver(fits, items, page, next_page, lead_span)
-        layout = solver.best(allow_hole=True)
+    allow_blank = next_page is None or any(item.pin and item.pin.column is not None for item in items)
+    for lead_span in range(columns, (columns + 1) // 2 - 1, -1):
+        # A narrower 头条 costs at least lead_narrow a column: past that bound nothing can win.
+        if best and best.cost <= narrow * (columns - lead_span):
+            break
+        solver = PageSolver(table, items, page, next_page, lead_span, allow_tombstones, allow_blank)
+        layout = solver.best()
         if layout and (best is None or layout.cost < best.cost):
             best = layout
     return best
@@ -280,6 +330,7 @@ def _solve_page(fits: Fits, items: tuple[Item, ...], page: int, next_page: int |
 def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> Plan:
     pins = pins or {}
     fmt = fits.fmt
+    table = LeafTable(fits)
     by_priority = [a.id for a in sorted(issue.articles, key=lambda a: (a.priority, a.id))]
 
     def page_of(aid: str) -> int | None:
@@ -297,13 +348,19 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
         own = pinned + pool
         queue = own[:1] + carry + own[1:]
         capacity = fmt.columns * (fmt.lines - fmt.reserved_lines(number))
+        # Offer the page a little more than it can hold, so it can choose what closes best.
         chosen, used = [], 0
         for item in queue:
-            if used >= capacity:
+            if used >= capacity * 1.1:
                 break
             chosen.append(item)
             used += _estimate(fits, item)
-        layout = _choose(fits, chosen, used > capacity, number, next_page, issue)
+        if not chosen:  # the issue ran out of copy: the page stays empty (the build reports it)
+            pages.append(PagePlan(number, ()))
+            continue
+        rest = [item for item in pool if item not in chosen]
+        fillers = sorted(rest, key=lambda item: _estimate(fits, item))[:house()["planner"]["fillers"]]
+        layout = _choose(table, chosen, fillers, number, next_page, issue)
         placed = {(m.article_id, m.part) for m in layout.modules}
         modules = tuple(sorted(layout.modules, key=lambda m: (m.line, m.column)))
         pages.append(PagePlan(number, modules))
@@ -322,22 +379,70 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     return Plan(tuple(pages))
 
 
-def _choose(fits: Fits, chosen: list[Item], overfull: bool, number: int, next_page: int | None,
+def _length(article) -> int:
+    return sum(len(b.text) for b in article.blocks)
+
+
+_TIE_BREAKS = (lambda a: -len(a.figures), lambda a: -_length(a), _length)  # photos, long, short first
+
+
+def _orders(items: list[Item], issue: Issue, shuffles: int) -> list[list[Item]]:
+    """The priority order, then re-orderings among articles of equal priority: photo stories first,
+    long ones first, short ones first, then a few fixed shuffles. Other trees for the search when the
+    first leaves a hole. The page's lead and any continuation keep their places."""
+    fixed = {i for i, item in enumerate(items) if i == 0 or item.part > 0}
+    movable = [item for i, item in enumerate(items) if i not in fixed]
+    rng = random.Random(len(items))  # fixed seed: the same issue gives the same plan
+    ties = list(_TIE_BREAKS) + [lambda a, r=rng.random(): 0 for _ in range(shuffles)]
+    orders = [items]
+    for n, tie in enumerate(ties):
+        shuffled = movable if n < len(_TIE_BREAKS) else rng.sample(movable, len(movable))
+
+        def key(item: Item, tie=tie):
+            article = issue.article(item.article_id)
+            return article.priority, tie(article)
+        resorted = iter(sorted(shuffled, key=key))
+        order = [item if i in fixed else next(resorted) for i, item in enumerate(items)]
+        if order not in orders:
+            orders.append(order)
+    return orders
+
+
+def _choose(table: LeafTable, chosen: list[Item], fillers: list[Item], number: int, next_page: int | None,
             issue: Issue) -> Layout:
-    """The best page from the chosen items or one fewer (the last may jump); fewer still if neither closes."""
-    options: list[Layout] = []
-    count = len(chosen)
-    while count >= 1 and (not options or count >= len(chosen) - 1):
-        items = list(chosen[:count])
-        tail = items[-1]
-        may_cut = tail.part == 0 and (next_page is not None or issue.article(tail.article_id).allow_cut)
-        if may_cut and (overfull or count < len(chosen)):
-            items[-1] = replace(tail, cuttable=True)
-        layout = _solve_page(fits, tuple(items), number, next_page)
-        if layout:
-            deferred = (len(chosen) - count) * house()["planner"]["deferred"]
-            options.append(replace(layout, cost=layout.cost + deferred))
-        count -= 1
-    if not options:
+    """The best page from the chosen items. Only if it leaves a hole: re-ordered among equals, then
+    with a short item from later in the issue as a filler (补白), as an editor would."""
+    best: Layout | None = None
+    shuffles = house()["planner"]["shuffles"]
+    attempts = _orders(chosen, issue, shuffles) + [chosen + [filler] for filler in fillers]
+    for items in attempts:
+        layout = _choose_count(table, items, number, next_page, issue)
+        if layout and (best is None or layout.cost < best.cost):
+            best = layout
+        if best and best.hole == 0:
+            break
+    if best is None:
         raise BuildError(f"第{number}版: 《{issue.article(chosen[0].article_id).headline}》 does not fit on a page")
-    return min(options, key=lambda layout: layout.cost)
+    return best
+
+
+def _choose_count(table: LeafTable, chosen: list[Item], number: int, next_page: int | None,
+                  issue: Issue) -> Layout | None:
+    """The best page from the chosen items or one fewer (the last may jump); fewer still if neither
+    closes. Headlines side by side (tombstones) only when no count of items avoids them."""
+    for allow_tombstones in (False, True):
+        options: list[Layout] = []
+        count = len(chosen)
+        while count >= 1 and (not options or count >= len(chosen) - 1):
+            items = list(chosen[:count])
+            tail = items[-1]
+            if tail.part == 0 and (next_page is not None or issue.article(tail.article_id).allow_cut):
+                items[-1] = replace(tail, cuttable=True)
+            layout = _solve_page(table, tuple(items), number, next_page, allow_tombstones)
+            if layout:
+                deferred = (len(chosen) - count) * house()["planner"]["deferred"]
+                options.append(replace(layout, cost=layout.cost + deferred))
+            count -= 1
+        if options:
+            return min(options, key=lambda layout: layout.cost)
+    return None

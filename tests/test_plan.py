@@ -1,0 +1,216 @@
+"""The page planner, checked on what it writes (layout.json) and on what a reader sees (the PDF)
+(issue 4; grid rules G1–G5, headline rules H1–H3 of cjk-typography.md)."""
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+import sys
+
+import pdfplumber
+import pytest
+
+from conftest import ARTICLE, ISSUE_TOML, ROOT, SAMPLE, run_layout, write_issue
+from pdftext import MM, article_texts, load_layout, module_chars, squash
+
+
+@pytest.fixture(scope="session")
+def bench_build(tmp_path_factory):
+    """The generated 8-page, 40-article issue, built once."""
+    work = tmp_path_factory.mktemp("bench")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_issue.py"), str(work / "issue")], check=True,
+                   capture_output=True)
+    result = run_layout("build", work / "issue", "-o", work / "out")
+    assert result.returncode == 0, result.stderr
+    return work / "out"
+
+
+def _rects(layout):
+    for page in layout["pages"]:
+        for m in page["modules"]:
+            yield page["number"], m
+
+
+def _overlap(a, b) -> bool:
+    ga, gb = a["grid"], b["grid"]
+    return (ga["column"] < gb["column"] + gb["span"] and gb["column"] < ga["column"] + ga["span"]
+            and ga["line"] < gb["line"] + gb["height"] and gb["line"] < ga["line"] + ga["height"])
+
+
+@pytest.mark.parametrize("which", ["sample", "bench"])
+def test_modules_tile_without_overlap_inside_the_type_area(which, sample_build, bench_build):
+    layout = load_layout(sample_build if which == "sample" else bench_build)
+    grid = layout["grid"]
+    for page in layout["pages"]:
+        reserved = page["type_area"]["reserved_lines"]
+        for a, b in itertools.combinations(page["modules"], 2):
+            assert not _overlap(a, b), (page["number"], a["article"], b["article"])
+        for m in page["modules"]:
+            g = m["grid"]
+            assert 0 <= g["column"] and g["column"] + g["span"] <= grid["columns"]
+            assert reserved <= g["line"] and g["line"] + g["height"] <= grid["lines"]
+
+
+@pytest.mark.parametrize("which", ["sample", "bench"])
+def test_modules_on_the_grid_G1_G4(which, sample_build, bench_build):
+    """Every module's rectangle is whole columns wide and whole body lines high (G1, G3, G4)."""
+    layout = load_layout(sample_build if which == "sample" else bench_build)
+    g = layout["grid"]
+    size, pitch = g["body_size_pt"], g["line_pitch_pt"]
+    x0, y0 = (v * MM for v in g["origin_mm"])
+    for _, m in _rects(layout):
+        r, gm = m["mm"], m["grid"]
+        assert abs(r["x"] * MM - (x0 + gm["column"] * (g["chars_per_column"] + 1) * size)) < 0.05
+        assert abs(r["y"] * MM - (y0 + gm["line"] * pitch)) < 0.05
+        assert abs(r["width"] * MM - (gm["span"] * g["chars_per_column"] + gm["span"] - 1) * size) < 0.05
+        assert abs(r["height"] * MM - gm["height"] * pitch) < 0.05
+
+
+def test_body_lines_sit_on_the_line_grid(sample_build):
+    """G2/G4: in every module of a page, body characters sit at the same offset from the page's
+    line grid: no module pushes its text off the grid."""
+    layout = load_layout(sample_build)
+    g = layout["grid"]
+    y0, pitch = g["origin_mm"][1] * MM, g["line_pitch_pt"]
+    with pdfplumber.open(sample_build / "XHB-20210122.pdf") as pdf:
+        for page_info in layout["pages"]:
+            page = pdf.pages[page_info["number"] - 1]
+            offsets = set()
+            for m in page_info["modules"]:
+                body_top = m["mm"]["y"] * MM + m["top_lines"] * pitch
+                for c in module_chars(page, m):
+                    if c["top"] > body_top and c["fontname"].endswith("Noto-Serif-CJK-SC") and c["text"] > "\u4e00":
+                        offsets.add(round((c["top"] - y0) % pitch, 1))
+            assert len(offsets) == 1, (page_info["number"], offsets)
+
+
+@pytest.mark.parametrize("which", ["sample", "bench"])
+def test_every_character_inside_its_module(which, sample_build, bench_build):
+    """Every character on a page lies inside one module's rectangle, or in the 报头/报眉 above them."""
+    out = sample_build if which == "sample" else bench_build
+    layout = load_layout(out)
+    pdf_path = out / f"{layout['paper']}-{layout['date'].replace('-', '')}.pdf"
+    g = layout["grid"]
+    with pdfplumber.open(pdf_path) as pdf:
+        for page_info in layout["pages"]:
+            page = pdf.pages[page_info["number"] - 1]
+            furniture_bottom = g["origin_mm"][1] * MM + page_info["type_area"]["reserved_lines"] * g["line_pitch_pt"]
+            inside = set()
+            for m in page_info["modules"]:
+                inside.update(id(c) for c in module_chars(page, m))
+            stray = [c["text"] for c in page.chars if id(c) not in inside and c["top"] > furniture_bottom]
+            assert not stray, (page_info["number"], "".join(stray)[:40])
+
+
+def test_fill_at_least_97_percent(bench_build):
+    layout = load_layout(bench_build)
+    for page in layout["pages"][:-1]:
+        assert page["fill"] >= 0.97, (page["number"], page["fill"])
+
+
+def test_lead_story_top_of_front_page_with_largest_headline(sample_build):
+    layout = load_layout(sample_build)
+    lead = min(layout["articles"], key=lambda a: a["priority"])
+    front = layout["pages"][0]
+    module = next(m for m in front["modules"] if m["article"] == lead["id"])
+    reserved = front["type_area"]["reserved_lines"]
+    assert module["grid"]["line"] == reserved and module["grid"]["column"] == 0
+    assert module["grid"]["span"] == max(m["grid"]["span"] for m in front["modules"])
+    # As a reader sees it: the largest characters below the masthead belong to the lead's headline.
+    with pdfplumber.open(sample_build / "XHB-20210122.pdf") as pdf:
+        page = pdf.pages[0]
+        lead_sizes = {round(c["size"], 1) for c in module_chars(page, module)}
+        others = {round(c["size"], 1) for m in front["modules"] if m is not module for c in module_chars(page, m)}
+    assert max(lead_sizes) > max(others)
+
+
+@pytest.mark.parametrize("which", ["sample", "bench"])
+def test_no_tombstones(which, sample_build, bench_build):
+    """Two headline-first modules never start side by side on the same line."""
+    layout = load_layout(sample_build if which == "sample" else bench_build)
+    for page in layout["pages"]:
+        for a, b in itertools.permutations(page["modules"], 2):
+            ga, gb = a["grid"], b["grid"]
+            if ga["column"] + ga["span"] == gb["column"] and ga["line"] == gb["line"]:
+                assert a["photo_first"] or b["photo_first"], (page["number"], a["article"], b["article"])
+
+
+def test_priority_falls_down_the_page(bench_build):
+    """On each page the most important article is the one at the top-left."""
+    layout = load_layout(bench_build)
+    priority = {a["id"]: a["priority"] for a in layout["articles"]}
+    for page in layout["pages"]:
+        first = [m for m in page["modules"] if m["part"] == 0]
+        if first:
+            top_left = min(first, key=lambda m: (m["grid"]["line"], m["grid"]["column"]))
+            assert priority[top_left["article"]] == min(priority[m["article"]] for m in first)
+
+
+LONG = ARTICLE.replace("第一段正文，内容用于测试。\n\n第二段正文。\n",
+                       "\n\n".join("这是一段很长的测试正文，用来检查跨版转接是否正确，" * 6 for _ in range(40)) + "\n")
+
+
+def test_jump_lines_and_characters_kept(tmp_path):
+    issue = write_issue(tmp_path / "i", {"01-long.md": LONG})
+    out = tmp_path / "out"
+    result = run_layout("build", issue, "-o", out)
+    assert result.returncode == 0, result.stderr
+    layout = load_layout(out)
+    parts = layout["articles"][0]["parts"]
+    assert [p["page"] for p in parts] == [1, 2]
+    with pdfplumber.open(out / "TST-20210122.pdf") as pdf:
+        first = squash(pdf.pages[0].extract_text())
+        second = squash(pdf.pages[1].extract_text())
+    assert "（下转第2版）" in first and "（上接第1版）" in second
+    # Every character of the body is in the PDF, in order, and counted once.
+    text = squash(article_texts(out / "TST-20210122.pdf", layout)["01-long"])
+    body = squash(LONG.split("---\n")[2])
+    assert body in re.sub(r"（下转第2版）.*?（上接第1版）", "", text)
+    assert layout["articles"][0]["chars"] == sum(p["chars"] for p in parts)
+
+
+def test_text_that_does_not_fit_fails_naming_the_article(tmp_path):
+    one_page = ISSUE_TOML.split("[[pages]]\nnumber = 2")[0]
+    issue = write_issue(tmp_path / "i", {"01-long.md": LONG}, toml=one_page)
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 1 and "测试标题" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_plan_file_pins_are_honoured(sample_copy, tmp_path):
+    assert run_layout("plan", sample_copy).returncode == 0
+    text = (sample_copy / "plan.toml").read_text(encoding="utf-8")
+    # Pin 区委举行中心组学习 to page 2, top-left, across 4 columns.
+    entry = re.search(r'\[\[article\]\]\nid = "04-zhongxinzu"\n.*?\n\n', text, re.S).group(0)
+    pinned = re.sub(r"pin = false\npage = \d+\ncolumn = \d+\nline = \d+\nspan = \d+",
+                    "pin = true\npage = 2\ncolumn = 1\nline = 1\nspan = 4", entry)
+    (sample_copy / "plan.toml").write_text(text.replace(entry, pinned), encoding="utf-8")
+    result = run_layout("build", sample_copy, "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    layout = load_layout(tmp_path / "out")
+    page2 = layout["pages"][1]
+    m = next(m for m in page2["modules"] if m["article"] == "04-zhongxinzu" and m["part"] == 0)
+    assert m["grid"]["column"] == 0 and m["grid"]["line"] == page2["type_area"]["reserved_lines"]
+    assert m["grid"]["span"] == 4
+
+
+def test_conflicting_pins_fail_clearly(sample_copy):
+    pins = ('[[article]]\nid = "03-dacheng-yanglao"\npin = true\npage = 2\ncolumn = 1\nline = 1\nspan = 3\n\n'
+            '[[article]]\nid = "04-zhongxinzu"\npin = true\npage = 2\ncolumn = 2\nline = 1\nspan = 2\n')
+    (sample_copy / "plan.toml").write_text(pins, encoding="utf-8")
+    result = run_layout("build", sample_copy, "-o", sample_copy / "out")
+    assert result.returncode == 2
+    assert "plan.toml:9:" in result.stderr and "same cells" in result.stderr
+
+
+def test_pin_wider_than_page_fails_clearly(sample_copy):
+    (sample_copy / "plan.toml").write_text('[[article]]\nid = "04-zhongxinzu"\npin = true\nspan = 9\n',
+                                           encoding="utf-8")
+    result = run_layout("build", sample_copy, "-o", sample_copy / "out")
+    assert result.returncode == 2 and "plan.toml:1:" in result.stderr and "wider than" in result.stderr
+
+
+def test_two_runs_same_layout_json(sample_build, tmp_path):
+    assert run_layout("build", SAMPLE, "-o", tmp_path).returncode == 0
+    assert json.loads((tmp_path / "layout.json").read_text()) == load_layout(sample_build)
+    assert (tmp_path / "layout.json").read_bytes() == (sample_build / "layout.json").read_bytes()
