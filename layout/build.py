@@ -17,11 +17,14 @@ from layout.plan.plan_file import load_pins
 from layout.plan.planner import plan_issue
 from layout.render.layout_json import dumps, layout_report
 from layout.render.paint import FONTS, paint
+from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
+from layout.render.preview import page_png
 from layout.render.weasy import render_pdf
 from layout.source.issue_folder import load_issue
 from layout.text.issue_text import TextReport, normalise_issue
 
 Progress = Callable[[str], None]
+COVER_DPI = 60  # the EPUB cover: the front page at about 640 × 920 px
 
 
 @dataclass
@@ -42,19 +45,37 @@ def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> tuple[Iss
     return issue, plan_issue(issue, fits, pins), fits, text
 
 
-def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None) -> BuildResult:
+@dataclass(frozen=True)
+class PrintOptions:
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+    previews_dpi: float = 0.0  # 0 = no preview PNGs
+
+
+def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
+          options: PrintOptions = PrintOptions()) -> BuildResult:
     issue, plan, fits, text = plan_only(issue_dir, progress)
+    profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
     result = BuildResult(issue, plan, text=text)
     outputs: dict[Path, bytes] = {}
 
-    progress(f"输出 PDF：{len(plan.pages)} 个版")
-    html = paint(issue, plan, fits)
-    outputs[out_dir / f"{issue.stem}.pdf"] = render_pdf(html, issue.root, (issue.root, STYLES, FONTS))
+    progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.name}")
+    html = paint(issue, plan, fits, profile)
+    pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
+                           bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)
+    outputs[out_dir / f"{issue.stem}.pdf"] = pdf
+    date = f"{issue.info.date:%Y%m%d}"
+    for page, page_pdf in zip(plan.pages, split_pages(pdf)):
+        outputs[out_dir / f"{issue.paper.code}_{date}_{page.number:02d}.pdf"] = page_pdf
+        if options.previews_dpi:
+            outputs[out_dir / f"{issue.paper.code}_{date}_{page.number:02d}.png"] = page_png(
+                pdf, page.number - 1, options.previews_dpi)
 
     progress("输出 EPUB")
-    from layout.render.epub import write_epub  # the EPUB writer pulls in lxml and fontTools: load on use
+    from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
-    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, None)
+    cover = page_png(pdf, 0, COVER_DPI)
+    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover)
     outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
 
     # Everything is produced before anything is written: a failed build leaves old outputs alone.

@@ -36,13 +36,19 @@ def main() -> None:
 @main.command()
 @click.argument("issue", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
-              help="Folder for the PDF, the EPUB and layout.json.")
-def build(issue: Path, out_dir: Path) -> None:
-    """Build ISSUE (an issue folder) into <code>-<yyyymmdd>.pdf, .epub and layout.json."""
-    from layout.build import build as run_build
+              help="Folder for the PDFs, the EPUB and layout.json.")
+@click.option("--bleed", type=click.FloatRange(0, 3.5), default=0.0, show_default=True,
+              help="Bleed in mm around every page (BleedBox; WeasyPrint caps it at 3.5 mm).")
+@click.option("--crop-marks", is_flag=True, help="Draw crop marks in registration colour outside the trim.")
+@click.option("--previews", "previews_dpi", type=click.FloatRange(10, 600), default=None,
+              help="Also write a PNG preview of every page at this resolution (dpi).")
+def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_dpi: float | None) -> None:
+    """Build ISSUE (an issue folder) into the print PDF/X-4 of the issue and of each page
+    (<code>_<yyyymmdd>_<NN>.pdf), the EPUB and layout.json."""
+    from layout.build import PrintOptions, build as run_build
 
     try:
-        result = run_build(issue, out_dir, _progress)
+        result = run_build(issue, out_dir, _progress, PrintOptions(bleed, crop_marks, previews_dpi or 0.0))
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():

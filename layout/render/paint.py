@@ -16,6 +16,7 @@ from layout.model import Issue, Line, Module, Plan
 from layout.plan.fit import Fits, Slot, house, jump_slot
 from layout.plan.grid import MM, STYLES, PageFormat
 from layout.render.furniture import masthead, page_header
+from layout.render.print_images import print_image
 
 FONTS = STYLES.parent / "fonts"
 
@@ -82,7 +83,13 @@ def top_lines(module: Module, fits: Fits) -> int:
     return module.head_lines + module.figure_lines + len(shape.caption)
 
 
-def _module(module: Module, fits: Fits, fmt: PageFormat, lines: list, figures: list) -> None:
+@cache
+def _print_image(path: Path, profile: Path, w: float, h: float) -> str:
+    """The photo converted for the press (grey or CMYK through the output profile) at its placed size."""
+    return print_image(path, profile, w, h)
+
+
+def _module(module: Module, fits: Fits, fmt: PageFormat, profile: Path, lines: list, figures: list) -> None:
     shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
     x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
     photo_lines = module.figure_lines + len(shape.caption)
@@ -94,8 +101,9 @@ def _module(module: Module, fits: Fits, fmt: PageFormat, lines: list, figures: l
         lines.append(_line(hl.line, f"hl {hl.role}", x0 + fmt.body_size, head_y + hl.y, module.article_id, hl.size, h))
     if shape.figure:
         y = y0 if module.photo_first else y0 + module.head_lines * pitch
-        figures.append({"src": shape.figure.file.as_uri(), "alt": shape.figure.alt, "x": _r(x0), "y": _r(y),
-                        "w": _r(fmt.span_width(module.span)), "h": _r(module.figure_lines * pitch - 2)})
+        w, h = _r(fmt.span_width(module.span)), _r(module.figure_lines * pitch - 2)
+        figures.append({"src": _print_image(shape.figure.file, profile, w, h), "alt": shape.figure.alt,
+                        "x": _r(x0), "y": _r(y), "w": w, "h": h})
         y += module.figure_lines * pitch
         for line in shape.caption:
             lines.append(_line(line, "caption", x0, y, module.article_id))
@@ -125,8 +133,8 @@ def _rules(modules: tuple[Module, ...], fmt: PageFormat) -> list[dict]:
     return rules
 
 
-def paint(issue: Issue, plan: Plan, fits: Fits, pages: tuple[int, ...] | None = None) -> str:
-    """HTML for the issue's pages (all of them, or the numbers given)."""
+def paint(issue: Issue, plan: Plan, fits: Fits, profile: Path) -> str:
+    """HTML for the issue's pages; photos are converted for the press through the output profile."""
     fmt = fits.fmt
     roles = font_roles()
     trim_w, trim_h = fmt.trim
@@ -135,12 +143,10 @@ def paint(issue: Issue, plan: Plan, fits: Fits, pages: tuple[int, ...] | None = 
         caption_size=house()["caption"]["size"], fonts=roles, masthead_size=_r(fmt.masthead_lines * fmt.line_pitch * 0.5))
     painted = []
     for page_plan in plan.pages:
-        if pages is not None and page_plan.number not in pages:
-            continue
         lines: list[PaintedLine] = []
         figures: list[dict] = []
         for module in page_plan.modules:
-            _module(module, fits, fmt, lines, figures)
+            _module(module, fits, fmt, profile, lines, figures)
         reserved = fmt.reserved_lines(page_plan.number)
         box = {"x": _r(fmt.origin[0]), "y": _r(fmt.origin[1]), "w": _r(fmt.type_width),
                "h": _r(reserved * fmt.line_pitch - fmt.line_pitch / 2)}

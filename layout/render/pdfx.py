@@ -25,10 +25,11 @@ from pikepdf.models.metadata import decode_pdf_date
 
 from layout.errors import BuildError
 from layout.model import Issue
-from layout.render.print_images import JPEG_QUALITY, rgb_to_cmyk, to_print
+from layout.render.print_images import JPEG_QUALITY, JPEG_TAC_HEADROOM, rgb_to_cmyk, to_print
 
 MM = 72 / 25.4
 PDFX = "PDF/X-4"
+MAX_TAC = 2.4  # for colours converted here (house limit; ISO 12647-3 recommends 2.2)
 CHINA = dt.timezone(dt.timedelta(hours=8))  # the issue date is a date in Beijing time
 MARK_OFFSET_MM = 3.0  # crop marks start this far outside the trim, and never inside the bleed
 MARK_LENGTH_MM = 5.0
@@ -85,8 +86,8 @@ def describe_profile(profile: Path) -> str:
     except (OSError, ImageCms.PyCMSError) as e:
         raise BuildError(f"PDF/X needs a CMYK output profile: {profile} cannot be read ({e})") from None
     if icc.xcolor_space.strip() != "CMYK" or icc.device_class != "prtr":
-        raise BuildError(f"PDF/X needs a CMYK output profile: {profile} is a {icc.xcolor_space.strip()} "
-                         f"'{icc.device_class}' profile")
+        raise BuildError(f"PDF/X needs a CMYK output profile: {profile} is not one (colour space "
+                         f"{icc.xcolor_space.strip()}, class {icc.device_class})")
     return icc.profile_description.strip("\x00 ") or profile.stem
 
 
@@ -98,40 +99,41 @@ def finish_print_pdf(pdf: bytes, issue: Issue, profile: Path, bleed_mm: float = 
     content moves with it); crop marks, if asked for, sit outside the bleed in registration colour.
     report receives one line for every kind of RGB colour converted (none if the CSS is all CMYK).
     """
-    doc = pikepdf.open(io.BytesIO(pdf))
-    _strip_interactive(doc)
-    _RgbToCmyk(profile, report).convert(doc)
-    for page in doc.pages:
-        _set_boxes(doc, page, bleed_mm * MM, crop_marks)
-    _set_output_intent(doc, profile)
     digest = hashlib.sha256(pdf + profile.read_bytes() + repr((bleed_mm, crop_marks)).encode()).hexdigest()
     d = issue.info.date
-    meta = _Meta(title=f"{issue.paper.name} {d.year}年{d.month}月{d.day}日 第{issue.info.number}期",
-                 created=_created(issue), producer=str(doc.docinfo.get("/Producer", "WeasyPrint")),
-                 document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
-                 instance=uuid.uuid5(ID_NAMESPACE, digest))
-    return _save(doc, meta)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        _strip_interactive(doc)
+        _RgbToCmyk(profile, report).convert(doc)
+        for page in doc.pages:
+            _set_boxes(doc, page, bleed_mm * MM, crop_marks)
+        _set_output_intent(doc, profile)
+        meta = _Meta(title=f"{issue.paper.name} {d.year}年{d.month}月{d.day}日 第{issue.info.number}期",
+                     created=_created(issue), producer=str(doc.docinfo.get("/Producer", "layout")),
+                     document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
+                     instance=uuid.uuid5(ID_NAMESPACE, digest))
+        return _save(doc, meta)
 
 
 def split_pages(pdf: bytes) -> list[bytes]:
     """One complete PDF/X-4 per page of a file made by finish_print_pdf, titled and identified per page."""
-    src = pikepdf.open(io.BytesIO(pdf))
-    info = src.docinfo
-    if str(info.get("/GTS_PDFXVersion", "")) != PDFX or "/ID" not in src.trailer:
-        raise BuildError("split_pages needs a PDF/X file made by finish_print_pdf")
-    meta = _Meta(title=str(info.Title), created=decode_pdf_date(str(info.CreationDate)), producer=str(info.Producer),
-                 document=uuid.UUID(bytes=bytes(src.trailer.ID[0])), instance=uuid.UUID(bytes=bytes(src.trailer.ID[1])))
-    files = []
-    for n, page in enumerate(src.pages, 1):
-        dst = pikepdf.new()
-        dst.pages.append(page)
-        dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in src.Root.OutputIntents])
-        if "/Lang" in src.Root:
-            dst.Root.Lang = src.Root.Lang
-        files.append(_save(dst, replace(meta, title=f"{meta.title} 第{n}版",
-                                        document=uuid.uuid5(meta.document, f"page {n}"),
-                                        instance=uuid.uuid5(meta.instance, f"page {n}"))))
-    return files
+    with pikepdf.open(io.BytesIO(pdf)) as src:
+        info = src.docinfo
+        if str(info.get("/GTS_PDFXVersion", "")) != PDFX or "/ID" not in src.trailer:
+            raise BuildError("split_pages needs a PDF/X file made by finish_print_pdf")
+        meta = _Meta(title=str(info.Title), created=decode_pdf_date(str(info.CreationDate)),
+                     producer=str(info.Producer), document=uuid.UUID(bytes=bytes(src.trailer.ID[0])),
+                     instance=uuid.UUID(bytes=bytes(src.trailer.ID[1])))
+        files = []
+        for n, page in enumerate(src.pages, 1):
+            with pikepdf.new() as dst:
+                dst.pages.append(page)
+                dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in src.Root.OutputIntents])
+                if "/Lang" in src.Root:
+                    dst.Root.Lang = src.Root.Lang
+                files.append(_save(dst, replace(meta, title=f"{meta.title} 第{n}版",
+                                                document=uuid.uuid5(meta.document, f"page {n}"),
+                                                instance=uuid.uuid5(meta.instance, f"page {n}"))))
+        return files
 
 
 def _created(issue: Issue) -> dt.datetime:
@@ -160,7 +162,8 @@ def _set_boxes(doc: pikepdf.Pdf, page: pikepdf.Page, bleed: float, crop_marks: b
     """MediaBox from the origin, TrimBox = the trim, BleedBox = trim + bleed; content moved to match."""
     x0, y0, x1, y1 = _box(page.obj.get("/TrimBox", page.obj.MediaBox))
     w, h = x1 - x0, y1 - y0
-    margin = max(bleed, MARK_OFFSET_MM * MM + MARK_LENGTH_MM * MM if crop_marks else 0.0)
+    mark_offset = max(bleed, MARK_OFFSET_MM * MM)  # marks begin where the bleed ends, at the earliest
+    margin = mark_offset + MARK_LENGTH_MM * MM if crop_marks else bleed
     dx, dy = margin - x0, margin - y0
     page.obj.MediaBox = _array((0, 0, w + 2 * margin, h + 2 * margin))
     page.obj.TrimBox = _array((margin, margin, margin + w, margin + h))
@@ -172,7 +175,7 @@ def _set_boxes(doc: pikepdf.Pdf, page: pikepdf.Page, bleed: float, crop_marks: b
         return
     after = b"Q\n"
     if crop_marks:
-        after += _crop_marks(doc, page, (margin, margin, margin + w, margin + h), max(bleed, MARK_OFFSET_MM * MM))
+        after += _crop_marks(doc, page, (margin, margin, margin + w, margin + h), mark_offset)
     contents = page.obj.Contents
     parts = list(contents) if isinstance(contents, Array) else [contents]
     page.obj.Contents = Array([doc.make_stream(f"q 1 0 0 1 {_num(dx)} {_num(dy)} cm\n".encode()), *parts,
@@ -214,6 +217,8 @@ def _save(doc: pikepdf.Pdf, meta: _Meta) -> bytes:
         Title=meta.title, Creator="layout", Producer=meta.producer, CreationDate=date, ModDate=date,
         Trapped=Name("/False"), GTS_PDFXVersion=PDFX))
     doc.Root.Metadata = doc.make_stream(_xmp(meta), Type=Name.Metadata, Subtype=Name.XML)
+    if "/ID" in doc.trailer:
+        del doc.trailer["/ID"]  # qpdf would keep its first half instead of writing the placeholder
     buf = io.BytesIO()
     # fix_metadata_version would rewrite our XMP through pikepdf; static_id gives a known ID to replace.
     doc.save(buf, force_version="1.6", fix_metadata_version=False, static_id=True,
@@ -278,13 +283,13 @@ def _num(v: float) -> str:
 
 # --- RGB → CMYK: the safety net under a stylesheet that should already be all CMYK -----------------
 
-def is_rgb(space, resources: Dictionary | None = None) -> bool:
+def _is_rgb(space, resources: Dictionary | None = None) -> bool:
     """True for DeviceRGB, CalRGB, ICC-based RGB and palettes over them (a name is looked up in resources)."""
     if isinstance(space, Name):
-        if space in (Name.DeviceRGB, Name.RGB, Name.CalRGB):
+        if space in (Name.DeviceRGB, Name.CalRGB):
             return True
         named = resources.get("/ColorSpace", {}) if resources is not None else {}
-        return space in named and is_rgb(named[space])
+        return space in named and _is_rgb(named[space])
     if isinstance(space, Array) and len(space) > 1:
         family = space[0]
         if family == Name.CalRGB:
@@ -292,7 +297,7 @@ def is_rgb(space, resources: Dictionary | None = None) -> bool:
         if family == Name.ICCBased:
             return int(space[1].get("/N", 0)) == 3
         if family == Name.Indexed:
-            return is_rgb(space[1], resources)
+            return _is_rgb(space[1], resources)
     return False
 
 
@@ -316,7 +321,7 @@ class _RgbToCmyk:
             self.report(f"{what}" + (f" ({count}×)" if count > 1 else ""))
 
     def cmyk(self, values) -> list[float]:
-        return list(rgb_to_cmyk(tuple(float(v) for v in values), self.profile))
+        return list(rgb_to_cmyk(tuple(float(v) for v in values), self.profile, MAX_TAC))
 
     def _rewrite(self, ops: list, resources: Dictionary, n: int) -> list | None:
         """The instructions with RGB colour made CMYK, or None when there was nothing to change."""
@@ -334,7 +339,7 @@ class _RgbToCmyk:
                 self._count(n, "fill" if o == "rg" else "stroke", operands, cmyk)
                 operands, op, changed = cmyk, pikepdf.Operator("k" if o == "rg" else "K"), True
             elif o in ("cs", "CS"):
-                rgb = is_rgb(operands[0], resources)
+                rgb = _is_rgb(operands[0], resources)
                 fill_rgb, stroke_rgb = (rgb, stroke_rgb) if o == "cs" else (fill_rgb, rgb)
                 if rgb:
                     operands, changed = [Name.DeviceCMYK], True
@@ -355,7 +360,7 @@ class _RgbToCmyk:
         for name, xobj in resources.get("/XObject", {}).items():
             if not self._first(xobj):
                 continue
-            if xobj.get("/Subtype") == Name.Image and is_rgb(xobj.get("/ColorSpace"), resources):
+            if xobj.get("/Subtype") == Name.Image and _is_rgb(xobj.get("/ColorSpace"), resources):
                 self._image(xobj)
                 self.converted[f"p.{n}: RGB image {name} → CMYK/grey"] += 1
             elif xobj.get("/Subtype") == Name.Form:
@@ -385,12 +390,12 @@ class _RgbToCmyk:
 
     def _group(self, obj: Dictionary) -> None:
         group = obj.get("/Group")
-        if group is not None and is_rgb(group.get("/CS")):
+        if group is not None and _is_rgb(group.get("/CS")):
             group.CS = Name.DeviceCMYK  # the blending space: RGB here would make the RIP blend in RGB
 
     def _image(self, image: pikepdf.Stream) -> None:
         pil = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
-        out = to_print(pil, self.profile)
+        out = to_print(pil, self.profile, MAX_TAC - JPEG_TAC_HEADROOM)
         for key in ("/DecodeParms", "/Decode", "/Filter"):
             if key in image:
                 del image[key]
@@ -406,7 +411,7 @@ class _RgbToCmyk:
             image.ColorSpace = Name.DeviceGray
 
     def _shading(self, shading: Dictionary, n: int) -> None:
-        if not is_rgb(shading.get("/ColorSpace")):
+        if not _is_rgb(shading.get("/ColorSpace")):
             return
         functions = shading.get("/Function")
         parts = list(functions.get("/Functions", [])) if isinstance(functions, Dictionary) else []

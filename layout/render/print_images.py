@@ -18,7 +18,11 @@ from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 PPI = 300  # newspaper photos need 170–200 effective ppi; 300 leaves room for an editor's later crop
 GREY_CHROMA = 12  # a pixel whose channels differ by at most this much (of 255) counts as neutral
 GREY_SHARE = 0.002  # a photo with no more coloured pixels than this share is grey (JPEG noise, a caption strip)
-JPEG_QUALITY = 90
+JPEG_QUALITY = 95
+# JPEG moves each channel by a few levels, and in saturated shadows many pixels sit right at the cap:
+# capping this much lower keeps the decoded image under the limit (measured: a 240% cap at q95 let 15%
+# of a dark test image's pixels decode above 240%; with 230% the decoded maximum was 236.5%).
+JPEG_TAC_HEADROOM = 0.1
 
 
 def print_image(path: Path, profile: Path, placed_width_pt: float, placed_height_pt: float | None = None,
@@ -32,7 +36,7 @@ def print_image(path: Path, profile: Path, placed_width_pt: float, placed_height
         was_jpeg = src.format == "JPEG"
         source = src.info.get("icc_profile")
         img = _downsample(ImageOps.exif_transpose(src), placed_width_pt, placed_height_pt)
-    out = to_print(img, profile, max_tac, source)
+    out = to_print(img, profile, max_tac - JPEG_TAC_HEADROOM, source)
     buf = io.BytesIO()
     if out.mode == "CMYK" or was_jpeg:  # PNG has no CMYK; a JPEG source has nothing for lossless to keep
         out.save(buf, format="JPEG", quality=JPEG_QUALITY, optimize=False)
@@ -53,13 +57,13 @@ def to_print(img: Image.Image, profile: Path, max_tac: float = 2.4, source: byte
     if img.mode == "CMYK":
         # A CMYK file without a profile is taken to be separated for this press already.
         if source:
-            img = ImageCms.applyTransform(img, _transform(source, "CMYK", profile))
+            img = _apply(_transform(source, "CMYK", profile), img)
         return cap_tac(img, max_tac)
     if img.mode == "L":
         return _grey(img.convert("RGB"), None, profile)
     if is_neutral(img):
         return _grey(img, source, profile)
-    return cap_tac(ImageCms.applyTransform(img, _transform(source, "RGB", profile)), max_tac)
+    return cap_tac(_apply(_transform(source, "RGB", profile), img), max_tac)
 
 
 def rgb_to_cmyk(rgb: tuple[float, float, float], profile: Path, max_tac: float = 2.4) -> tuple[float, ...]:
@@ -112,8 +116,10 @@ def _flatten(img: Image.Image) -> Image.Image:
     """Transparency composited on white paper; palette and 16-bit modes made 8-bit RGB or L."""
     if img.mode in ("RGB", "L", "CMYK"):
         return img
-    if img.mode in ("1", "I;16", "I;16B", "I;16L", "I", "F"):
-        return img.convert("L")  # pixel-level grey modes: K only
+    if img.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grey (PNG): scale down, convert() would clip
+        return img.convert("I").point(lambda v: v / 257).convert("L")
+    if img.mode == "1":
+        return img.convert("L")
     rgba = img.convert("RGBA")
     paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
     return Image.alpha_composite(paper, rgba).convert("RGB")
@@ -130,8 +136,15 @@ def _profile_space(icc: bytes | None) -> str:
 
 def _grey(img: Image.Image, source: bytes | None, profile: Path) -> Image.Image:
     """A neutral RGB image as DeviceGray, whose value the PDF/X output intent prints on the K plate."""
-    lab = ImageCms.applyTransform(img, _transform(source, "RGB", None))
+    lab = _apply(_transform(source, "RGB", None), img)
     return lab.getchannel("L").point(_k_curve(profile))
+
+
+def _apply(transform: ImageCms.ImageCmsTransform, img: Image.Image) -> Image.Image:
+    out = Image.new(transform.output_mode, img.size)
+    # Not transform.apply(): it re-serialises the output profile into .info, which fails for some v4 profiles.
+    transform.transform.apply(img.getim(), out.getim())
+    return out
 
 
 @lru_cache(maxsize=16)
@@ -157,7 +170,8 @@ def _k_curve(profile: Path) -> list[int]:
     ramp.putdata([(0, 0, 0, k) for k in range(256)])
     to_lab = ImageCms.buildTransform(ImageCms.ImageCmsProfile(str(profile)), ImageCms.createProfile("LAB", 5000),
                                      "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    lk = [ImageCms.applyTransform(ramp, to_lab).getpixel((k, 0))[0] for k in range(256)]  # falls as K grows
+    lab = _apply(to_lab, ramp)
+    lk = [lab.getpixel((k, 0))[0] for k in range(256)]  # falls as K grows
     white, black = lk[0], lk[255]
     curve = []
     for level in range(256):

@@ -1,0 +1,341 @@
+"""Preflight of a print PDF against the print shop's rules (reference/print-and-epub.md).
+
+Independent of the code that made the file (layout.render.pdfx): it reads the PDF as a RIP would,
+with pikepdf for structure and content streams and Ghostscript for the separations.
+"""
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageMath
+from pikepdf import Array, Dictionary, Name
+
+from layout.errors import BuildError
+
+MM = 72 / 25.4
+TAC_DPI = 50  # area coverage is about areas: 0.5 mm pixels find any patch a press would notice
+PDFXID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
+TEXT_SHOW = {"Tj", "TJ", "'", '"'}
+
+
+@dataclass(frozen=True)
+class Violation:
+    page: int | None  # 1-based; None for the document as a whole
+    object: str  # e.g. "font NotoSerifCJKsc-Regular", "image Im1", "annotation /Link"
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{f'p.{self.page} ' if self.page else ''}{self.object}: {self.message}"
+
+
+def preflight(path: Path, max_tac: float = 240, min_ppi: float = 200) -> list[Violation]:
+    """Every breach of the print rules in the PDF at path; empty when the file is fit for the press."""
+    found: list[Violation] = []
+    with pikepdf.open(path) as doc:
+        found += _document(doc)
+        fonts_seen: set[tuple[int, int]] = set()
+        for n, page in enumerate(doc.pages, 1):
+            found += _page(page, n, min_ppi, fonts_seen)
+    found += _coverage(path, max_tac)
+    return found
+
+
+# --- document and page structure -------------------------------------------------------------
+
+def _document(doc: pikepdf.Pdf) -> list[Violation]:
+    found = []
+    if doc.is_encrypted:
+        found.append(Violation(None, "document", "encrypted", "the file is encrypted"))
+    intents = doc.Root.get("/OutputIntents", Array())
+    if not any(i.get("/S") == Name.GTS_PDFX and "/DestOutputProfile" in i for i in intents):
+        found.append(Violation(None, "document", "no-output-intent",
+                               "no PDF/X output intent with an embedded output profile"))
+    info = doc.trailer.get("/Info", Dictionary())
+    missing = [where for where, ok in (("Info", "/GTS_PDFXVersion" in info), ("XMP", _xmp_pdfx(doc))) if not ok]
+    if missing:
+        found.append(Violation(None, "document", "no-pdfx-id",
+                               f"no PDF/X identification (GTS_PDFXVersion) in {' and '.join(missing)}"))
+    if info.get("/Trapped") not in (Name("/True"), Name("/False")):
+        found.append(Violation(None, "document", "trapped", "Info /Trapped must be /True or /False"))
+    return found
+
+
+def _xmp_pdfx(doc: pikepdf.Pdf) -> bool:
+    if "/Metadata" not in doc.Root:
+        return False
+    try:
+        root = ET.fromstring(doc.Root.Metadata.read_bytes())
+    except ET.ParseError:
+        return False
+    return any(e.tag == PDFXID or PDFXID in e.attrib for e in root.iter())
+
+
+def _page(page: pikepdf.Page, n: int, min_ppi: float, fonts_seen: set[tuple[int, int]]) -> list[Violation]:
+    found = []
+    if "/TrimBox" not in page.obj:
+        found.append(Violation(n, "page", "no-trimbox", "no TrimBox"))
+    for annot in page.obj.get("/Annots", Array()):
+        found.append(Violation(n, f"annotation {annot.get('/Subtype', '/?')}", "annotation",
+                               "annotations and links are not allowed in a print file"))
+    group = page.obj.get("/Group")
+    if group is not None and _is_rgb(group.get("/CS"), None):
+        found.append(Violation(n, "page group", "rgb", "transparency blending space is RGB"))
+    walker = _Walker(n, min_ppi, fonts_seen)
+    walker.content(pikepdf.parse_content_stream(page), page.resources, _State(), "content")
+    walker.resources(page.resources)
+    walker.flush()
+    return found + walker.found
+
+
+# --- colour spaces ---------------------------------------------------------------------------
+
+def _is_rgb(space, resources: Dictionary | None) -> bool:
+    if isinstance(space, Name):
+        if space in (Name.DeviceRGB, Name.RGB, Name.CalRGB):
+            return True
+        named = resources.get("/ColorSpace", {}) if resources is not None else {}
+        return space in named and _is_rgb(named[space], None)
+    if isinstance(space, Array) and len(space) > 1:
+        if space[0] == Name.CalRGB:
+            return True
+        if space[0] == Name.ICCBased:
+            return int(space[1].get("/N", 0)) == 3
+        if space[0] == Name.Indexed:
+            return _is_rgb(space[1], resources)
+    return False
+
+
+def _family(space, resources: Dictionary) -> str:
+    """'rgb', 'cmyk', 'gray' or 'other' for a colour space operand."""
+    if _is_rgb(space, resources):
+        return "rgb"
+    if isinstance(space, Name) and space not in (Name.DeviceCMYK, Name.DeviceGray, Name.Pattern):
+        space = resources.get("/ColorSpace", {}).get(space, space)
+    if space == Name.DeviceCMYK or (isinstance(space, Array) and space[0] == Name.ICCBased
+                                    and int(space[1].get("/N", 0)) == 4):
+        return "cmyk"
+    if space == Name.DeviceGray:
+        return "gray"
+    return "other"
+
+
+# --- content streams -------------------------------------------------------------------------
+
+@dataclass
+class _State:
+    ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+    fill: str = "gray"
+    colour: tuple[float, ...] = (0.0,)
+    font: str = ""
+
+    def copy(self) -> _State:
+        return _State(self.ctm, self.fill, self.colour, self.font)
+
+
+def _mul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
+    """m × n for PDF matrices [a b c d e f] (apply m first, then n)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+@dataclass
+class _Walker:
+    """Follows one page's content like a RIP: graphics state stack, CTM, fill colour, forms."""
+
+    page: int
+    min_ppi: float
+    fonts_seen: set[tuple[int, int]]  # shared by all pages: a font is reported once, where first met
+    found: list[Violation] = field(default_factory=list)
+    reported: set[tuple[str, str, str]] = field(default_factory=set)
+    black_runs: dict[tuple[str, str], int] = field(default_factory=dict)  # (object, colour) → text runs
+    visited: set[tuple[int, int]] = field(default_factory=set)
+
+    def add(self, obj: str, rule: str, message: str) -> None:
+        if (obj, rule, message) not in self.reported:  # one line per object and problem, however often drawn
+            self.reported.add((obj, rule, message))
+            self.found.append(Violation(self.page, obj, rule, message))
+
+    def content(self, ops: list, resources: Dictionary, state: _State, where: str) -> None:
+        stack: list[_State] = []
+        for operands, op in ops:
+            o = str(op)
+            if o == "q":
+                stack.append(state.copy())
+            elif o == "Q" and stack:
+                state = stack.pop()
+            elif o == "cm":
+                state.ctm = _mul(tuple(float(v) for v in operands), state.ctm)
+            elif o in ("rg", "RG"):
+                self.add(where, "rgb", f"DeviceRGB colour ({o} {' '.join(_fmt(v) for v in operands)})")
+                if o == "rg":
+                    state.fill, state.colour = "rgb", tuple(float(v) for v in operands)
+            elif o in ("g", "k"):
+                state.fill, state.colour = ("gray" if o == "g" else "cmyk"), tuple(float(v) for v in operands)
+            elif o in ("cs", "CS"):
+                family = _family(operands[0], resources)
+                if family == "rgb":
+                    self.add(where, "rgb", f"RGB colour space ({operands[0]} {o})")
+                if o == "cs":
+                    state.fill, state.colour = family, ()
+            elif o in ("sc", "scn"):
+                state.colour = tuple(float(v) for v in operands if not isinstance(v, Name))
+            elif o == "Tf":
+                font = resources.get("/Font", {}).get(operands[0])
+                state.font = str(operands[0] if font is None else font.get("/BaseFont", operands[0]))[1:]
+            elif o in TEXT_SHOW:
+                self._text(state, where)
+            elif o == "Do":
+                self._do(operands[0], resources, state)
+            elif o == "INLINE IMAGE":
+                self._inline(operands[0], state)
+
+    def flush(self) -> None:
+        """Black text is counted over the whole page and reported once per font and colour."""
+        for (obj, kind), count in self.black_runs.items():
+            runs = f"{count} text run{'s' if count > 1 else ''}"
+            self.add(obj, "black-text", f"{kind} ({runs}): black text must be K only")
+
+    def _text(self, state: _State, where: str) -> None:
+        v = state.colour
+        if state.fill == "rgb" and len(v) == 3 and max(v) <= 0.1:
+            kind = f"RGB black {' '.join(_fmt(x) for x in v)}"
+        elif state.fill == "cmyk" and len(v) == 4 and v[3] >= 0.9 and max(v[:3]) > 0:
+            kind = "rich black " + " ".join(f"{c}{round(x * 100)}" for c, x in zip("CMYK", v))
+        else:
+            return
+        obj = f"text {state.font}" if where == "content" else f"{where} text {state.font}"
+        self.black_runs[(obj, kind)] = self.black_runs.get((obj, kind), 0) + 1
+
+    def _do(self, name: Name, resources: Dictionary, state: _State) -> None:
+        xobj = resources.get("/XObject", {}).get(name)
+        if xobj is None:
+            return
+        if xobj.get("/Subtype") == Name.Image:
+            self._ppi(f"image {str(name)[1:]}", int(xobj.Width), int(xobj.Height), state.ctm)
+        elif xobj.get("/Subtype") == Name.Form and xobj.objgen not in self.visited:
+            self.visited.add(xobj.objgen)  # drawn once is enough to find its problems (and no cycles)
+            inner = state.copy()
+            inner.ctm = _mul(tuple(float(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0])), state.ctm)
+            form_resources = xobj.get("/Resources", resources)
+            group = xobj.get("/Group")
+            if group is not None and _is_rgb(group.get("/CS"), None):
+                self.add(f"form {str(name)[1:]}", "rgb", "transparency blending space is RGB")
+            self.content(pikepdf.parse_content_stream(xobj), form_resources, inner, f"form {str(name)[1:]}")
+            self.resources(form_resources)
+
+    def _inline(self, image: pikepdf.PdfInlineImage, state: _State) -> None:
+        if _is_rgb(image.obj.get("/CS", image.obj.get("/ColorSpace")), None):
+            self.add("inline image", "rgb", "RGB image")
+        self._ppi("inline image", int(image.width), int(image.height), state.ctm)
+
+    def _ppi(self, obj: str, width: int, height: int, ctm: tuple[float, ...]) -> None:
+        # The image's unit square is mapped by the CTM: its sides are the placed width and height in pt.
+        placed_w, placed_h = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
+        if placed_w == 0 or placed_h == 0:
+            return
+        ppi = min(width / (placed_w / 72), height / (placed_h / 72))
+        if ppi < self.min_ppi:
+            self.add(obj, "low-ppi", f"{ppi:.0f} ppi effective at placed size (min {self.min_ppi:.0f})")
+
+    def resources(self, resources: Dictionary) -> None:
+        """Colour spaces of what the resources hold, and whether their fonts are embedded."""
+        for name, xobj in resources.get("/XObject", {}).items():
+            if xobj.get("/Subtype") == Name.Image and _is_rgb(xobj.get("/ColorSpace"), resources):
+                self.add(f"image {str(name)[1:]}", "rgb", f"RGB image ({_space_name(xobj.ColorSpace)})")
+        for name, shading in resources.get("/Shading", {}).items():
+            if _is_rgb(shading.get("/ColorSpace"), resources):
+                self.add(f"shading {str(name)[1:]}", "rgb", f"RGB shading ({_space_name(shading.ColorSpace)})")
+        for name, pattern in resources.get("/Pattern", {}).items():
+            shading = pattern.get("/Shading")
+            if shading is not None and _is_rgb(shading.get("/ColorSpace"), resources):
+                self.add(f"pattern {str(name)[1:]}", "rgb", f"RGB shading ({_space_name(shading.ColorSpace)})")
+            elif pattern.get("/PatternType") == 1 and pattern.objgen not in self.visited:
+                self.visited.add(pattern.objgen)
+                self.content(pikepdf.parse_content_stream(pattern), pattern.get("/Resources", resources), _State(),
+                             f"pattern {str(name)[1:]}")
+                self.resources(pattern.get("/Resources", resources))
+        for font in resources.get("/Font", {}).values():
+            if font.objgen in self.fonts_seen and font.is_indirect:
+                continue
+            self.fonts_seen.add(font.objgen)
+            if not _embedded(font):
+                self.found.append(Violation(self.page, f"font {str(font.get('/BaseFont', '/?'))[1:]}",
+                                            "font-not-embedded", "font is not embedded"))
+
+
+def _embedded(font: Dictionary) -> bool:
+    if font.get("/Subtype") == Name.Type3:
+        return True  # glyphs are content streams in the file
+    if font.get("/Subtype") == Name.Type0:
+        font = font.DescendantFonts[0]
+    descriptor = font.get("/FontDescriptor", Dictionary())
+    return any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _space_name(space) -> str:
+    return str(space) if isinstance(space, Name) else str(space[0])
+
+
+def _fmt(v) -> str:
+    return f"{float(v):.3f}".rstrip("0").rstrip(".") or "0"
+
+
+# --- ink -------------------------------------------------------------------------------------
+
+def _coverage(path: Path, max_tac: float) -> list[Violation]:
+    """Pages whose C+M+Y+K somewhere inside the bleed exceeds max_tac (%), from Ghostscript's separations."""
+    found = []
+    for n, (worst, where) in enumerate(page_coverage(path, max_tac), 1):
+        if worst > max_tac:
+            found.append(Violation(n, "ink", "tac", f"total area coverage {worst:.0f}% (max {max_tac:.0f}%) "
+                                   f"at {where}"))
+    return found
+
+
+def page_coverage(path: Path, limit: float = 240) -> list[tuple[float, str]]:
+    """Per page: the highest C+M+Y+K in % within the BleedBox (else TrimBox), and where it exceeds limit
+    (mm from that box's top left corner).
+
+    Marks outside the bleed are printed in registration colour (400%) and are trimmed off: they don't count.
+    """
+    with pikepdf.open(path) as doc:
+        boxes = [(_rect(p.obj.MediaBox), _rect(p.obj.get("/BleedBox", p.obj.get("/TrimBox", p.obj.MediaBox))))
+                 for p in doc.pages]
+    if shutil.which("gs") is None:
+        raise BuildError("preflight needs Ghostscript (gs) to measure ink coverage")
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{TAC_DPI}",
+                               f"-sOutputFile={tmp}/p%04d.tif", str(path)], capture_output=True, text=True)
+        if done.returncode != 0:
+            detail = (done.stderr.strip() or done.stdout.strip() or f"exit code {done.returncode}").splitlines()
+            raise BuildError(f"Ghostscript could not render {path}: {detail[-1]}")
+        result = []
+        for n, (media, area) in enumerate(boxes, 1):
+            with Image.open(Path(tmp) / f"p{n:04d}.tif") as tif:
+                scale = TAC_DPI / 72
+                crop = (round((area[0] - media[0]) * scale), round((media[3] - area[3]) * scale),
+                        round((area[2] - media[0]) * scale), round((media[3] - area[1]) * scale))
+                c, m, y, k = tif.crop(crop).split()
+            total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+            worst = total.getextrema()[1] / 255 * 100
+            over = ImageMath.lambda_eval(lambda a: (a["t"] > limit * 255 / 100) * 255, t=total).convert("L").getbbox()
+            where = ""
+            if over:
+                x0, y0, x1, y1 = (v / scale / MM for v in over)
+                where = f"x {x0:.0f}–{x1:.0f} mm, y {y0:.0f}–{y1:.0f} mm"
+            result.append((worst, where))
+    return result
+
+
+def _rect(box) -> tuple[float, float, float, float]:
+    a, b, c, d = (float(v) for v in box)
+    return min(a, c), min(b, d), max(a, c), max(b, d)
