@@ -1,0 +1,403 @@
+"""The EPUB edition (issue 6): reading order by page, page-list, subset fonts, accessibility
+metadata, byte-identical rebuilds; checked with EPUBCheck 5.3 and Ace by DAISY."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
+
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw
+
+from conftest import ISSUE_TOML, SAMPLE, write_issue
+from layout.check.epub_validate import ACE, ace_check, validate_epub
+from layout.model import EditorsNote, Issue, Module, PagePlan, Paragraph, Plan, Subhead
+from layout.render.epub import write_epub
+from layout.source.issue_folder import load_issue
+
+NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+      "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+HEADLINE_TAGS = {"h1", "h2", "h3"}
+HEADLINE_CLASSES = {"kicker", "subtitle", "dateline"}
+
+# A small issue with every byline form, an editor's note, a subhead, a CMYK photo and a jump.
+FIXTURE_ARTICLES = {
+    "01-lead.md": """\
+        ---
+        kicker: 引题文字
+        headline: 头条新闻标题
+        subtitle: 副题文字
+        byline: 记者 甲乙
+        byline_position: dateline
+        dateline: 本报讯
+        images:
+          - file: images/photo.jpg
+            caption: 图片说明文字。
+            credit: 记者 丙丁 摄
+            alt: 一张测试照片，蓝色底。
+        ---
+        > 这是一段编者按的文字。
+
+        第一段正文，讲述事情的经过。
+
+        ## 小标题在此
+
+        第二段正文，补充更多细节。
+        """,
+    "02-jumped.md": """\
+        ---
+        headline: 跨版转接的稿件
+        byline: 文/记者 庚辛
+        byline_position: end
+        photo:
+          credit: 壬癸
+        ---
+        转版稿件的第一段。
+
+        转版稿件的第二段，在印刷版上转到第2版。
+
+        转版稿件的第三段，最后一段。
+        """,
+    "03-top.md": """\
+        ---
+        headline: 署名在上的稿件
+        byline: 子丑
+        ---
+        署名在标题下方的稿件正文。
+        """,
+}
+
+
+def _photo() -> bytes:
+    image = Image.new("CMYK", (2400, 1600), (200, 80, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return out.getvalue()
+
+
+def _cover() -> bytes:
+    """A stand-in for the rendered front page."""
+    image = Image.new("RGB", (1092, 1560), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 60, 1032, 220), fill="black")
+    for y in range(300, 1500, 24):
+        draw.line((60, y, 1032, y), fill="gray", width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def sample_plan(issue: Issue) -> Plan:
+    """Articles 1–3 on page 1, 4–5 on page 2, stacked in file order."""
+    pages: dict[int, list[Module]] = {1: [], 2: []}
+    for i, article in enumerate(issue.articles):
+        page = 1 if i < 3 else 2
+        pages[page].append(Module(article.id, page, 0, 20 * len(pages[page]), 6, 20))
+    return Plan(tuple(PagePlan(n, tuple(m)) for n, m in pages.items()))
+
+
+def fixture_plan() -> Plan:
+    """02 jumps from page 1 to page 2 and sits above 01 on page 1 (line before column)."""
+    return Plan((
+        PagePlan(1, (Module("01-lead", 1, 0, 30, 6, 40), Module("02-jumped", 1, 3, 0, 3, 30, jump_to=2))),
+        PagePlan(2, (Module("03-top", 2, 0, 0, 6, 20),
+                     Module("02-jumped", 2, 0, 20, 3, 10, part=1, jump_from=1))),
+    ))
+
+
+@pytest.fixture(scope="module")
+def sample() -> Issue:
+    return load_issue(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def fixture_issue(tmp_path_factory) -> Issue:
+    root = write_issue(tmp_path_factory.mktemp("epub") / "issue", FIXTURE_ARTICLES, ISSUE_TOML,
+                       {"images/photo.jpg": _photo()})
+    return load_issue(root)
+
+
+@pytest.fixture(scope="module")
+def builds(sample, fixture_issue, tmp_path_factory) -> dict[str, Path]:
+    """Each EPUB built once, written where the validators can read it."""
+    out = tmp_path_factory.mktemp("epubs")
+    data = {
+        "sample": write_epub(sample, sample_plan(sample), _cover()),
+        "jumped": write_epub(fixture_issue, fixture_plan(), None),
+        "no-fonts": write_epub(sample, sample_plan(sample), None, embed_fonts=False),
+    }
+    paths = {}
+    for name, epub in data.items():
+        paths[name] = out / f"{name}.epub"
+        paths[name].write_bytes(epub)
+    return paths
+
+
+def _zip(path: Path) -> zipfile.ZipFile:
+    return zipfile.ZipFile(path)
+
+
+def _opf(book: zipfile.ZipFile) -> Element:
+    return ElementTree.fromstring(book.read("EPUB/package.opf"))
+
+
+def _documents(book: zipfile.ZipFile) -> dict[str, Element]:
+    """Spine documents by href (relative to EPUB/), in reading order."""
+    opf = _opf(book)
+    hrefs = {i.get("id"): i.get("href") for i in opf.iterfind("opf:manifest/opf:item", NS)}
+    return {hrefs[r.get("idref")]: ElementTree.fromstring(book.read(f"EPUB/{hrefs[r.get('idref')]}"))
+            for r in opf.iterfind("opf:spine/opf:itemref", NS)}
+
+
+def _pages(book: zipfile.ZipFile) -> dict[str, Element]:
+    return {href: doc for href, doc in _documents(book).items() if href.startswith("page-")}
+
+
+def _local(element: Element) -> str:
+    return element.tag.rpartition("}")[2]
+
+
+def _text(element: Element) -> str:
+    return "".join(element.itertext())
+
+
+def _own_text(element: Element) -> str:
+    """A block's text without the furniture that opens it (本报讯（…）, 编者按：)."""
+    furniture = {"dateline", "label"}
+    return (element.text or "") + "".join(
+        ("" if child.get("class") in furniture else _text(child)) + (child.tail or "") for child in element)
+
+
+# --- Validators -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sample", "jumped", "no-fonts"])
+def test_epubcheck_clean(builds, name):
+    assert validate_epub(builds[name]) == []
+
+
+@pytest.mark.skipif(not ACE.exists(), reason="Ace by DAISY not installed: run scripts/setup.sh (npm ci)")
+@pytest.mark.parametrize("name", ["sample", "jumped"])
+def test_ace_no_serious_violation(builds, name):
+    assert ace_check(builds[name]) == []
+
+
+def _rewrite(path: Path, out: Path, name: str, edit) -> Path:
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, edit(data) if info.filename == name else data)
+    return out
+
+
+def test_validators_report_problems(builds, tmp_path):
+    """A clean result must mean clean, not "the validator did not run"."""
+    broken = _rewrite(builds["jumped"], tmp_path / "broken.epub", "EPUB/package.opf",
+                      lambda d: d.replace(b"<dc:language>zh-CN</dc:language>", b""))
+    assert any(" RSC-005 " in m or " OPF-" in m for m in validate_epub(broken))
+    if ACE.exists():
+        no_alt = _rewrite(builds["jumped"], tmp_path / "no-alt.epub", "EPUB/page-01.xhtml",
+                          lambda d: d.replace(b'alt="', b'data-alt="'))
+        assert any("image-alt" in m for m in ace_check(no_alt))
+
+
+# --- Content and reading order ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, issue_fixture", [("sample", "sample"), ("jumped", "fixture_issue")])
+def test_every_block_once(builds, name, issue_fixture, request):
+    issue = request.getfixturevalue(issue_fixture)
+    with _zip(builds[name]) as book:
+        pages = _pages(book)
+    texts = [_own_text(e) for doc in pages.values() for e in doc.iterfind(".//h:article//*", NS)
+             if _local(e) in ("p", "h3")]
+    for article in issue.articles:
+        for block in article.blocks:
+            assert texts.count(block.text) == 1, (article.id, block.text[:20])
+    all_text = "".join(_text(doc) for doc in pages.values())
+    assert "下转" not in all_text and "上接" not in all_text
+
+
+def test_jumped_article_is_one_piece_under_its_first_page(builds, fixture_issue):
+    with _zip(builds["jumped"]) as book:
+        pages = _pages(book)
+    page1, page2 = pages["page-01.xhtml"], pages["page-02.xhtml"]
+    articles = page1.findall(".//h:article", NS)
+    # 02 starts at line 0, 01 at line 30: line before column.
+    assert [a.get("id") for a in articles] == ["a-02-jumped", "a-01-lead"]
+    assert [a.get("id") for a in page2.findall(".//h:article", NS)] == ["a-03-top"]
+    jumped = [_text(p) for p in articles[0].iterfind("h:p", NS)]
+    body = [b.text for b in fixture_issue.article("02-jumped").blocks]
+    assert jumped == [*body, "文/记者 庚辛 图/壬癸"]
+
+
+def test_headline_group_bylines_and_note(builds):
+    with _zip(builds["jumped"]) as book:
+        lead = _pages(book)["page-01.xhtml"].find(".//h:article[@id='a-01-lead']", NS)
+        top = _pages(book)["page-02.xhtml"].find(".//h:article[@id='a-03-top']", NS)
+        photo = book.read("EPUB/images/a-01-lead-1.jpg")
+    hgroup = lead.find("h:hgroup", NS)
+    assert [(_local(e), e.get("class"), _text(e)) for e in hgroup] == [
+        ("p", "kicker", "引题文字"), ("h2", None, "头条新闻标题"), ("p", "subtitle", "副题文字")]
+    note = lead.find("h:div[@class='editors-note']", NS)
+    assert note.get("role") == "note" and _text(note).strip() == "编者按：这是一段编者按的文字。"
+    first = lead.find("h:p", NS)
+    assert _text(first).startswith("本报讯（记者 甲乙）第一段正文")
+    assert [_text(h) for h in lead.iterfind("h:h3", NS)] == ["小标题在此"]
+    figure = lead.find("h:figure", NS)
+    assert figure.find("h:img", NS).get("alt") == "一张测试照片，蓝色底。"
+    assert _text(figure.find("h:figcaption", NS)) == "图片说明文字。　记者 丙丁 摄"
+    with Image.open(io.BytesIO(photo)) as image:  # CMYK print photo → RGB, at most 1600 px
+        assert image.mode == "RGB" and max(image.size) == 1600
+    byline = top.find("h:p[@class='byline']", NS)
+    assert _text(byline) == "■ 子丑" and byline.find("h:span", NS).get("aria-hidden") == "true"
+
+
+def test_page_list_and_toc(builds, sample):
+    plan = sample_plan(sample)
+    with _zip(builds["sample"]) as book:
+        nav = ElementTree.fromstring(book.read("EPUB/nav.xhtml"))
+        pages = _pages(book)
+    page_list = nav.find(".//h:nav[@epub:type='page-list']", NS)
+    links = page_list.findall(".//h:a", NS)
+    assert [a.text for a in links] == [f"第{p.number}版" for p in plan.pages]
+    for a in links:
+        href, _, target = a.get("href").partition("#")
+        body = pages[href].find("h:body", NS)
+        marker = body.find(f".//*[@id='{target}']")
+        assert marker is not None and marker.get(EPUB_TYPE) == "pagebreak"
+        assert marker.get("role") == "doc-pagebreak" and marker.get("aria-label") == a.text
+        assert list(body)[0] is marker  # before the page's heading and first article
+
+    toc = nav.find(".//h:nav[@epub:type='toc']/h:ol", NS)
+    groups = [(_text(li.find("h:a", NS)), [_text(a) for a in li.iterfind("h:ol/h:li/h:a", NS)])
+              for li in toc.iterfind("h:li", NS)]
+    heads = [a.headline for a in sample.articles]
+    assert groups == [("第1版　要闻", heads[:3]), ("第2版　综合", heads[3:])]
+    landmarks = [a.get(EPUB_TYPE) for a in nav.iterfind(".//h:nav[@epub:type='landmarks']//h:a", NS)]
+    assert landmarks == ["cover", "toc", "bodymatter"]
+
+
+def test_language_on_every_document(builds):
+    with _zip(builds["sample"]) as book:
+        assert _opf(book).get(XML_LANG) == "zh-CN"
+        for href, doc in _documents(book).items():
+            assert doc.get("lang") == "zh-CN" and doc.get(XML_LANG) == "zh-CN", href
+
+
+# --- Metadata ---------------------------------------------------------------------------
+
+
+def test_metadata(builds):
+    with _zip(builds["sample"]) as book:
+        meta = _opf(book).find("opf:metadata", NS)
+    props: dict[str, list[str]] = {}
+    for m in meta.iterfind("opf:meta[@property]", NS):
+        props.setdefault(m.get("property"), []).append(m.text)
+    assert meta.findtext("dc:title", namespaces=NS) == "徐汇报 2021年1月22日 第3期"
+    assert meta.findtext("dc:language", namespaces=NS) == "zh-CN"
+    assert meta.findtext("dc:identifier", namespaces=NS) == "urn:uuid:73818e21-bdaf-5240-aa26-429cc01db93c"
+    assert meta.findtext("dc:date", namespaces=NS) == "2021-01-22"
+    assert props["dcterms:modified"] == ["2021-01-22T00:00:00Z"]
+    assert "印刷版" in meta.findtext("dc:source", namespaces=NS)
+    assert props["source-of"] == ["pagination"]
+    assert set(props["schema:accessMode"]) == {"textual", "visual"}
+    assert {"structuralNavigation", "alternativeText", "printPageNumbers", "readingOrder",
+            "tableOfContents"} <= set(props["schema:accessibilityFeature"])
+    assert props["schema:accessibilityHazard"] == ["none"]
+    assert props["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert "版" in props["schema:accessibilitySummary"][0]
+
+
+def test_cover(builds):
+    with _zip(builds["sample"]) as book:
+        opf = _opf(book)
+        cover = ElementTree.fromstring(book.read("EPUB/cover.xhtml"))
+    item = opf.find("opf:manifest/opf:item[@properties='cover-image']", NS)
+    assert item.get("media-type") == "image/jpeg"
+    assert "第1版" in cover.find(".//h:img", NS).get("alt")
+    with _zip(builds["jumped"]) as book:
+        assert "EPUB/cover.xhtml" not in book.namelist()
+        assert _opf(book).find("opf:manifest/opf:item[@properties='cover-image']", NS) is None
+
+
+# --- Fonts ------------------------------------------------------------------------------
+
+
+def _characters(book: zipfile.ZipFile) -> tuple[set[str], set[str]]:
+    shown, headline = set(), set()
+    for doc in _documents(book).values():
+        body = doc.find("h:body", NS)
+        shown |= set(_text(body))
+        for e in body.iter(f"{{{NS['h']}}}*"):
+            if _local(e) in HEADLINE_TAGS or HEADLINE_CLASSES & set(e.get("class", "").split()):
+                headline |= set(_text(e))
+    return shown - set("\n\t\r"), headline - set("\n\t\r")
+
+
+@pytest.mark.parametrize("name", ["sample", "jumped"])
+def test_embedded_fonts_cover_the_text(builds, name):
+    with _zip(builds[name]) as book:
+        shown, headline = _characters(book)
+        fonts = {role: TTFont(io.BytesIO(book.read(f"EPUB/fonts/{role}.otf"))) for role in ("body", "headline")}
+        names = book.namelist()
+        manifest = {i.get("href") for i in _opf(book).iterfind("opf:manifest/opf:item", NS)}
+        options = book.read("META-INF/com.apple.ibooks.display-options.xml")
+    assert fonts["body"]["name"].getDebugName(1) == "Noto Serif CJK SC"
+    assert fonts["headline"]["name"].getDebugName(1) == "Noto Sans CJK SC"
+    for role, chars in (("body", shown), ("headline", headline)):
+        cmap = fonts[role].getBestCmap()
+        assert not {c for c in chars if ord(c) not in cmap}, role
+    assert {"fonts/body.otf", "fonts/headline.otf", "fonts/LICENSE-OFL.txt"} <= manifest
+    assert "EPUB/fonts/LICENSE-OFL.txt" in names
+    assert b'<option name="specified-fonts">true</option>' in options
+
+
+def test_without_fonts(builds):
+    with _zip(builds["no-fonts"]) as book:
+        names = book.namelist()
+        page = book.read("EPUB/page-01.xhtml")
+        css = book.read("EPUB/css/epub.css").decode()
+    assert not [n for n in names if n.startswith("EPUB/fonts/") or n.endswith("fonts.css")]
+    assert b"fonts.css" not in page
+    assert '"layout-body", serif' in css and '"layout-headline", sans-serif' in css
+
+
+def test_sample_size(builds):
+    assert builds["sample"].stat().st_size < 3 * 1024 * 1024
+
+
+def test_css_leaves_size_and_theme_to_the_reader():
+    css = (SAMPLE.parents[1] / "styles" / "epub.css").read_text(encoding="utf-8")
+    body = css.split("body {", 1)[1].split("}", 1)[0]
+    assert "px" not in css and "pt;" not in css and "color" not in css
+    assert "font-size" not in body and "line-height" not in body
+    assert "text-indent: 2em" in css and "text-align: justify" in css
+
+
+# --- Reproducible container ------------------------------------------------------------
+
+
+def test_rebuild_is_byte_identical(builds, sample):
+    assert write_epub(sample, sample_plan(sample), _cover()) == builds["sample"].read_bytes()
+
+
+def test_container_layout(builds):
+    with _zip(builds["sample"]) as book:
+        infos = book.infolist()
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+    assert infos[0].extra == b""
+    assert {i.date_time for i in infos} == {(2021, 1, 22, 0, 0, 0)}
+    assert [i.filename for i in infos[1:3]] == ["META-INF/container.xml",
+                                                "META-INF/com.apple.ibooks.display-options.xml"]
+
+
+def test_block_kinds_in_fixture_match_model(fixture_issue):
+    """Guards the fixture itself: it exercises every block kind the writer handles."""
+    kinds = {type(b) for a in fixture_issue.articles for b in a.blocks}
+    assert kinds == {Paragraph, Subhead, EditorsNote}
