@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "issues" / "xuhui-2021-01-22"
-SEED = ROOT.parent / "shared" / "seeds" / "000_7d77dde7ee23e916.txt"
+SEED = ROOT / "tests" / "fixtures" / "import" / "seed-page.txt"  # a copy of shared/seeds/000_7d77dde7ee23e916.txt
 LAYOUT = [sys.executable, "-m", "layout.cli"]
 
 ISSUE_TOML = """\

@@ -1,0 +1,736 @@
+"""`layout import`: the raw text of a printed page → articles of an issue folder.
+
+The raw text (see raw_text) is cut into articles, each article's headline group, byline,
+dateline, photo caption and jump markers are taken out into the front matter, and the
+rest becomes a Markdown body. Every decision goes into a report; text that is dropped
+because the painter re-creates it (■, the brackets of 本报讯（记者 X）, 图/, 摄) is quoted in
+the report between ‹ › so that nothing of the input is lost (check_nothing_lost).
+
+Parsing is pure (import_text, render_report, check_nothing_lost); run_import does the I/O.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal, Sequence
+
+import yaml
+
+from layout.errors import InputError
+from layout.output import write_atomic
+from layout.source.issue_folder import read_text
+from layout.source.markdown_body import parse_body
+from layout.source.raw_text import (
+    CAPTION_CREDIT_RE,
+    CJK_PUNCT,
+    DATELINE_RE,
+    HAN,
+    JUMP_RE,
+    Kind,
+    Note,
+    Unit,
+    byline_match,
+    credit_match,
+    dateline_byline_ok,
+    decode,
+    read_units,
+)
+
+UNTITLED = "（无标题）"  # headline of text found before any headline; the only text not from the input
+REPORT_NAME = "import-report.txt"
+_BYLINE_KINDS = (Kind.TOP_BYLINE, Kind.END_BYLINE)
+_TEXT_KINDS = (Kind.PARAGRAPH, Kind.HEADING, Kind.NOTE)  # units that become body blocks
+
+
+# --- Segmenting the page into articles ----------------------------------------------------
+
+
+@dataclass
+class _Segment:
+    """The units of one article while the page is being cut up."""
+
+    head: list[Unit]  # the headline group's display lines
+    body: list[Unit] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def byline_unit(self) -> Unit | None:
+        first_paragraph = next((u for u in self.body if u.kind is Kind.PARAGRAPH), None)
+        for unit in self.body:
+            if unit.kind in _BYLINE_KINDS or (unit is first_paragraph and _dateline_byline(unit.text)):
+                return unit
+        return None
+
+    def closed(self) -> bool:
+        return any(u.kind is Kind.END_BYLINE for u in self.body)
+
+    def has_text(self) -> bool:
+        return any(u.kind in _TEXT_KINDS for u in self.body)
+
+    def first_line(self) -> int:
+        return min(u.line for u in self.head + self.body)
+
+
+def _dateline_byline(text: str) -> str:
+    m = DATELINE_RE.match(text)
+    return m["by"] if m and m["by"] and dateline_byline_ok(m["by"]) else ""
+
+
+def _new_article_reason(cur: _Segment | None, run: list[Unit], nxt: Unit | None) -> str:
+    """Why the display lines `run` start a new article; "" = they are a subhead of cur."""
+    if cur is None:
+        return "the first headline of the page"
+    if cur.closed():
+        return "the article before ends with its byline"
+    if len(run) >= 2:
+        return "several display lines in a row form a headline group"
+    if nxt is not None and nxt.kind is Kind.TOP_BYLINE:
+        return "a ■ byline follows"
+    if nxt is not None and nxt.kind is Kind.PARAGRAPH and DATELINE_RE.match(nxt.text):
+        return "a dateline (本报讯, 新华社…电) follows"
+    if nxt is not None and nxt.kind is Kind.NOTE:
+        return "an editor's note follows"
+    if nxt is not None and nxt.kind is Kind.JUMP and "上" in nxt.text:
+        return "a continuation marker (上接…) follows"
+    return ""
+
+
+def _split_for_byline(cur: _Segment, unit: Unit) -> _Segment | None:
+    """A second byline means a new article began at a display line taken for a subhead:
+    the earliest one after cur's byline and some of cur's text."""
+    first = cur.byline_unit()
+    assert first is not None
+    start = cur.body.index(first)
+    for k in range(start + 1, len(cur.body)):
+        candidate = cur.body[k]
+        if candidate.kind is Kind.HEADING and any(u.kind is Kind.PARAGRAPH for u in cur.body[:k]):
+            others = [u.line for u in cur.body[k + 1:] if u.kind is Kind.HEADING]
+            stay = f"; the display lines at {_lines(others)} stay subheads" if others else ""
+            moved = [n for n in cur.notes if n.line > candidate.line]
+            cur.notes = [n for n in cur.notes if n.line < candidate.line]
+            new = _Segment([candidate], cur.body[k + 1:], moved)
+            new.notes.append(Note(candidate.line, 0, f"a new article starts here: the byline at line {unit.line} "
+                                  f"cannot belong to the article from line {cur.first_line()}, which already has "
+                                  f"one (line {first.line}){stay}", check=True))
+            del cur.body[k:]
+            return new
+    return None
+
+
+def segment(units: list[Unit]) -> list[_Segment]:
+    segments: list[_Segment] = []
+    pending: list[Unit] = []  # jump markers before the first headline
+    i = 0
+    while i < len(units):
+        unit, cur = units[i], segments[-1] if segments else None
+        if unit.kind is Kind.HEADING:
+            j = i
+            while j < len(units) and units[j].kind is Kind.HEADING:
+                j += 1
+            run, nxt = units[i:j], units[j] if j < len(units) else None
+            reason = _new_article_reason(cur, run, nxt)
+            if reason:
+                segments.append(_Segment(run, pending, [Note(run[0].line, 0, f"new article: {reason}")]))
+                pending = []
+            else:
+                assert cur is not None
+                cur.body.extend(run)
+                cur.notes.append(Note(run[0].line, 0, "a display line between paragraphs: taken as a subhead"))
+            i = j
+            continue
+        if cur is None:
+            if unit.kind is Kind.JUMP:
+                pending.append(unit)
+                i += 1
+                continue
+            cur = _Segment([], pending, [Note(unit.line, 0, "text before any headline: an article of its own "
+                                                            f"headed {UNTITLED}", check=True)])
+            segments.append(cur)
+            pending = []
+        carries = unit.kind in _BYLINE_KINDS or (unit.kind is Kind.PARAGRAPH and _dateline_byline(unit.text))
+        if carries and cur.byline_unit() is not None:
+            new = _split_for_byline(cur, unit)
+            if new is not None:
+                segments.append(new)
+                cur = new
+            elif unit.kind in _BYLINE_KINDS:
+                cur.notes.append(Note(unit.line, 0, "a second byline in one article, and no display line before "
+                                      "it to start a new article: kept as a paragraph", check=True))
+                unit = Unit(Kind.PARAGRAPH, unit.text, unit.line, unit.col, unit.last_line, unit.blank_before)
+        cur.body.append(unit)
+        i += 1
+    if pending:  # only jump markers on the page
+        segments.append(_Segment([], pending, [Note(pending[0].line, 0, "no text but jump markers", check=True)]))
+    return _fill_empty(segments)
+
+
+def _fill_empty(segments: list[_Segment]) -> list[_Segment]:
+    """The loader refuses an article without text: give a textless one to a neighbour."""
+    out: list[_Segment] = []
+    for seg in segments:
+        if out and not out[-1].has_text():
+            prev = out.pop()
+            seg = _merge(prev, seg, f"the article from line {prev.first_line()} has no text: the next "
+                                    "headline is taken as its subhead")
+        elif out and not seg.has_text():
+            seg = _merge(out.pop(), seg, "a headline without text: kept as a subhead of the article before")
+        out.append(seg)
+    last = out[-1] if out else None
+    if last is not None and not last.has_text():
+        body = [Unit(Kind.HEADING, u.text, u.line, u.col, u.last_line) for u in last.head] + last.body
+        if not any(u.kind in _TEXT_KINDS for u in body):
+            body[0] = Unit(Kind.PARAGRAPH, body[0].text, body[0].line, body[0].col, body[0].last_line)
+        note = Note(last.first_line(), 0, f"the page has no article text: everything kept as text under {UNTITLED}",
+                    check=True)
+        out[-1] = _Segment([], body, last.notes + [note])
+    return out
+
+
+def _merge(first: _Segment, second: _Segment, why: str) -> _Segment:
+    note = Note(second.first_line(), 0, why, check=True)
+    return _Segment(first.head, first.body + second.head + second.body, first.notes + second.notes + [note])
+
+
+# --- Building an article from its units ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Photo:
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class BodyBlock:
+    kind: Literal["paragraph", "subhead", "note"]
+    text: str
+    line: int  # in the raw file
+
+
+@dataclass(frozen=True)
+class ImportedArticle:
+    headline: str
+    blocks: tuple[BodyBlock, ...]
+    first_line: int
+    last_line: int
+    kicker: str = ""
+    subtitle: str = ""
+    byline: str = ""
+    byline_position: str = ""  # top / dateline / end; "" without a byline
+    dateline: str = ""
+    photo: Photo | None = None
+    source_jumps: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    def front_matter(self, page: int | None, priority: int) -> dict:
+        fm: dict = {"headline": self.headline}
+        for key in ("kicker", "subtitle", "byline", "byline_position", "dateline"):
+            if getattr(self, key):
+                fm[key] = getattr(self, key)
+        if page is not None:
+            fm["page"] = page
+        fm["priority"] = priority
+        if self.photo is not None:
+            fm["photo"] = {"caption": self.photo.caption, "credit": self.photo.credit}
+        if self.source_jumps:
+            fm["source_jumps"] = list(self.source_jumps)
+        return fm
+
+    def markdown(self, page: int | None, priority: int) -> str:
+        head = yaml.safe_dump(self.front_matter(page, priority), allow_unicode=True, sort_keys=False,
+                              width=1_000_000)
+        return f"---\n{head}---\n\n" + "\n\n".join(map(_block_markdown, self.blocks)) + "\n"
+
+
+# Markdown that the loader (markdown-it, commonmark) would read as structure, not text.
+_INLINE_SPECIAL = re.compile(r"([\\`*_&\[\]<#])")
+_BLOCK_START = re.compile(r"^([>+\-~])|^(\d{1,9})([.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that reads back as exactly itself: inline marks and a leading block marker escaped."""
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+
+
+def _block_markdown(block: BodyBlock) -> str:
+    text = escape_markdown(block.text)
+    return {"paragraph": text, "subhead": f"## {text}", "note": f"> {text}"}[block.kind]
+
+
+_ALNUM_SPACE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u3000]+(?=[A-Za-z0-9])"
+                          rf"|(?<=[A-Za-z0-9])[ \t\u3000]+(?=[{HAN}{CJK_PUNCT}])")
+_CJK_SPACE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])\s+(?=[{HAN}{CJK_PUNCT}])")
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
+
+
+def _quote(text: str) -> str:
+    return f"“{text}”"
+
+
+def tidy_display_line(text: str) -> str:
+    """Spaces the extraction left between Han and Latin letters or digits go (W1 spacing is the
+    composer's job)."""
+    return _ALNUM_SPACE.sub("", text)
+
+
+def headline_group(run: list[Unit]) -> tuple[str, str, str, list[Note]]:
+    """(kicker, headline, subtitle) of the display lines heading an article."""
+    if not run:
+        return "", UNTITLED, "", []
+    notes: list[Note] = []
+    lines: list[str] = []
+    for unit in run:
+        lines.append(tidy_display_line(unit.text))
+        if lines[-1] != unit.text:
+            notes.append(Note(unit.line, 0, f"{_quote(unit.text)}: spaces between Han and Latin letters or digits "
+                                            "removed"))
+    where = f"line {run[0].line}" if len(run) == 1 else f"lines {run[0].line}–{run[-1].line}"
+    if len(run) == 1:
+        # A space between Han characters is where the extraction put two display lines on one.
+        parts = _CJK_SPACE.split(lines[0])
+        if len(parts) == 1:
+            return "", parts[0], "", notes
+        if len(parts) == 2 and parts[1].startswith("—"):
+            notes.append(Note(run[0].line, 0, f"{_quote(run[0].text)} is read as headline and subtitle printed on "
+                                              "one line", check=True))
+            return "", parts[0], parts[1], notes
+        if len(parts) == 2:
+            notes.append(Note(run[0].line, 0, f"{_quote(run[0].text)} is read as kicker (引题) {_quote(parts[0])} "
+                                              f"and headline {_quote(parts[1])} printed on one line; if it is "
+                                              "headline and subtitle, move the parts in the front matter", check=True))
+            return parts[0], parts[1], "", notes
+    else:
+        parts = lines
+        notes += [Note(u.line, 0, f"{_quote(u.text)}: a space between Han characters, kept", check=True)
+                  for u, text in zip(run, lines) if _CJK_SPACE.search(text)]
+    if len(parts) == 2:
+        notes.append(Note(run[0].line, 0, f"{where}: headline {_quote(parts[0])} with the line under it as subtitle "
+                                          f"(副题) {_quote(parts[1])}"))
+        return "", parts[0], parts[1], notes
+    notes.append(Note(run[0].line, 0, f"{where}: {len(parts)} display lines read as kicker, headline and subtitle"
+                      + (" (the subtitle takes the rest)" if len(parts) > 3 else ""),
+                      check=len(parts) > 3 or len(run) == 1))
+    return parts[0], parts[1], " ".join(parts[2:]), notes
+
+
+@dataclass
+class _Builder:
+    """Collects one article's fields while walking its body units in order."""
+
+    blocks: list[BodyBlock] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    byline: str = ""
+    position: str = ""
+    dateline: str = ""
+    caption: str = ""
+    credit: str = ""
+    has_photo: bool = False
+    jumps: list[str] = field(default_factory=list)
+
+    def paragraph(self, unit: Unit, text: str | None = None) -> None:
+        self.blocks.append(BodyBlock("paragraph", unit.text if text is None else text, unit.line))
+
+    def keep_as_text(self, unit: Unit, why: str) -> None:
+        self.notes.append(Note(unit.line, unit.col, f"{why}: kept as a paragraph", check=True))
+        self.paragraph(unit)
+
+    def set_photo(self, unit: Unit, caption: str, credit: str) -> bool:
+        if (caption and self.caption) or (credit and self.credit):
+            return False
+        self.caption, self.credit = caption or self.caption, credit or self.credit
+        self.has_photo = True
+        return True
+
+    def first_paragraph(self) -> bool:
+        return not any(b.kind in ("paragraph", "subhead") for b in self.blocks)
+
+
+def _decorations(m: re.Match, *kept: str) -> tuple[str, ...]:
+    """What m matched apart from the kept groups: the brackets and marks the painter re-creates."""
+    spans = sorted((m.start(g), m.end(g)) for g in kept if m[g] is not None)
+    pieces, pos = [], m.start()
+    for start, end in spans:
+        pieces.append(m.string[pos:start])
+        pos = end
+    pieces.append(m.string[pos:m.end()])
+    return tuple(p for p in map(_nonblank, pieces) if p)
+
+
+def _take_paragraph(b: _Builder, unit: Unit) -> None:
+    m = DATELINE_RE.match(unit.text)
+    if m is None:
+        b.paragraph(unit)
+        return
+    if not b.first_paragraph():
+        b.notes.append(Note(unit.line, unit.col, f"{_quote(m['dl'])} opens a paragraph in the middle of the "
+                                                 "article: left in the text", check=True))
+        b.paragraph(unit)
+        return
+    people = m["by"] if m["by"] and dateline_byline_ok(m["by"]) else ""
+    if people and b.byline:
+        b.notes.append(Note(unit.line, unit.col, f"the dateline names {_quote(people)} but the article already has "
+                                                 f"the byline {_quote(b.byline)}: paragraph left as printed",
+                            check=True))
+        b.paragraph(unit)
+        return
+    if not unit.text[m.end():].strip():
+        b.notes.append(Note(unit.line, unit.col, f"{_quote(unit.text)} has no text after it: left as a paragraph",
+                            check=True))
+        b.paragraph(unit)
+        return
+    b.dateline = m["dl"]
+    if people:
+        b.byline, b.position = people, "dateline"
+        rest = unit.text[m.end():]
+        b.notes.append(Note(unit.line, unit.col, f"dateline {m['dl']} and byline {people} taken from the start of the "
+                                                 "first paragraph (the painter sets them again)",
+                            removed=_decorations(m, "dl", "by")))
+    else:
+        rest = unit.text[m.end("dl"):].lstrip()
+        b.notes.append(Note(unit.line, unit.col, f"dateline {m['dl']} taken from the start of the first paragraph "
+                                                 "(the painter sets it again)"))
+    b.paragraph(unit, rest)
+
+
+def _take_end_byline(b: _Builder, unit: Unit) -> None:
+    m = byline_match(unit.text)
+    assert m is not None
+    credit = m["credit"] or ""
+    if b.byline:
+        b.keep_as_text(unit, f"a second byline {_quote(unit.text)}")
+        return
+    if credit and not b.set_photo(unit, "", credit):
+        b.keep_as_text(unit, "a byline with a second photo credit")
+        return
+    b.byline, b.position = m["by"], "end"
+    also = f"; photo credit {credit}" if credit else ""
+    b.notes.append(Note(unit.line, unit.col, f"byline {m['by']} (after the text){also}",
+                        removed=_decorations(m, "by", "credit")))
+
+
+def _take_caption(b: _Builder, unit: Unit) -> None:
+    m = CAPTION_CREDIT_RE.search(unit.text)
+    caption = unit.text[:m.start()].rstrip() if m else unit.text
+    credit = m["credit"] if m else ""
+    if not b.set_photo(unit, caption, credit):
+        b.keep_as_text(unit, "a second photo caption in one article (the import keeps one photo)")
+        return
+    removed = _decorations(m, "credit") if m else ()
+    b.notes.append(Note(unit.line, unit.col, "photo caption" + (f" with credit {credit}" if credit else ""),
+                        removed=removed))
+
+
+def _take_credit(b: _Builder, unit: Unit) -> None:
+    m = credit_match(unit.text)
+    assert m is not None
+    if not b.set_photo(unit, "", m["credit"]):
+        b.keep_as_text(unit, "a second photo credit in one article")
+        return
+    b.notes.append(Note(unit.line, unit.col, f"photo credit {m['credit']}", removed=_decorations(m, "credit")))
+
+
+def _take_jump(b: _Builder, unit: Unit) -> None:
+    m = JUMP_RE.fullmatch(unit.text)
+    assert m is not None
+    jump = re.sub(r"\s", "", m["jump"] or m["bare"])
+    b.jumps.append(jump)
+    b.notes.append(Note(unit.line, unit.col, f"jump marker {jump} kept as source_jumps, not as text",
+                        removed=_decorations(m, "jump", "bare")))
+
+
+def build_article(seg: _Segment) -> ImportedArticle:
+    kicker, headline, subtitle, notes = headline_group(seg.head)
+    b = _Builder(notes=seg.notes + notes)
+    for unit in seg.body:
+        if unit.kind is Kind.PARAGRAPH:
+            _take_paragraph(b, unit)
+        elif unit.kind is Kind.HEADING:
+            text = tidy_display_line(unit.text)
+            if text != unit.text:
+                b.notes.append(Note(unit.line, 0, f"subhead {_quote(unit.text)}: spaces between Han and Latin letters "
+                                                  "or digits removed"))
+            b.blocks.append(BodyBlock("subhead", text, unit.line))
+        elif unit.kind is Kind.NOTE:
+            b.blocks.append(BodyBlock("note", unit.text, unit.line))
+            b.notes.append(Note(unit.line, 0, "editor's note (编者按), set apart from the text"))
+        elif unit.kind is Kind.TOP_BYLINE:
+            if b.byline:
+                b.keep_as_text(unit, f"a second byline {_quote(unit.text)}")
+                continue
+            mark, people = unit.text[0], unit.text[1:].strip()
+            b.byline, b.position = people, "top"
+            b.notes.append(Note(unit.line, unit.col, f"byline {people} (before the text)", removed=(mark,)))
+        elif unit.kind is Kind.END_BYLINE:
+            _take_end_byline(b, unit)
+        elif unit.kind is Kind.CAPTION:
+            _take_caption(b, unit)
+        elif unit.kind is Kind.CREDIT:
+            _take_credit(b, unit)
+        elif unit.kind is Kind.JUMP:
+            _take_jump(b, unit)
+    units = seg.head + seg.body
+    return ImportedArticle(
+        headline=headline, kicker=kicker, subtitle=subtitle, blocks=tuple(b.blocks),
+        first_line=min(u.line for u in units), last_line=max(u.last_line for u in units),
+        byline=b.byline, byline_position=b.position, dateline=b.dateline,
+        photo=Photo(b.caption, b.credit) if b.has_photo else None, source_jumps=tuple(b.jumps),
+        notes=tuple(sorted(b.notes, key=lambda n: (n.line, n.col))),
+    )
+
+
+@dataclass(frozen=True)
+class PageImport:
+    articles: tuple[ImportedArticle, ...]
+    notes: tuple[Note, ...]  # about the page as a whole
+
+
+def import_text(text: str) -> PageImport:
+    """Decoded raw text of one page → its articles in reading order, with every decision."""
+    units, notes = read_units(text)
+    if not units:
+        return PageImport((), tuple(notes))
+    articles = [build_article(seg) for seg in segment(units)]
+    page_notes = [n for n in notes if not any(a.first_line <= n.line <= a.last_line for a in articles)]
+    placed = [
+        replace(a, notes=tuple(sorted(a.notes + tuple(n for n in notes if a.first_line <= n.line <= a.last_line),
+                                      key=lambda n: (n.line, n.col))))
+        for a in articles
+    ]
+    return PageImport(tuple(placed), tuple(page_notes))
+
+
+# --- The issue folder -------------------------------------------------------------------
+
+
+def new_issue_toml(date: dt.date, pages: int, source: str) -> str:
+    return (f"# Written by `layout import` from {source}: fill in the paper, the issue numbers and the\n"
+            "# sections of the pages.\n"
+            'format = "tabloid"\n\n[paper]\nname = "未命名"\ncode = "PAPER"\nregistration = ""\npublisher = ""\n'
+            f'website = ""\n\n[issue]\ndate = {date.isoformat()}\nnumber = 1\ntotal = 1\n'
+            + "".join(_page_table(n) for n in range(1, pages + 1)))
+
+
+def _page_table(number: int) -> str:
+    return f'\n[[pages]]\nnumber = {number}\nsection = ""\neditor = ""\n'
+
+
+def add_pages(text: str, page: int, path: Path) -> tuple[str, list[int]]:
+    """issue.toml text with pages 1…page present ([[pages]] tables appended), and which were added."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"at line (\d+)", str(e))
+        raise InputError(f"invalid TOML: {re.sub(r' [(]at line.*', '', str(e))}", path, int(m.group(1)) if m else None)
+    pages = data.get("pages", [])
+    if not isinstance(pages, list) or not all(isinstance(p, dict) for p in pages):
+        raise InputError("'pages' is not a list of [[pages]] tables", path)
+    present = {p.get("number") for p in pages}
+    missing = [n for n in range(1, page + 1) if n not in present]
+    if missing and pages and not re.search(r"^\s*\[\[\s*pages\s*\]\]", text, re.M):
+        raise InputError(f"pages are written inline; add page {page} to issue.toml as a [[pages]] table", path)
+    if not missing:
+        return text, []
+    return text + ("" if text.endswith("\n") or not text else "\n") + "".join(map(_page_table, missing)), missing
+
+
+def _issue_toml(path: Path, date: dt.date | None, page: int, raw: Path) -> tuple[str | None, list[Note]]:
+    """The new text of issue.toml (None = leave it) and what was decided about it."""
+    if not path.is_file():
+        if date is None:
+            raise InputError(f"{path.parent} has no issue.toml yet: give the issue date with --date YYYY-MM-DD", raw)
+        notes = [Note(0, 0, f"issue folder {path.parent}: issue.toml written for {date}; fill in paper.name (now "
+                            "未命名), paper.code (now PAPER), issue.number and issue.total (now 1) and the section "
+                            "of each page")]
+        if page > 1:
+            notes.append(Note(0, 0, f"pages 1–{page - 1} added to issue.toml without articles: the pages of an issue "
+                                    "are numbered from 1"))
+        return new_issue_toml(date, page, raw.name), notes
+    old = read_text(path)
+    text, added = add_pages(old, page, path)
+    notes = [Note(0, 0, f"issue folder {path.parent}: issue.toml kept" + (
+        f"; added page(s) {', '.join(map(str, added))} with an empty section, fill it in" if added else ""))]
+    old_date = tomllib.loads(old).get("issue", {}).get("date")
+    if date is not None and old_date != date:
+        notes.append(Note(0, 0, f"--date {date} differs from the date in issue.toml ({old_date}); issue.toml left "
+                                "as it is", check=True))
+    return (text if added else None), notes
+
+
+def _priority_of(article: Path) -> int:
+    m = re.search(r"^priority:\s*(\d+)\s*$", read_text(article), re.M)
+    return int(m[1]) if m else 0
+
+
+def place(count: int, page: int, highest: int) -> list[tuple[int | None, int]]:
+    """(pinned page, priority) of each imported article. Only the lead is pinned: a page of
+    print often holds more than the same page of the issue (a masthead on page 1), and the
+    planner fails on pinned text that does not fit. The others follow in reading order, after
+    the articles already in the folder."""
+    rest = max(highest, 1)
+    return [(page, 1)] + [(None, rest + n) for n in range(1, count)]
+
+
+# --- The report -------------------------------------------------------------------------
+
+
+def _safe(text: str) -> str:
+    """Report text: ‹ › is reserved for quoting what was removed from the input."""
+    return text.replace("‹", "<").replace("›", ">")
+
+
+def _note_line(note: Note) -> str:
+    where = "" if note.line == 0 or note.text.startswith(("line ", "lines ")) else f"line {note.line}: "
+    removed = "; removed " + " ".join(f"‹{p}›" for p in note.removed) if note.removed else ""
+    return f"  {'CHECK ' if note.check else ''}{where}{_safe(note.text)}{removed}"
+
+
+def render_report(source: str, page: int, encoding: str, page_notes: Sequence[Note], imported: PageImport,
+                  names: Sequence[str]) -> list[str]:
+    lines = [_safe(f"import of {source} as page {page}"), f"  encoding: {encoding}"]
+    lines += [_note_line(n) for n in page_notes]
+    for name, article in zip(names, imported.articles):
+        fields = [f"headline {article.headline}"]
+        fields += [f"{k} {getattr(article, k)}" for k in ("kicker", "subtitle", "dateline") if getattr(article, k)]
+        if article.byline:
+            fields.append(f"byline {article.byline} ({article.byline_position})")
+        counts = {kind: sum(b.kind == kind for b in article.blocks) for kind in ("paragraph", "subhead", "note")}
+        fields.append(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n))
+        lines += ["", _safe(f"{name} (lines {article.first_line}–{article.last_line}): " + "; ".join(fields))]
+        lines += [_note_line(n) for n in article.notes]
+    checks = len(_checks(page_notes, imported))
+    lines += ["", f"{checks} decision(s) to check, marked CHECK above." if checks else "Nothing to check."]
+    return lines
+
+
+def _checks(page_notes: Sequence[Note], imported: PageImport) -> tuple[str, ...]:
+    notes = [*page_notes, *(n for a in imported.articles for n in a.notes)]
+    return tuple(_note_line(n).strip().removeprefix("CHECK ") for n in notes if n.check)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    report: tuple[str, ...]  # the report, line by line (also saved as import-report.txt)
+    articles: tuple[Path, ...]  # files written; empty on a dry run
+    warnings: tuple[str, ...]  # the decisions marked CHECK
+    issue_dir: Path
+
+
+def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int, dry_run: bool) -> ImportResult:
+    raw = Path(raw)
+    if page < 1:
+        raise InputError(f"--page must be 1 or more, got {page}", raw)
+    if not raw.is_file():
+        raise InputError("no such file", raw)
+    decoded = decode(raw.read_bytes(), raw)
+    out = Path(out_dir) if out_dir is not None else (raw.with_suffix("") if raw.suffix else raw.with_name(
+        raw.name + "-issue"))
+    if out.exists() and not out.is_dir():
+        raise InputError("the issue folder to import into is a file", out)
+    imported = import_text(decoded.text)
+    if not imported.articles:
+        raise InputError("the file has no text to import", raw)
+
+    toml_path = out / "issue.toml"
+    toml_text, folder = _issue_toml(toml_path, date, page, raw)
+    existing = sorted((out / "articles").glob("*.md"))
+    placement = place(len(imported.articles), page, max(map(_priority_of, existing), default=0))
+    folder.append(Note(0, 0, f"the first article, the page's lead, is pinned to page {page}; the others are not "
+                             "pinned, so the planner can move what does not fit to a later page"
+                       + (f", and their priorities follow the folder's articles ({placement[1][1]}…)"
+                          if existing and len(placement) > 1 else "")))
+    start = max((int(m[1]) for p in existing if (m := re.match(r"^(\d+)", p.stem))), default=0) + 1
+    width = max(2, len(str(start + len(imported.articles) - 1)))
+    names = [f"{n:0{width}d}.md" for n in range(start, start + len(imported.articles))]
+    page_notes = [*decoded.notes, *imported.notes, *folder]
+    report = render_report(raw.name, page, decoded.label, page_notes, imported, names)
+    warnings = _checks(page_notes, imported)
+    result_paths = tuple(out / "articles" / name for name in names)
+    if dry_run:
+        return ImportResult(("(dry run: nothing written)", *report), (), warnings, out)
+
+    for path, article, (pin, priority) in zip(result_paths, imported.articles, placement):
+        write_atomic(path, article.markdown(pin, priority).encode("utf-8"))
+    if toml_text is not None:
+        write_atomic(toml_path, toml_text.encode("utf-8"))
+    report_path = out / REPORT_NAME
+    previous = report_path.read_text(encoding="utf-8") + "\n" if report_path.is_file() else ""
+    write_atomic(report_path, (previous + "\n".join(report) + "\n").encode("utf-8"))
+    return ImportResult(tuple(report), result_paths, warnings, out)
+
+
+# --- Nothing lost -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Fragments:
+    """One article's text as the loader reads it back: body blocks in order, fields in any order."""
+
+    body: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+def _nonblank(text: str) -> str:
+    return "".join(c for c in text if not c.isspace())
+
+
+def _fragments(article: str) -> _Fragments:
+    lines = article.split("\n")
+    end = lines.index("---", 1)  # the front matter's closing line, as the loader finds it
+    front_src, body = "\n".join(lines[1:end]), "\n".join(lines[end + 1:])
+    front = yaml.safe_load(front_src)
+    fields = [front.get(k, "") for k in ("kicker", "subtitle", "byline", "dateline")]
+    if front["headline"] != UNTITLED:
+        fields.append(front["headline"])
+    photo = front.get("photo") or {}
+    fields += [photo.get("caption", ""), photo.get("credit", ""), *front.get("source_jumps", [])]
+    blocks = parse_body(body, Path("article.md"), 1)
+    return _Fragments(tuple(f for b in blocks if (f := _nonblank(b.text))),
+                      tuple(f for x in fields if (f := _nonblank(x))))
+
+
+def check_nothing_lost(raw_text: str, articles: Sequence[str], report: Sequence[str]) -> str | None:
+    """None if every non-blank character of raw_text is in the articles (front matter and body,
+    read back as the loader reads them) or quoted as removed (‹ ›) in the report, in order:
+    articles follow each other, body blocks and removed pieces keep their order, and the
+    front-matter fields of an article come from within that article. Else what is missing."""
+    source = _nonblank(raw_text)
+    line_of = [n for n, line in enumerate(re.sub(r"\r\n?|[\f\v\u2028\u2029]", "\n", raw_text).split("\n"), 1)
+               for c in line if not c.isspace()]
+    removed = [p for line in report for p in map(_nonblank, re.findall(r"‹([^›]*)›", line)) if p]
+    arts = [_fragments(a) for a in articles]
+    # Depth-first search over (position, article, next body block, next removal, fields used).
+    stack = [(0, 0, 0, 0, 0)]
+    seen: set[tuple[int, int, int, int, int]] = set()
+    furthest = 0
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        pos, a, b, r, used = state
+        furthest = max(furthest, pos)
+        if pos == len(source) and a == len(arts) and r == len(removed):
+            return None
+        nxt = []
+        if r < len(removed) and source.startswith(removed[r], pos):
+            nxt.append((pos + len(removed[r]), a, b, r + 1, used))
+        if a < len(arts):
+            art = arts[a]
+            if b == len(art.body) and used == (1 << len(art.fields)) - 1:
+                nxt.append((pos, a + 1, 0, r, 0))
+            for i, f in enumerate(art.fields):
+                if not used >> i & 1 and source.startswith(f, pos):
+                    nxt.append((pos + len(f), a, b, r, used | 1 << i))
+            if b < len(art.body) and source.startswith(art.body[b], pos):
+                nxt.append((pos + len(art.body[b]), a, b + 1, r, used))
+        stack.extend(nxt)
+    if furthest == len(source):
+        return "all of the input was found, but some output text was not part of it"
+    return (f"line {line_of[furthest]}: the text from {_quote(source[furthest:furthest + 20])} is missing from the "
+            "output or out of order")
