@@ -20,7 +20,9 @@ from layout.render.paint import FONTS, paint
 from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
 from layout.render.preview import page_png
 from layout.render.weasy import render_pdf
-from layout.source.issue_folder import load_issue
+from layout.errors import CopyOverflow
+from layout.source.importer import add_pages
+from layout.source.issue_folder import load_issue, read_text
 from layout.text.issue_text import TextReport, normalise_issue
 
 Progress = Callable[[str], None]
@@ -50,6 +52,21 @@ class PrintOptions:
     bleed_mm: float = 0.0
     crop_marks: bool = False
     previews_dpi: float = 0.0  # 0 = no preview PNGs
+
+
+def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None, limit: int = 24) -> int:
+    """For an issue.toml that `layout import` just wrote: add pages until the planner places all the copy."""
+    toml_path = issue_dir / "issue.toml"
+    while True:
+        try:
+            return len(plan_only(issue_dir)[1].pages)
+        except CopyOverflow:
+            pages = len(load_issue(issue_dir).pages)
+            if pages >= limit:
+                raise
+            text, _ = add_pages(read_text(toml_path), pages + 1, toml_path)
+            write_atomic(toml_path, text.encode("utf-8"))
+            progress(f"稿件在 {pages} 个版放不下：issue.toml 增加第{pages + 1}版")
 
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,

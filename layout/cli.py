@@ -83,14 +83,17 @@ def plan(issue: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the report and write nothing.")
 def import_(raw: Path, out_dir: Path | None, date: dt.datetime | None, page: int, dry_run: bool) -> None:
     """Turn RAW newspaper text into articles of an issue folder, with a report of every decision."""
+    from layout.build import add_pages_until_it_fits
     from layout.source.importer import run_import
 
     try:
         result = run_import(raw, out_dir, date.date() if date else None, page, dry_run)
+        for line in result.report:
+            click.echo(line)
+        if result.new_issue and not dry_run:
+            add_pages_until_it_fits(result.issue_dir, _progress)
     except (InputError, BuildError) as e:
         _fail(e)
-    for line in result.report:
-        click.echo(line)
 
 
 @main.command()

@@ -23,3 +23,7 @@ class InputError(Exception):
 
 class BuildError(Exception):
     pass
+
+
+class CopyOverflow(BuildError):
+    """The articles do not fit on the issue's pages."""

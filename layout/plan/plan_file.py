@@ -8,7 +8,6 @@ Columns and lines count from 1 as editors count them; line 1 is the first line b
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from layout.errors import InputError
@@ -16,7 +15,7 @@ from layout.model import Issue, Plan
 from layout.plan.grid import page_format
 from layout.plan.planner import Pin
 from layout.source.fields import Field, check_fields
-from layout.source.issue_folder import read_text
+from layout.source.issue_folder import parse_toml, read_text
 
 _ENTRY = {"id": Field(str, True), "headline": Field(str), "pin": Field(bool), "page": Field(int),
           "column": Field(int), "line": Field(int), "span": Field(int), "part": Field(int)}
@@ -50,10 +49,7 @@ def load_pins(issue: Issue) -> dict[str, Pin]:
     if not path.is_file():
         return {}
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"invalid TOML: {e}", path)
+    data = parse_toml(text, path)
     starts = [n + 1 for n, line in enumerate(text.split("\n")) if line.strip().startswith("[[article]]")]
     check_fields(data, {"article": Field(list)}, path, lambda k: 1, "plan.toml")
     fmt = page_format(issue.format)

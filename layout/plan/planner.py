@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from layout.errors import BuildError
+from layout.errors import BuildError, CopyOverflow
 from layout.model import Issue, Module, PagePlan, Plan
 from layout.plan.fit import Fits, headline_cap, house
 from layout.plan.grid import PageFormat
@@ -374,7 +374,7 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     leftover = [it.article_id for it in carry] + [it.article_id for it in pool]
     if leftover:
         names = "、".join(f"《{issue.article(aid).headline}》" for aid in leftover)
-        raise BuildError(f"text does not fit on the issue's {len(numbers)} 版: {names} left over; "
+        raise CopyOverflow(f"text does not fit on the issue's {len(numbers)} 版: {names} left over; "
                          "add a page in issue.toml, shorten the text or set allow_cut")
     return Plan(tuple(pages))
 

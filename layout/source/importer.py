@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, Sequence
@@ -21,7 +20,7 @@ import yaml
 
 from layout.errors import InputError
 from layout.output import write_atomic
-from layout.source.issue_folder import read_text
+from layout.source.issue_folder import parse_toml, read_text
 from layout.source.markdown_body import parse_body
 from layout.source.raw_text import (
     CAPTION_CREDIT_RE,
@@ -522,11 +521,7 @@ def _page_table(number: int) -> str:
 
 def add_pages(text: str, page: int, path: Path) -> tuple[str, list[int]]:
     """issue.toml text with pages 1…page present ([[pages]] tables appended), and which were added."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"at line (\d+)", str(e))
-        raise InputError(f"invalid TOML: {re.sub(r' [(]at line.*', '', str(e))}", path, int(m.group(1)) if m else None)
+    data = parse_toml(text, path)
     pages = data.get("pages", [])
     if not isinstance(pages, list) or not all(isinstance(p, dict) for p in pages):
         raise InputError("'pages' is not a list of [[pages]] tables", path)
@@ -555,7 +550,7 @@ def _issue_toml(path: Path, date: dt.date | None, page: int, raw: Path) -> tuple
     text, added = add_pages(old, page, path)
     notes = [Note(0, 0, f"issue folder {path.parent}: issue.toml kept" + (
         f"; added page(s) {', '.join(map(str, added))} with an empty section, fill it in" if added else ""))]
-    old_date = tomllib.loads(old).get("issue", {}).get("date")
+    old_date = parse_toml(old, path).get("issue", {}).get("date")
     if date is not None and old_date != date:
         notes.append(Note(0, 0, f"--date {date} differs from the date in issue.toml ({old_date}); issue.toml left "
                                 "as it is", check=True))
@@ -619,6 +614,7 @@ class ImportResult:
     articles: tuple[Path, ...]  # files written; empty on a dry run
     warnings: tuple[str, ...]  # the decisions marked CHECK
     issue_dir: Path
+    new_issue: bool = False  # issue.toml was written from scratch (its pages are a first guess)
 
 
 def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int, dry_run: bool) -> ImportResult:
@@ -637,6 +633,7 @@ def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int,
         raise InputError("the file has no text to import", raw)
 
     toml_path = out / "issue.toml"
+    new_issue = not toml_path.is_file()
     toml_text, folder = _issue_toml(toml_path, date, page, raw)
     existing = sorted((out / "articles").glob("*.md"))
     placement = place(len(imported.articles), page, max(map(_priority_of, existing), default=0))
@@ -661,7 +658,7 @@ def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int,
     report_path = out / REPORT_NAME
     previous = report_path.read_text(encoding="utf-8") + "\n" if report_path.is_file() else ""
     write_atomic(report_path, (previous + "\n".join(report) + "\n").encode("utf-8"))
-    return ImportResult(tuple(report), result_paths, warnings, out)
+    return ImportResult(tuple(report), result_paths, warnings, out, new_issue)
 
 
 # --- Nothing lost -----------------------------------------------------------------------

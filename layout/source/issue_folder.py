@@ -84,17 +84,21 @@ def _toml_line_of(text: str, table: str | None, index: int = 0):
     return line_of
 
 
-def _load_issue_toml(path: Path) -> tuple[dict[str, Any], str]:
-    if not path.is_file():
-        raise InputError("no issue.toml: an issue folder needs one (see README: the issue folder)", path)
-    text = read_text(path)
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """TOML text of path; a syntax error names its line."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"at line (\d+)", str(e))
         raise InputError(f"invalid TOML: {re.sub(r' [(]at line.*', '', str(e))}", path,
                          int(m.group(1)) if m else None)
-    return data, text
+
+
+def _load_issue_toml(path: Path) -> tuple[dict[str, Any], str]:
+    if not path.is_file():
+        raise InputError("no issue.toml: an issue folder needs one (see README: the issue folder)", path)
+    text = read_text(path)
+    return parse_toml(text, path), text
 
 
 def _load_pages(raw: list, path: Path, text: str) -> tuple[PageSpec, ...]:
