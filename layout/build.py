@@ -48,10 +48,11 @@ def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> tuple[Iss
 
 
 @dataclass(frozen=True)
-class PrintOptions:
+class BuildOptions:
     bleed_mm: float = 0.0
     crop_marks: bool = False
     previews_dpi: float = 0.0  # 0 = no preview PNGs
+    epub_fonts: bool = True  # embed subset fonts in the EPUB; False relies on the reader's fonts
 
 
 def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None, limit: int = 24) -> int:
@@ -70,7 +71,7 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
 
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
-          options: PrintOptions = PrintOptions()) -> BuildResult:
+          options: BuildOptions = BuildOptions()) -> BuildResult:
     issue, plan, fits, text = plan_only(issue_dir, progress)
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
     result = BuildResult(issue, plan, text=text)
@@ -92,7 +93,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
     cover = page_png(pdf, 0, COVER_DPI)
-    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover)
+    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
     outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
 
     # Everything is produced before anything is written: a failed build leaves old outputs alone.

@@ -42,13 +42,15 @@ def main() -> None:
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks in registration colour outside the trim.")
 @click.option("--previews", "previews_dpi", type=click.FloatRange(10, 600), default=None,
               help="Also write a PNG preview of every page at this resolution (dpi).")
-def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_dpi: float | None) -> None:
+@click.option("--no-fonts", is_flag=True, help="Build an EPUB without embedded fonts: it uses the reader's own.")
+def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_dpi: float | None,
+          no_fonts: bool) -> None:
     """Build ISSUE (an issue folder) into the print PDF/X-4 of the issue and of each page
     (<code>_<yyyymmdd>_<NN>.pdf), the EPUB and layout.json."""
-    from layout.build import PrintOptions, build as run_build
+    from layout.build import BuildOptions, build as run_build
 
     try:
-        result = run_build(issue, out_dir, _progress, PrintOptions(bleed, crop_marks, previews_dpi or 0.0))
+        result = run_build(issue, out_dir, _progress, BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts))
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():

@@ -401,3 +401,20 @@ def test_block_kinds_in_fixture_match_model(fixture_issue):
     """Guards the fixture itself: it exercises every block kind the writer handles."""
     kinds = {type(b) for a in fixture_issue.articles for b in a.blocks}
     assert kinds == {Paragraph, Subhead, EditorsNote}
+
+
+def test_built_sample_opens_in_ebooklib_and_validates(sample_build):
+    """The EPUB that `layout build` writes (with the rendered front page as cover) as a reading system
+    sees it: EbookLib opens it, every print page is a document, EPUBCheck finds nothing."""
+    import ebooklib
+    from ebooklib import epub
+
+    path = sample_build / "XHB-20210122.epub"
+    book = epub.read_epub(str(path))
+    assert book.get_metadata("DC", "language")[0][0] == "zh-CN"
+    assert book.get_metadata("DC", "title")[0][0].startswith("徐汇报")
+    documents = [item.get_name() for item in book.get_items_of_type(ebooklib.ITEM_DOCUMENT)]
+    assert sum("page" in name for name in documents) == 2, documents
+    assert list(book.get_items_of_type(ebooklib.ITEM_COVER)) or any(
+        "cover" in item.get_name() for item in book.get_items_of_type(ebooklib.ITEM_IMAGE))
+    assert validate_epub(path) == []
