@@ -15,14 +15,17 @@ Rule IDs refer to reference/cjk-typography.md. Outline:
 
 Paint model: a line is a positioned block; each Run is an absolutely positioned span at
 `left: x pt` with its own letter-spacing and font-feature-settings, in the style's
-family, size and `lang`. Every character of a run advances by its HarfBuzz advance plus
-letter_spacing, so the x of each glyph is known here to the hundredth of a point.
+family, weight, size and `lang`. Every character of a run advances by its HarfBuzz
+advance plus letter_spacing (after every character, as in CSS); the last run of a line
+ends exactly at Line.width. WeasyPrint 70 paints each glyph within 0.05 pt of that.
 """
 from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from typing import Literal, Sequence
 
 from layout.model import Line, Run
@@ -31,7 +34,7 @@ from layout.text.normalise import is_cjk, is_han
 
 __all__ = ["TextStyle", "compose", "compose_headline", "DEFAULT_HEADLINE_SIZES"]
 
-Align = Literal["justify", "left", "center"]
+Align = Literal["justify", "left", "center", "right"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class TextStyle:
     indent: float = 2.0  # em, first line (I1)
     align: Align = "justify"
     w1_gap: float = 0.25  # em between Han and Latin/digits (W1: ⅛–¼)
-    lang: str = "zh-Hans"  # the painter's lang attribute: it changes glyphs (fonts.Metrics)
+    lang: str = "zh-CN"  # the painter's lang attribute: it changes glyphs (fonts.Metrics)
 
 
 DEFAULT_HEADLINE_SIZES: tuple[float, ...] = tuple(float(s) for s in range(48, 11, -1))
@@ -65,18 +68,24 @@ _SOLIDI = frozenset("/／")  # K3: a solidus never ends a line
 
 # Gap classes.
 PLAIN, KEEP, NOEXP, W1, LSP, HSP, INWORD = range(7)
+# J3 classes of atoms that can give back part of their box.
+_C_BRK, _C_PAU, _C_STP, _C_DOT = 1, 2, 3, 4
 
 # Break penalties (added to the total cost): rules are broken only when nothing else fits.
 _FORBIDDEN = 1e7  # K1–K3
-_IN_WORD = 1e6  # K5, only for a word wider than the line
+_IN_WORD = 1e6  # K5, only for a word too wide to share a line
 _I3 = 1e5  # last line of one character
 _LINE = 1.0  # per line: fewer lines when otherwise equal
+_SPACED_WORD = 5e6  # J4 broken: a line of one Latin word letter-spaced to the measure
 _UNJUSTIFIABLE = 1e8  # a line with no gap at all to expand
 _OVERFULL = 1e9  # a single atom wider than the measure: it overflows
 
 # J3: reduction order with a cost per em; J4: expansion costs.
-_SHRINK_COST = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0)  # END LSP HSP DOT BRK PAU W1 STP
+_SHRINK_COST = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0)  # END START LSP HSP DOT BRK PAU W1 STP
 _EPS = 1e-6
+# J4 lets Han–Latin gaps grow to "about ⅓ em", W1 keeps them within ⅛–¼ em: the tighter bound wins,
+# and a line that needs more expands its inter-character spacing instead.
+_W1_MAX = 0.25
 # WeasyPrint 70 paints letter-spaced glyphs slightly off: every glyph after a span's first
 # moves by 1.2% of the letter-spacing (draw/text.py divides Pango's x_offset by the font
 # size without the 1000/1024 scale), and each glyph's spacing is truncated to 1/1000 em,
@@ -84,17 +93,34 @@ _EPS = 1e-6
 # letter-spaced span holds at most as many glyphs as keeps the drift under 0.04 pt.
 _MAX_LETTER_SPACING = 2.0
 _MAX_DRIFT = 0.04
+_UNJOINED = '"kern" 0, "liga" 0'  # a letter-spaced word: no pair may change its width
 
 
 def _is_mark_combining(c: str) -> bool:
     return unicodedata.category(c) in ("Mn", "Me", "Mc", "Cf")
 
 
+def _running_count(values: list[int], c: int) -> list[int]:
+    """How many of values[:k] equal c, for every k (a prefix count)."""
+    return list(accumulate(map(c.__eq__, values), initial=0))
+
+
+def _count_chars(kind: int, text: str) -> int:
+    """Characters of an atom as I3 counts them: letters and digits, not marks."""
+    if kind == HAN or kind == SYM:
+        return 1
+    return sum(c.isalnum() for c in text) if kind == LATIN else 0
+
+
 # --- Paragraph analysis ---------------------------------------------------------------
 
 
 class _Paragraph:
-    """Atoms and gaps of one paragraph, with prefix sums for O(1) line measurements."""
+    """Atoms and gaps of one paragraph, with prefix sums for O(1) line measurements.
+
+    Atoms live in parallel lists (much faster than objects in the hot loops); index k of
+    a gap list describes the gap after atom k.
+    """
 
     def __init__(self, text: str, style: TextStyle, measure: float) -> None:
         self.style = style
@@ -107,21 +133,8 @@ class _Paragraph:
         self.w1_min = min(self.w1, em / 8)
         self.lsp = m.advance(" ")  # a Latin word space at its natural width
         self.lsp_min = min(self.lsp, em / 4)
-        self.hsp = em / 2  # a separator space between Han words (记者 姚丽敏)
-
-        # Atoms: parallel lists (faster than objects in the hot loops).
-        self.text: list[str] = []
-        self.kind: list[int] = []
-        self.w: list[float] = []  # box width (pt) after P1/P3/P6
-        self.adv: list[float] = []  # painted advance of the glyphs (pt)
-        self.comp: list[bool] = []  # P3 already took its blank half
-        self.word: list[int] = []  # Latin word id for fragments of a split word, else -1
-        self.nchar: list[int] = []  # characters counting for I3
-        # Gap after each atom.
-        self.gtext: list[str] = []  # whitespace kept in the source
-        self.gcls: list[int] = []
-        self.gw: list[float] = []
-        self.pen: list[float] = []
+        self.hsp = em / 2  # a separator space between Han words (记者 姚丽敏); U+3000: 1 em
+        self.hsp_give = em / 4  # what each of those may give back (J3, with word spaces)
         self._atomise(text)
         self._compress_pairs()
         self._gaps()
@@ -129,55 +142,69 @@ class _Paragraph:
 
     # Atoms ------------------------------------------------------------------------------
 
-    def _add(self, text: str, kind: int, w: float, adv: float, nchar: int, word: int = -1) -> None:
-        self.text.append(text)
-        self.kind.append(kind)
-        self.w.append(w)
-        self.adv.append(adv)
-        self.comp.append(False)
-        self.word.append(word)
-        self.nchar.append(nchar)
-        self.gtext.append("")
-
     def _atomise(self, text: str) -> None:
         m, em, half = self.metrics, self.em, self.half
         char_em = m.char_em
-        size = self.em
+        atoms: list[str] = []
+        kind: list[int] = []
+        w: list[float] = []  # box width (pt) after P1/P6 (P3 comes later)
+        adv: list[float] = []  # painted advance of the glyphs (pt)
+        word: list[int] = []  # id of a breakable word's pieces, else -1
+        gtext: list[str] = []  # whitespace after the atom, as in the source
+        add_atom, add_kind, add_w, add_adv, add_word, add_gap = (
+            atoms.append, kind.append, w.append, adv.append, word.append, gtext.append
+        )
+
+        def add(s: str, kd: int, width: float, advance: float, wid: int = -1) -> None:
+            add_atom(s)
+            add_kind(kd)
+            add_w(width)
+            add_adv(advance)
+            add_word(wid)
+            add_gap("")
+
         n = len(text)
-        min_avail = self.measure - self.indent
+        # A Latin word too wide to share the first line with a 2 em unit (——, two Han) may
+        # be broken inside: K5 yields to J1 only when nothing else fits (see _IN_WORD).
+        breakable = self.measure - self.indent - 2 * em - self.w1
         word_id = 0
         i = 0
         while i < n:
             c = text[i]
-            if "\u4e00" <= c <= "\u9fff":  # the common case first
+            if "\u4e00" <= c <= "\u9fff":  # the common case, inlined
                 a = char_em.get(c)
                 if a is None:
                     a = m.char_advance_em(c)
-                a *= size
-                self._add(c, HAN, a, a, 1)
+                a *= em
+                add_atom(c)
+                add_kind(HAN)
+                add_w(a)
+                add_adv(a)
+                add_word(-1)
+                add_gap("")
                 i += 1
                 continue
             if c.isspace():
                 j = i
                 while j < n and text[j].isspace():
                     j += 1
-                if self.text:  # leading whitespace has nothing to separate
-                    self.gtext[-1] += text[i:j]
+                if atoms:  # leading whitespace has nothing to separate
+                    gtext[-1] += text[i:j]
                 i = j
                 continue
-            if self.text and _is_mark_combining(c) and not self.gtext[-1]:
-                self.text[-1] += c  # combining marks, selectors, joiners ride on their base
+            if atoms and not gtext[-1] and _is_mark_combining(c):
+                atoms[-1] += c  # combining marks, selectors, joiners ride on their base
                 i += 1
                 continue
-            kind = _KIND.get(c)
-            if kind is not None:
+            kd = _KIND.get(c)
+            if kd is not None:
                 a = m.advance(c)
-                if kind in _MARKS:
-                    self._add(c, kind, max(a, em), a, 0)  # P1: a 1 em box
-                elif kind == DOT:
-                    self._add(c, DOT, half, a, 0)  # P6: ½ em
+                if kd in _MARKS:
+                    add(c, kd, max(a, em), a)  # P1: a 1 em box
+                elif kd == DOT:
+                    add(c, DOT, half, a)  # P6: ½ em
                 else:
-                    self._add(c, CONN, a, a, 0)
+                    add(c, CONN, a, a)
                 i += 1
                 continue
             if c in "—…":
@@ -185,46 +212,47 @@ class _Paragraph:
                 while j < n and text[j] == c:
                     j += 1
                 feats = '"fwid"' if c == "—" else ""
-                for k in range(i, j - 1, 2):  # P1: pairs are one 2 em unit, never split
-                    w = m.width(c + c, feats)
-                    self._add(c + c, DASH, w, w, 0)
+                for _ in range((j - i) // 2):  # P1: a pair is one 2 em unit, never split
+                    a = m.width(c + c, feats)
+                    add(c + c, DASH, a, a)
                 if (j - i) % 2:
-                    w = m.width(c, feats)
+                    a = m.width(c, feats)
                     # A lone — is the 一字线 connector; a lone … still never starts a line.
-                    self._add(c, CONN if c == "—" else DASH, w, w, 0)
+                    add(c, CONN if c == "—" else DASH, a, a)
                 i = j
                 continue
             if is_cjk(c):
                 a = m.advance(c)
-                self._add(c, HAN if is_han(c) else SYM, a, a, 1)
+                add(c, HAN if is_han(c) else SYM, a, a)
                 i += 1
                 continue
             nxt = text[i + 1] if i + 1 < n else " "
             if c in "-/" and (nxt.isspace() or is_cjk(nxt)):
-                a = m.advance(c)  # P6: a connector or solidus in Chinese text takes ½ em
-                self._add(c, CONN, half, a, 0)
+                add(c, CONN, half, m.advance(c))  # P6: connector/solidus in Chinese: ½ em
                 i += 1
                 continue
             # A Latin run: everything up to the next space or CJK character (K5).
             j = i + 1
             while j < n and not text[j].isspace() and not is_cjk(text[j]):
                 j += 1
-            word = text[i:j]
-            advs = m.advances(word)
-            width = sum(advs)
-            nchar = sum(ch.isalnum() for ch in word)
-            if width <= min_avail:
-                self._add(word, LATIN, width, width, nchar)
-            else:  # wider than a line: may be broken between characters, as a last resort
-                for ch, a in _clusters(word, advs):
-                    self._add(ch, LATIN, a, a, sum(x.isalnum() for x in ch), word_id)
+            s = text[i:j]
+            a = m.width(s)
+            if a <= breakable:
+                add(s, LATIN, a, a)
+            else:  # each piece measured and painted alone: exact wherever the word breaks
+                for piece, _ in _clusters(s, m.advances(s)):
+                    a = m.width(piece)
+                    add(piece, LATIN, a, a, word_id)
                 word_id += 1
             i = j
+        self.text, self.kind, self.w, self.adv, self.word, self.gtext = atoms, kind, w, adv, word, gtext
+        self.n = len(atoms)
 
     def _compress_pairs(self) -> None:
         """P3: of two adjacent marks, one loses its blank half (brackets stay on their text)."""
-        kind, comp, w, gtext, half = self.kind, self.comp, self.w, self.gtext, self.half
-        for k in range(len(kind) - 1):
+        kind, w, gtext, half = self.kind, self.w, self.gtext, self.half
+        comp = self.comp = [False] * self.n
+        for k in range(self.n - 1):
             a, b = kind[k], kind[k + 1]
             if a in _MARKS and b in _MARKS and not gtext[k]:
                 if a in _RIGHT_BLANK and not comp[k]:
@@ -235,75 +263,73 @@ class _Paragraph:
                     w[k + 1] -= half
 
     def _gaps(self) -> None:
-        kind, text = self.kind, self.text
-        n = len(kind)
-        for k in range(n):
-            if k == n - 1:
-                self.gcls.append(NOEXP)
-                self.gw.append(0.0)
-                self.pen.append(0.0)
-                continue
+        """Class, natural width and break penalty of the gap after each atom (K1–K3, K5, W1)."""
+        kind, text, gtext = self.kind, self.text, self.gtext
+        n = self.n
+        gcls = [NOEXP] * n
+        gw = [0.0] * n
+        pen = [0.0] * n
+        for k in range(n - 1):
             a, b = kind[k], kind[k + 1]
+            if a == HAN and b == HAN and not gtext[k]:
+                gcls[k] = PLAIN  # the common case
+                continue
             forbidden = b in _NO_START or a == OPEN or text[k] in _SOLIDI
-            if self.gtext[k]:
-                cls, gw = (LSP, self.lsp) if a == LATIN and b == LATIN else (HSP, self.hsp)
-                pen = _FORBIDDEN if forbidden else 0.0
+            if gtext[k]:
+                if "\u3000" in gtext[k]:  # an ideographic space: a full em
+                    gcls[k], gw[k] = HSP, self.em
+                elif a == LATIN and b == LATIN:
+                    gcls[k], gw[k] = LSP, self.lsp
+                else:
+                    gcls[k], gw[k] = HSP, self.hsp
+                pen[k] = _FORBIDDEN if forbidden else 0.0
             elif a == LATIN and b == LATIN:  # fragments of one split word
-                cls, gw, pen = INWORD, 0.0, _IN_WORD
+                gcls[k], pen[k] = INWORD, _IN_WORD
             elif (a == LATIN and b == HAN) or (a == HAN and b == LATIN):
-                cls, gw, pen = W1, self.w1, 0.0
+                gcls[k], gw[k] = W1, self.w1
             elif (a == LATIN and b == SYM) or (a == SYM and b == LATIN):
-                cls, gw, pen = KEEP, 0.0, _FORBIDDEN  # K5: 30℃, ±5 are one number
-            elif forbidden:
-                cls, gw, pen = (NOEXP if a in (CONN, DOT) or b in (CONN, DOT) else KEEP), 0.0, _FORBIDDEN
+                gcls[k], pen[k] = KEEP, _FORBIDDEN  # K5: 30℃, ±5 are one number
             else:
-                cls, gw, pen = (NOEXP if a in (CONN, DOT) or b in (CONN, DOT) else PLAIN), 0.0, 0.0
-            self.gcls.append(cls)
-            self.gw.append(gw)
-            self.pen.append(pen)
+                beside_connector = a == CONN or a == DOT or b == CONN or b == DOT
+                if forbidden:
+                    gcls[k], pen[k] = (NOEXP if beside_connector else KEEP), _FORBIDDEN
+                else:
+                    gcls[k] = NOEXP if beside_connector else PLAIN
+        self.gcls, self.gw, self.pen = gcls, gw, pen
 
     def _prefix(self) -> None:
-        """Prefix sums: X = start of each atom, E = end, class counts (atoms and gaps)."""
-        n = len(self.kind)
+        """Prefix sums over atoms and gaps, so a line's width, reducible amount and class
+        counts are a few subtractions."""
         kind, comp, w, gw, gcls = self.kind, self.comp, self.w, self.gw, self.gcls
-        X = [0.0] * (n + 1)
-        E = [0.0] * n
-        brk = [0] * (n + 1)
-        pau = [0] * (n + 1)
-        stp = [0] * (n + 1)
-        dot = [0] * (n + 1)
-        chars = [0] * (n + 1)
-        g = [[0] * (n + 1) for _ in range(7)]
-        x = 0.0
-        cb = cp = cs = cd = ch = 0
-        counts = [0] * 7
-        for k in range(n):
-            E[k] = x + w[k]
-            x = E[k] + gw[k]
-            X[k + 1] = x
-            kd = kind[k]
-            if not comp[k]:
-                if kd == OPEN or kd == CLOSE:
-                    cb += 1
-                elif kd == PAUSE:
-                    cp += 1
-                elif kd == STOP:
-                    cs += 1
-            if kd == DOT:
-                cd += 1
-            ch += self.nchar[k]
-            brk[k + 1], pau[k + 1], stp[k + 1], dot[k + 1], chars[k + 1] = cb, cp, cs, cd, ch
-            counts[gcls[k]] += 1
-            for c in range(7):
-                g[c][k + 1] = counts[c]
-        self.X, self.E = X, E
-        self.c_brk, self.c_pau, self.c_stp, self.c_dot, self.c_chars = brk, pau, stp, dot, chars
-        self.c_gap = g
-        # Whether an opening bracket may lose its blank half at the line start (P5):
-        # only where the glyph then still starts inside the line.
-        m = self.metrics
-        self.p5 = [
-            kd == OPEN and not comp[k] and (_halt_ok(m, self.text[k]) or self.adv[k] <= self.half + _EPS)
+        half, em = self.half, self.em
+        # J3 class of each atom (0: none).
+        by_kind = {OPEN: _C_BRK, CLOSE: _C_BRK, PAUSE: _C_PAU, STOP: _C_STP, DOT: _C_DOT}
+        acls = [0 if comp[k] else by_kind.get(kd, 0) for k, kd in enumerate(kind)]
+        self.acls = acls
+        self.X = X = list(accumulate(map(add, w, gw), initial=0.0))  # start of each atom
+        self.E = list(map(add, X, w))  # end of each atom
+        counts = _running_count
+        self.c_brk, self.c_pau, self.c_stp, self.c_dot = (
+            counts(acls, c) for c in (_C_BRK, _C_PAU, _C_STP, _C_DOT))
+        self.c_lsp, self.c_hsp, self.c_w1, self.c_plain = (counts(gcls, c) for c in (LSP, HSP, W1, PLAIN))
+        self.c_spaced = list(map(add, self.c_lsp, self.c_w1))
+        self.c_keep = list(accumulate(map((KEEP, NOEXP).__contains__, gcls), initial=0))
+        self.c_inword = counts(gcls, INWORD)
+        inner = (len(t) - 1 if kd == LATIN and wid < 0 else 0 for kd, t, wid in zip(kind, self.text, self.word))
+        self.c_inner = list(accumulate(inner, initial=0))  # gaps inside unbroken Latin words
+        self.c_chars = list(accumulate(map(_count_chars, kind, self.text), initial=0))
+        # All a line can give back (J3), per atom and per gap.
+        acap = [0.0, half, half, half, em / 4]  # by atom class: none BRK PAU STP DOT
+        gcap = {LSP: self.lsp - self.lsp_min, HSP: self.hsp_give, W1: self.w1 - self.w1_min}
+        self.gcap = [gcap.get(c, 0.0) for c in gcls]
+        self.S = list(accumulate((acap[a] + g for a, g in zip(acls, self.gcap)), initial=0.0))
+        # P5: an opening bracket may lose its blank half at the line start only where its
+        # glyph still starts inside the line (with `halt`, or a narrow glyph); if not, the
+        # half it could give elsewhere is lost there.
+        m, text, adv = self.metrics, self.text, self.adv
+        self.start_loss = [
+            half if kd == OPEN and not comp[k] and not (_halt_ok(m, text[k]) or adv[k] <= half + _EPS)
+            else 0.0
             for k, kd in enumerate(kind)
         ]
 
@@ -313,113 +339,155 @@ class _Paragraph:
         return self.measure - (self.indent if i == 0 else 0.0)
 
     def shrink_caps(self, i: int, j: int) -> list[float]:
-        """Reducible amount per J3 class, in order: END LSP HSP DOT BRK PAU W1 STP."""
-        kind, half = self.kind, self.half
-        kj = kind[j]
-        end = kj in _RIGHT_BLANK and not self.comp[j]
-        g = self.c_gap
-        brk = self.c_brk[j + 1] - self.c_brk[i] - (end and kj == CLOSE)
-        if kind[i] == OPEN and not self.comp[i] and not self.p5[i]:
-            brk -= 1
+        """Reducible amount per class, in J3 order: END START LSP HSP DOT BRK PAU W1 STP.
+
+        END is the line-end mark (P4), START an opening bracket at the line start (P5):
+        each is set either in full or at ½ em with the font's own half-width form, never
+        in between, so the line's edge glyphs sit exactly on its edges."""
+        half, acls, kind = self.half, self.acls, self.kind
+        end = acls[j] if kind[j] in _RIGHT_BLANK else 0
+        start = kind[i] == OPEN and acls[i] != 0 and i != j
+        brk = self.c_brk[j + 1] - self.c_brk[i] - (end == _C_BRK) - (kind[i] == OPEN and acls[i] != 0)
         return [
             half if end else 0.0,
-            (g[LSP][j] - g[LSP][i]) * (self.lsp - self.lsp_min),
-            (g[HSP][j] - g[HSP][i]) * (self.hsp - self.em / 4),
+            half if start and not self.start_loss[i] else 0.0,
+            (self.c_lsp[j] - self.c_lsp[i]) * (self.lsp - self.lsp_min),
+            (self.c_hsp[j] - self.c_hsp[i]) * self.hsp_give,
             (self.c_dot[j + 1] - self.c_dot[i]) * self.em / 4,
             brk * half,
-            (self.c_pau[j + 1] - self.c_pau[i] - (end and kj == PAUSE)) * half,
-            (g[W1][j] - g[W1][i]) * (self.w1 - self.w1_min),
-            (self.c_stp[j + 1] - self.c_stp[i] - (end and kj == STOP)) * half,
+            (self.c_pau[j + 1] - self.c_pau[i] - (end == _C_PAU)) * half,
+            (self.c_w1[j] - self.c_w1[i]) * (self.w1 - self.w1_min),
+            (self.c_stp[j + 1] - self.c_stp[i] - (end == _C_STP)) * half,
         ]
 
+    def shrink_plan(self, i: int, j: int, r: float) -> tuple[list[float], float]:
+        """How much each class gives to take up r (J3 order, J5 evenly within a class).
+
+        END and START give a whole ½ em or nothing: they are used in their turn when r is at
+        least that, else only if the other classes cannot take r up. Returns the amounts and
+        what is left: > 0 the line cannot be set, < 0 it was over-reduced by a whole END or
+        START and that much must be expanded again."""
+        caps = self.shrink_caps(i, j)
+        takes = [0.0] * len(caps)
+        for c, cap in enumerate(caps):
+            if cap <= 0.0 or r <= _EPS:
+                continue
+            if c < 2:
+                if r >= cap - _EPS:
+                    takes[c] = cap
+                    r -= cap
+                continue
+            take = cap if cap < r else r
+            takes[c] = take
+            r -= take
+        for c in (0, 1):
+            if r > _EPS and caps[c] and not takes[c]:
+                takes[c] = caps[c]
+                r -= caps[c]
+        return takes, r
+
     def line_cost(self, i: int, j: int, justify: bool) -> float:
-        """Cost of a line of atoms i..j (inclusive); infinite if it cannot be set."""
-        nat = self.E[j] - self.X[i]
-        d = self.avail(i) - nat
-        last = j == len(self.kind) - 1
-        cost = 0.0
-        if last and i > 0 and self.c_chars[j + 1] - self.c_chars[i] <= 1:
-            cost += _I3
-        if d < -_EPS:  # J2/J3: reduce, in order
-            r = -d
-            em = self.em
-            for cap, weight in zip(self.shrink_caps(i, j), _SHRINK_COST):
-                if cap > 0:
-                    take = cap if cap < r else r
-                    cost += weight * take / em
-                    r -= take
-                    if r <= _EPS:
-                        return cost
-            return _OVERFULL * (1.0 + r / em)
-        if d <= _EPS or last or not justify:
-            return cost + (0.0 if justify or last else (d / self.em) ** 2 * 0.1)
+        """Cost of a line of atoms i..j (inclusive), J2–J4 and I3."""
+        d = self.avail(i) - (self.E[j] - self.X[i])
+        last = j == self.n - 1
+        cost = _I3 if last and i > 0 and self.c_chars[j + 1] - self.c_chars[i] <= 1 else 0.0
+        if d < -_EPS:
+            return cost + self._shrink_cost(i, j, -d)
+        if d <= _EPS or last:
+            return cost
+        if not justify:
+            return cost + 0.1 * (d / self.em) ** 2  # ragged lines: prefer even lengths
         return cost + self._stretch_cost(i, j, d)
+
+    def _shrink_cost(self, i: int, j: int, r: float) -> float:
+        """J2/J3: reductions in order, cheapest first."""
+        takes, left = self.shrink_plan(i, j, r)
+        cost = sum(w * t for w, t in zip(_SHRINK_COST, takes)) / self.em
+        if left > _EPS:
+            return cost + _OVERFULL * (1.0 + left / self.em)  # only an atom wider than the line
+        if left < -_EPS:
+            cost += self._stretch_cost(i, j, -left)
+        return cost
 
     def _stretch_cost(self, i: int, j: int, e: float) -> float:
         """J4: word spaces, then Han–Latin gaps, then even inter-character spacing."""
-        g, em = self.c_gap, self.em
-        n_lsp = g[LSP][j] - g[LSP][i]
-        n_w1 = g[W1][j] - g[W1][i]
-        n_plain = g[PLAIN][j] - g[PLAIN][i]
+        em = self.em
+        n_plain = self.c_plain[j] - self.c_plain[i]
+        if n_plain and self.c_spaced[j] == self.c_spaced[i]:  # the common case: Han only
+            return 8.0 * e / em + 50.0 * e * e / (n_plain * em * em)
         cost = 0.0
-        for count, room, weight in ((n_lsp, em / 2 - self.lsp, 1.0), (n_w1, em / 3 - self.w1, 2.0)):
-            if count and room > 0:
+        n_lsp = self.c_lsp[j] - self.c_lsp[i]
+        n_w1 = self.c_w1[j] - self.c_w1[i]
+        for count, room, weight in ((n_lsp, em / 2 - self.lsp, 1.0), (n_w1, em * _W1_MAX - self.w1, 2.0)):
+            if count and room > 0.0:
                 take = min(e, count * room)
                 cost += weight * take / em
                 e -= take
         if e <= _EPS:
             return cost
         if n_plain:
-            per = e / n_plain / em
-            return cost + 8.0 * e / em + 50.0 * per * per * n_plain
-        # Fallbacks, each far worse: space classes past their limit, then no-break gaps,
-        # then inside a word wider than the line.
-        for classes, weight in (((LSP, HSP, W1), 30.0), ((KEEP, NOEXP), 200.0), ((INWORD,), 1000.0)):
-            if sum(g[c][j] - g[c][i] for c in classes):
-                return cost + weight * e / em
+            return cost + 8.0 * e / em + 50.0 * e * e / (n_plain * em * em)
+        # Fallbacks, each far worse: spaces past their limit, no-break gaps, inside a word.
+        if n_lsp or n_w1 or self.c_hsp[j] - self.c_hsp[i]:
+            return cost + 30.0 * e / em
+        if self.c_keep[j] - self.c_keep[i]:
+            return cost + 200.0 * e / em
+        if self.c_inword[j] - self.c_inword[i]:
+            return cost + 1000.0 * e / em
+        if self.c_inner[j + 1] - self.c_inner[i]:
+            return cost + _SPACED_WORD
         return _UNJUSTIFIABLE
 
-    def fits(self, i: int, j: int) -> bool:
-        nat = self.E[j] - self.X[i]
-        over = nat - self.avail(i)
-        return over <= _EPS or over <= sum(self.shrink_caps(i, j)) + _EPS
-
-    def candidates(self, i: int) -> list[int]:
-        """Line ends worth trying from atom i: the fullest lines that can be set."""
-        n = len(self.kind)
-        E, X, pen = self.E, self.X, self.pen
-        j = bisect_right(E, X[i] + self.avail(i) + _EPS) - 1
-        j = max(j, i)
-        while j + 1 < n and self.fits(i, j + 1):
-            j += 1
-        found: list[int] = []
-        k = j
-        while k >= i and len(found) < 3:
-            if pen[k] == 0.0 or k == n - 1:
-                found.append(k)
-            k -= 1
-        if not found or found[0] != j:
-            found.insert(0, j)  # the fullest line even if it breaks a rule: a last resort
-        return found
-
     def breaks(self) -> list[tuple[int, int]]:
-        """Total fit: the line ends minimising the summed line costs and penalties."""
-        n = len(self.kind)
+        """Total fit: the line ends minimising summed line costs and break penalties.
+
+        From each reachable start only the fullest lines are tried: the longest that can
+        be set (with J3 reductions) and the legal break before it, which covers J2 and
+        pulling a character down for I3 (a third candidate won 0.2% of lines on news text).
+        """
+        n, E, X, S, gcap, pen = self.n, self.E, self.X, self.S, self.gcap, self.pen
+        start_loss = self.start_loss
         justify = self.style.align == "justify"
+        line_cost, stretch_cost, shrink_cost = self.line_cost, self._stretch_cost, self._shrink_cost
         inf = float("inf")
         best = [inf] * (n + 1)
         back = [0] * (n + 1)
         best[0] = 0.0
-        pen = self.pen
+        last = n - 1
         for i in range(n):
             bi = best[i]
             if bi == inf:
                 continue
-            for j in self.candidates(i):
-                c = bi + self.line_cost(i, j, justify) + _LINE + (pen[j] if j < n - 1 else 0.0)
-                if c < best[j + 1]:
-                    best[j + 1] = c
-                    back[j + 1] = i
+            limit = X[i] + self.avail(i)
+            give = S[i] + start_loss[i]
+            j = bisect_right(E, limit + _EPS, i) - 1
+            if j < i:
+                j = i
+            # Longer lines while J3 reductions can absorb the excess (K4: known before breaking).
+            while j < last and E[j + 1] - limit <= S[j + 2] - gcap[j + 1] - give + _EPS:
+                j += 1
+            tries = 0
+            k = j
+            if pen[j] and j != last:
+                tries = -1  # the fullest line breaks a rule: tried, as a last resort only
+            while k >= i and tries < 2:
+                if tries < 0 or pen[k] == 0.0 or k == last:
+                    if k == last:
+                        c = bi + _LINE + line_cost(i, k, justify)
+                    else:
+                        d = limit - E[k]
+                        if d > _EPS:
+                            lc = stretch_cost(i, k, d) if justify else 0.1 * (d / self.em) ** 2
+                        elif d < -_EPS:
+                            lc = shrink_cost(i, k, -d)
+                        else:
+                            lc = 0.0
+                        c = bi + _LINE + lc + pen[k]
+                    if c < best[k + 1]:
+                        best[k + 1] = c
+                        back[k + 1] = i
+                    tries += 1
+                k -= 1
         lines = []
         k = n
         while k > 0:
@@ -429,11 +497,16 @@ class _Paragraph:
         lines.reverse()
         return lines
 
+    def fits(self, i: int, j: int) -> bool:
+        """Whether atoms i..j can be set in the measure (with J3 reductions if needed)."""
+        over = self.E[j] - self.X[i] - self.avail(i)
+        give = self.S[j + 1] - self.S[i] - self.gcap[j] - self.start_loss[i]
+        return over <= _EPS or over <= give + _EPS
+
     # Setting a line ---------------------------------------------------------------------
 
     def set_line(self, i: int, j: int, last: bool, align: Align) -> Line:
         """Distribute the line's adjustment (P4, P5, J3–J5) and paint it as Runs."""
-        kind, half, em = self.kind, self.half, self.em
         box = self.w[i : j + 1]
         gap = self.gw[i:j]
         gcls = self.gcls[i:j]
@@ -441,58 +514,45 @@ class _Paragraph:
         avail = self.avail(i)
         d = avail - (self.E[j] - self.X[i])
         if d < -_EPS:
-            self._reduce(i, j, -d, box, gap, gcls)
-        elif d > _EPS and align == "justify" and not last:
-            self._expand(e=d, box=box, gap=gap, gcls=gcls)
+            d = -self._reduce(i, j, -d, box, gap)
+        if d > _EPS and align == "justify" and not last:
+            self._expand(d, i, box, gap, gcls)
         width = sum(box) + sum(gap)
         if align == "center":
             x0 += (avail - width) / 2
+        elif align == "right":
+            x0 += avail - width
         runs = self._paint(i, j, x0, box, gap)
         return Line(runs=runs, width=round(x0 + width, 4), last=last)
 
-    def _reduce(self, i: int, j: int, r: float, box: list[float], gap: list[float], gcls: list[int]) -> None:
-        """J3 order, each class reduced evenly (J5) until r is taken up."""
-        kind, comp, half, em = self.kind, self.comp, self.half, self.em
-        caps = self.shrink_caps(i, j)
-        amounts = []
-        for cap in caps:
-            take = cap if cap < r else r
-            amounts.append(take)
-            r -= take
-        end_take, lsp_take, hsp_take, dot_take, brk_take, pau_take, w1_take, stp_take = amounts
-        kj = kind[j]
-        end = kj in _RIGHT_BLANK and not comp[j]
-        if end_take:
-            box[-1] -= end_take
-        members = {OPEN: [], CLOSE: [], PAUSE: [], STOP: [], DOT: []}
+    def _reduce(self, i: int, j: int, r: float, box: list[float], gap: list[float]) -> float:
+        """Apply shrink_plan to the line's boxes and gaps; return what is left of r."""
+        takes, left = self.shrink_plan(i, j, r)
+        end_take, start_take, lsp, hsp, dot, brk, pau, w1, stp = takes
+        acls, gcls = self.acls, self.gcls
+        box[-1] -= end_take
+        box[0] -= start_take
+        members: dict[int, list[int]] = {_C_BRK: [], _C_PAU: [], _C_STP: [], _C_DOT: []}
+        end = j if self.kind[j] in _RIGHT_BLANK else -1
+        start = i if self.kind[i] == OPEN else -1
         for k in range(i, j + 1):
-            kd = kind[k]
-            if kd in members and (kd == DOT or not comp[k]) and not (end and k == j):
-                if kd == OPEN and k == i and not self.p5[k]:
-                    continue
-                members[kd].append(k - i)
-        brackets = members[OPEN] + members[CLOSE]
-        for take, idx in (
-            (dot_take, members[DOT]),
-            (brk_take, brackets),
-            (pau_take, members[PAUSE]),
-            (stp_take, members[STOP]),
-        ):
+            if acls[k] and k != end and k != start:
+                members[acls[k]].append(k - i)
+        for take, cls in ((dot, _C_DOT), (brk, _C_BRK), (pau, _C_PAU), (stp, _C_STP)):
             if take:
-                each = take / len(idx)
-                for t in idx:
-                    box[t] -= each
-        for take, cls in ((lsp_take, LSP), (hsp_take, HSP), (w1_take, W1)):
+                for t in members[cls]:
+                    box[t] -= take / len(members[cls])
+        for take, cls in ((lsp, LSP), (hsp, HSP), (w1, W1)):
             if take:
-                idx = [t for t, c in enumerate(gcls) if c == cls]
-                each = take / len(idx)
+                idx = [k - i for k in range(i, j) if gcls[k] == cls]
                 for t in idx:
-                    gap[t] -= each
+                    gap[t] -= take / len(idx)
+        return left
 
-    def _expand(self, e: float, box: list[float], gap: list[float], gcls: list[int]) -> None:
-        """J4 order: word spaces to ½ em, Han–Latin gaps to ⅓ em, then even spacing."""
+    def _expand(self, e: float, i: int, box: list[float], gap: list[float], gcls: list[int]) -> None:
+        """J4 order: word spaces to ½ em, Han–Latin gaps to _W1_MAX, then even spacing."""
         em = self.em
-        for cls, room in ((LSP, em / 2 - self.lsp), (W1, em / 3 - self.w1)):
+        for cls, room in ((LSP, em / 2 - self.lsp), (W1, em * _W1_MAX - self.w1)):
             idx = [t for t, c in enumerate(gcls) if c == cls]
             if idx and room > 0 and e > _EPS:
                 each = min(room, e / len(idx))
@@ -504,32 +564,57 @@ class _Paragraph:
         for classes in ((PLAIN,), (LSP, HSP, W1), (KEEP, NOEXP), (INWORD,)):
             idx = [t for t, c in enumerate(gcls) if c in classes]
             if idx:
-                each = e / len(idx)
                 for t in idx:
-                    gap[t] += each
+                    gap[t] += e / len(idx)
                 return
-        # A single atom: nothing can be spread, the line stays flush left.
+        # Last resort (a line holding one Latin word): letter-space inside the words.
+        inner = [
+            len(_clusters(self.text[i + t], self.metrics.advances(self.text[i + t], _UNJOINED))) - 1
+            if self.kind[i + t] == LATIN else 0
+            for t in range(len(box))
+        ]
+        if sum(inner):
+            for t, n in enumerate(inner):
+                box[t] += e * n / sum(inner)
+        # Otherwise one unbreakable atom: the line stays flush left.
 
     def _paint(self, i: int, j: int, x0: float, box: list[float], gap: list[float]) -> tuple[Run, ...]:
         """Group atoms into Runs: a run goes on while each glyph lands where the previous
-        glyph's advance plus the run's one letter-spacing puts it."""
+        glyph's advance plus the run's one letter-spacing puts it.
+
+        Letter-spacing follows every character, as in CSS; a run of one glyph gets the
+        spacing that makes it end where its box ends (a squeezed mark, a centred interpunct),
+        so the last run of a line ends exactly at Line.width.
+        """
         kind, text, adv, word, gtext = self.kind, self.text, self.adv, self.word, self.gtext
         m, half, em = self.metrics, self.half, self.em
         runs: list[Run] = []
-        # The open run: its text parts, x, letter-spacing (known from its second glyph on),
-        # merge group, and origin and advance of its last glyph.
+        # The open run: text parts, x, features, whether more glyphs may join, glyph count,
+        # letter-spacing (known from the second glyph on), and origin, advance and tail
+        # (what its advance falls short of its box) of its last glyph.
         parts: list[str] = []
-        run_x = run_ls = last_x = last_adv = 0.0
-        run_group: object = None
-        has_ls = False
+        run_x = run_ls = last_x = last_adv = last_tail = 0.0
+        run_feats = ""
+        run_open = False
+        glyphs = 0
         max_spaced = 1 + max(1, int(_MAX_DRIFT * 1000 / em))  # glyphs in a letter-spaced run
 
-        def close() -> None:
-            nonlocal run_group
-            if parts:
-                runs.append(Run("".join(parts), round(run_x, 4), round(run_ls, 4)))
-                parts.clear()
-            run_group = None
+        def emit(text: str, x: float, ls: float) -> None:
+            runs.append(Run(text, round(x, 4), 0.0 if abs(ls) <= _EPS else round(ls, 4), run_feats))
+
+        def close(space: str = "", final: bool = False) -> None:
+            nonlocal glyphs
+            if glyphs == 1:
+                emit(parts[0] + space, run_x, last_tail)
+            elif glyphs and final and run_ls > _EPS:
+                # Letter-spacing follows every character (CSS): the line's last glyph gets a
+                # run of its own so the line ends exactly at its width.
+                emit("".join(parts[:-1]), run_x, run_ls)
+                emit(parts[-1], last_x, last_tail)
+            elif glyphs:
+                emit("".join(parts) + space, run_x, run_ls)
+            parts.clear()
+            glyphs = 0
 
         x = x0
         for k in range(i, j + 1):
@@ -537,61 +622,69 @@ class _Paragraph:
             kd, b, a, s = kind[k], box[t], adv[k], text[k]
             feats = ""
             origin = x
-            group: object = None  # None: a run of its own
+            merge = False  # a single Han or mark in its plain box may share a run
             if kd == HAN or kd == SYM:
-                if len(s) == 1:
-                    group = "cjk"
+                merge = len(s) == 1
             elif kd in _MARKS:
-                if max(em, a) - b <= _EPS:  # full box
+                squeeze = max(em, a) - b
+                if squeeze <= _EPS:
                     if kd == OPEN:
                         origin = x + b - a  # a narrow opening mark sits on its text
-                    if abs(a - b) <= _EPS:
-                        group = "cjk"
-                elif _halt_ok(m, s):
-                    feats, a = '"halt"', half
+                    merge = abs(a - b) <= _EPS
+                elif _halt_ok(m, s) and (kd == OPEN or abs(squeeze - half) <= _EPS):
+                    feats, a = '"halt"', half  # the font's own half-width form (P3–P5)
                     if kd == OPEN:
                         origin = x + b - half
                 elif kd == OPEN:
-                    origin = x + b - a
+                    origin = x + b - a  # the blank is on the left: the glyph moves left
             elif kd == DOT or (kd == CONN and s in "-/"):
                 origin = x + (b - a) / 2  # P6: centred in its ½ em
             elif kd == LATIN:
-                if word[k] >= 0:
-                    group = ("word", word[k])
+                if word[k] < 0 and b - a > _EPS:  # letter-spaced as a last resort (_expand)
+                    close()
+                    run_open = False
+                    runs.extend(self._spaced_word(s, x, b))
+                    x += b
+                    if k < j:
+                        x += gap[t]
+                        if gtext[k]:
+                            r = runs[-1]
+                            runs[-1] = Run(r.text + gtext[k], r.x, r.letter_spacing, r.features)
+                    continue
             elif "—" in s:
                 feats = '"fwid"'  # the full-width dash whatever script Pango gives the span
-            if feats:
+            joined = False
+            if merge and run_open:
+                ls = origin - (last_x + last_adv)
+                if glyphs == 1 and -_EPS <= ls <= _MAX_LETTER_SPACING:
+                    run_ls, joined = max(ls, 0.0), True
+                elif glyphs > 1 and abs(ls - run_ls) <= _EPS:
+                    joined = run_ls <= _EPS or glyphs < max_spaced
+            if not joined:
                 close()
-                runs.append(Run(s, round(origin, 4), 0.0, feats))
-            else:
-                joined = False
-                if group is not None and group == run_group:
-                    ls = origin - (last_x + last_adv)
-                    if ls > _MAX_LETTER_SPACING:
-                        pass
-                    elif not has_ls and ls >= -_EPS:
-                        run_ls, has_ls, joined = max(ls, 0.0), True, True
-                    elif has_ls and abs(ls - run_ls) <= _EPS:
-                        joined = run_ls <= _EPS or len(parts) < max_spaced
-                if joined:
-                    parts.append(s)
-                else:
-                    close()
-                    parts.append(s)
-                    run_x, run_ls, has_ls, run_group = origin, 0.0, False, group
-                last_x, last_adv = origin, a
+                run_x, run_ls, run_feats, run_open = origin, 0.0, feats, merge
+            parts.append(s)
+            glyphs += 1
+            last_x, last_adv, last_tail = origin, a, x + b - origin - a
             x += b
             if k < j:
                 x += gap[t]
                 if gtext[k]:  # a kept space stays in the text, at the end of its run
-                    if parts:
-                        parts.append(gtext[k])
-                        close()
-                    else:
-                        r = runs[-1]
-                        runs[-1] = Run(r.text + gtext[k], r.x, r.letter_spacing, r.features)
-        close()
+                    close(gtext[k])
+                    run_open = False
+        close(final=True)
         return tuple(runs)
+
+    def _spaced_word(self, s: str, x: float, width: float) -> list[Run]:
+        """A Latin word spread to `width`: all but its last piece in one letter-spaced run
+        without kerning, the last piece alone, ending the box; both measured as painted."""
+        m = self.metrics
+        pieces = _clusters(s, m.advances(s))
+        head, tail = "".join(p for p, _ in pieces[:-1]), pieces[-1][0]
+        head_width = m.width(head, _UNJOINED)
+        ls = (width - head_width - m.width(tail)) / len(head)
+        return [Run(head, round(x, 4), round(ls, 4), _UNJOINED),
+                Run(tail, round(x + head_width + ls * len(head), 4), 0.0)]
 
 
 def _clusters(word: str, advs: Sequence[float]) -> list[tuple[str, float]]:
@@ -606,16 +699,9 @@ def _clusters(word: str, advs: Sequence[float]) -> list[tuple[str, float]]:
     return out
 
 
-_HALT: dict[tuple[object, str], bool] = {}
-
-
 def _halt_ok(m: Metrics, c: str) -> bool:
     """Whether the face's `halt` sets this mark at exactly ½ em (Noto CJK: yes; WenKai: no)."""
-    key = (m._shaper, c)
-    got = _HALT.get(key)
-    if got is None:
-        got = _HALT[key] = abs(m.char_advance_em(c, '"halt"') - 0.5) < 1e-9
-    return got
+    return abs(m.char_advance_em(c, '"halt"') - 0.5) < 1e-9
 
 
 # --- Public API -----------------------------------------------------------------------
@@ -628,11 +714,7 @@ def compose(text: str, style: TextStyle, measure: float) -> tuple[Line, ...]:
     but the spaces at line breaks is dropped.
     """
     para = _Paragraph(text, style, measure)
-    if not para.kind:
-        return ()
-    breaks = para.breaks()
-    last = len(breaks) - 1
-    return tuple(para.set_line(i, j, n == last, style.align) for n, (i, j) in enumerate(breaks))
+    return _set(para, para.breaks(), style.align) if para.kind else ()
 
 
 def compose_headline(
@@ -642,7 +724,7 @@ def compose_headline(
     max_lines: int = 3,
     sizes: Sequence[float] = DEFAULT_HEADLINE_SIZES,
     align: Align = "center",
-    lang: str = "zh-Hans",
+    lang: str = "zh-CN",
 ) -> tuple[float, tuple[Line, ...]]:
     """The largest size of `sizes` at which the headline fits in `max_lines` lines (H2).
 
@@ -650,15 +732,16 @@ def compose_headline(
     boundary, balancing line lengths and never leaving one character alone on the last
     line. If no size fits, the smallest size is returned with as many lines as it needs.
     """
-    for size in sorted(sizes, reverse=True):
-        para = _Paragraph(text, TextStyle(face, size, indent=0.0, align=align, lang=lang), span_measure)
-        if not para.kind:
-            return size, ()
-        breaks = _headline_breaks(para, max_lines)
-        if breaks is not None:
-            return size, _set(para, breaks, align)
+    for keep_groups in (True, False):  # a smaller size rather than a break inside “…”/（…）
+        for size in sorted(sizes, reverse=True):
+            para = _Paragraph(text, TextStyle(face, size, 0.0, align, lang=lang), span_measure)
+            if not para.kind:
+                return size, ()
+            breaks = _headline_breaks(para, max_lines, keep_groups)
+            if breaks is not None:
+                return size, _set(para, breaks, align)
     size = min(sizes)
-    para = _Paragraph(text, TextStyle(face, size, indent=0.0, align=align, lang=lang), span_measure)
+    para = _Paragraph(text, TextStyle(face, size, 0.0, align, lang=lang), span_measure)
     return size, _set(para, para.breaks(), align)
 
 
@@ -667,23 +750,34 @@ def _set(para: _Paragraph, breaks: list[tuple[int, int]], align: Align) -> tuple
     return tuple(para.set_line(i, j, n == last, align) for n, (i, j) in enumerate(breaks))
 
 
-def _headline_breaks(para: _Paragraph, max_lines: int) -> list[tuple[int, int]] | None:
-    """Fewest lines first, then the most balanced breaks at the best places; None if > max_lines."""
+def _headline_breaks(para: _Paragraph, max_lines: int, keep_groups: bool) -> list[tuple[int, int]] | None:
+    """Fewest lines first, then the most balanced breaks at the best places; None if > max_lines.
+
+    With keep_groups, no break falls inside quotes or brackets."""
     n = len(para.kind)
     kind, gcls, pen, em = para.kind, para.gcls, para.pen, para.em
-    ends = [j for j in range(n) if pen[j] == 0.0 or j == n - 1]
+    inside = []  # whether the gap after each atom is inside quotes or brackets
+    depth = 0
+    for kd in kind:
+        depth = depth + 1 if kd == OPEN else max(0, depth - 1) if kd == CLOSE else depth
+        inside.append(depth > 0)
+    ends = [j for j in range(n) if (pen[j] == 0.0 and not (keep_groups and inside[j])) or j == n - 1]
 
     def place_cost(j: int) -> float:
-        if j == n - 1 or gcls[j] in (LSP, HSP) or kind[j] in _RIGHT_BLANK:
-            return 0.0  # a space or after punctuation: where a reader pauses
+        """How bad a break after atom j is, in units of one em² of imbalance."""
+        if j == n - 1:
+            return 0.0
+        cost = 6.0 if inside[j] else 0.0  # a quoted term or an aside is one unit
+        if gcls[j] in (LSP, HSP) or kind[j] in _RIGHT_BLANK:
+            return cost  # a space or after punctuation: where a reader pauses
         if kind[j + 1] == OPEN:
-            return 0.5
-        return 1.0 if gcls[j] == W1 else 3.0  # between two Han: perhaps inside a word
+            return cost + 0.5
+        return cost + (1.0 if gcls[j] == W1 else 2.0)  # between two Han: perhaps in a word
 
     inf = float("inf")
-    # best[k]: (cost, previous start) of setting atoms 0..k-1 in the current number of lines.
+    # best[k]: (cost, lines) of setting atoms 0..k-1 in the current number of lines.
     best: dict[int, tuple[float, list[tuple[int, int]]]] = {0: (0.0, [])}
-    for lines in range(1, max_lines + 1):
+    for _ in range(max_lines):
         nxt: dict[int, tuple[float, list[tuple[int, int]]]] = {}
         for i, (cost, path) in best.items():
             for j in ends:

@@ -192,7 +192,7 @@ class Metrics:
     it selects the face's localised forms and, through Pango, the shaping of Latin runs.
     """
 
-    def __init__(self, face: FontFace, size: float, lang: str = "zh-Hans") -> None:
+    def __init__(self, face: FontFace, size: float, lang: str = "zh-CN") -> None:
         self.face = face
         self.size = size
         self.lang = lang
@@ -224,7 +224,7 @@ def missing_glyphs(text: str, face: FontFace) -> list[tuple[int, str]]:
     Pango would paint them from a fallback font with other metrics, so the composer's
     positions are wrong there as well as the look: a lint error, not a warning.
     """
-    cmap = _shaper(face, "zh-Hans").cmap
+    cmap = _shaper(face, "zh-CN").cmap  # the cmap does not depend on the language
     return [
         (i, c)
         for i, c in enumerate(text)

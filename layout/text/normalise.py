@@ -76,8 +76,10 @@ def is_latin(c: str) -> bool:
 # --- Steps ----------------------------------------------------------------------------
 # Each step reads the whole text and returns non-overlapping edits (start, end, new, rule)
 # in ascending order. normalise() applies them and repeats all steps until nothing
-# changes, which makes the result idempotent by construction (each step only ever turns
-# ASCII into full-width forms or removes spaces, so the loop terminates).
+# changes, which makes the result idempotent by construction. One step's edit can give
+# another step new context (a converted bracket makes its neighbour's comma Chinese, a
+# removed space joins 。。 and 。); the loop ends because every edit removes something
+# no step creates: full-width letters, ASCII marks in Chinese context, spaces, odd dashes.
 
 Edit = tuple[int, int, str, str]
 
