@@ -20,6 +20,7 @@ from layout.render.paint import FONTS, paint
 from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
 from layout.render.preview import page_png
 from layout.render.weasy import render_pdf
+from layout.check.lint import lint
 from layout.errors import CopyOverflow
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, read_text
@@ -35,6 +36,7 @@ class BuildResult:
     plan: Plan
     outputs: list[Path] = field(default_factory=list)
     text: TextReport | None = None
+    problems: list[str] = field(default_factory=list)  # content lint: missing glyphs, cut text, empty pages
 
 
 def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> tuple[Issue, Plan, Fits, TextReport]:
@@ -74,7 +76,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     issue, plan, fits, text = plan_only(issue_dir, progress)
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
-    result = BuildResult(issue, plan, text=text)
+    result = BuildResult(issue, plan, text=text, problems=lint(issue, plan, fits, text))
     outputs: dict[Path, bytes] = {}
 
     progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.name}")

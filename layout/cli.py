@@ -54,6 +54,8 @@ def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_d
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():
+        err.print(f"[dim]规范化[/dim] {line}")
+    for line in result.problems:
         err.print(f"[yellow]注意[/yellow] {line}")
     for path in result.outputs:
         click.echo(str(path))
@@ -112,8 +114,8 @@ def check(target: Path) -> None:
             from layout.build import build as run_build
 
             with tempfile.TemporaryDirectory() as tmp:
-                outputs = run_build(target, Path(tmp), _progress).outputs
-                problems = check_outputs(outputs, _progress)
+                result = run_build(target, Path(tmp), _progress)
+                problems = result.problems + check_outputs(result.outputs, _progress)
         else:
             problems = check_outputs([target], _progress)
     except (InputError, BuildError) as e:

@@ -88,3 +88,23 @@ def test_version_and_help():
     for cmd in ("build", "plan", "import", "check"):
         result = run_layout(cmd, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, cmd
+
+
+def test_missing_glyph_and_cut_text_are_reported(tmp_path):
+    """Nothing is lost silently: a character no font of its role has, and text cut because the
+    article allows it, are named with their article (issue 3 item 2; invariant 3)."""
+    from conftest import ARTICLE, ISSUE_TOML, write_issue
+
+    long_body = "\n\n".join("这是一段很长的测试正文，用来检查删节是否报告。" * 8 for _ in range(60))
+    one_page = ISSUE_TOML.split("[[pages]]\nnumber = 2")[0]
+    issue = write_issue(tmp_path / "i", {
+        "01-a.md": ARTICLE.replace("第二段正文。", "第二段含扩展字𪚥正文。"),
+        "02-b.md": ARTICLE.replace("priority: 1", "priority: 2\nallow_cut: true").replace(
+            "第一段正文，内容用于测试。\n\n第二段正文。", long_body),
+    }, toml=one_page)
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "01-a.md line 9" in result.stderr and "𪚥" in result.stderr and "U+2A6A5" in result.stderr
+    assert "02-b.md" in result.stderr and "cut by" in result.stderr
+    check = run_layout("check", issue)
+    assert check.returncode == 1 and "cut by" in check.stdout and "U+2A6A5" in check.stdout
