@@ -214,3 +214,28 @@ def test_two_runs_same_layout_json(sample_build, tmp_path):
     assert run_layout("build", SAMPLE, "-o", tmp_path).returncode == 0
     assert json.loads((tmp_path / "layout.json").read_text()) == load_layout(sample_build)
     assert (tmp_path / "layout.json").read_bytes() == (sample_build / "layout.json").read_bytes()
+
+
+def test_thin_rules_between_modules(sample_build):
+    """A thin K-only rule separates every pair of neighbouring modules: under the upper one, and in
+    the gutter between side-by-side ones."""
+    layout = load_layout(sample_build)
+    g = layout["grid"]
+    pitch, size = g["line_pitch_pt"], g["body_size_pt"]
+    with pdfplumber.open(sample_build / "XHB-20210122.pdf") as pdf:
+        for page_info in layout["pages"]:
+            rects = pdf.pages[page_info["number"] - 1].rects
+            assert all(r["non_stroking_color"] == (0.0, 0.0, 0.0, 1.0) for r in rects)
+            horizontal = [r for r in rects if r["height"] < 1.5 and r["width"] > size]
+            vertical = [r for r in rects if r["width"] < 1.5 and r["height"] > pitch]
+            for a, b in itertools.permutations(page_info["modules"], 2):
+                ga, gb = a["grid"], b["grid"]
+                ax, bx = a["mm"]["x"] * MM, b["mm"]["x"] * MM
+                if ga["line"] + ga["height"] == gb["line"] and ax < bx + b["mm"]["width"] * MM and bx < ax + a["mm"]["width"] * MM:
+                    y = (b["mm"]["y"]) * MM - pitch / 2
+                    assert any(abs((r["top"] + r["bottom"]) / 2 - y) < 1 and r["x0"] <= ax + 1 for r in horizontal), \
+                        (a["article"], b["article"])
+                if ga["column"] + ga["span"] == gb["column"] and ga["line"] < gb["line"] + gb["height"] \
+                        and gb["line"] < ga["line"] + ga["height"]:
+                    x = ax + a["mm"]["width"] * MM + size / 2
+                    assert any(abs((r["x0"] + r["x1"]) / 2 - x) < 1 for r in vertical), (a["article"], b["article"])
