@@ -144,7 +144,7 @@ class LeafTable:
         full_lines = math.ceil((total - item.slot_from + extra) / span)
         if span > 1 and full_lines < c["min_column_lines"]:
             base += c["short_column"]
-        if span < columns and lead:
+        if span < columns and lead and item.part == 0:
             base += c["lead_narrow"] * (columns - span)
         photo_options = (False, True) if shape.figure else (False,)
         for photo_first in photo_options:

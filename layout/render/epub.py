@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from PIL import Image, ImageOps
 
+from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead
 from layout.plan.grid import STYLES
 from layout.render.epub_fonts import LICENCE_FILE, EmbeddedFont, embedded_fonts
@@ -181,14 +182,15 @@ def _page_views(issue: Issue, order: list[tuple[int, list[Article]]], ids: dict[
 
 
 def _reading_order(issue: Issue, plan: Plan) -> list[tuple[int, list[Article]]]:
-    """Print pages in order, each with the articles that start on it, by their first module's position."""
+    """Print pages in order, each with the articles that start on it: most important first (the
+    editors' priority, as the print page shows it by size and place), then by position."""
     starts = {m.article_id: (page.number, m.line, m.column)
               for page in plan.pages for m in page.modules if m.part == 0}
     unplaced = [a.id for a in issue.articles if a.id not in starts]
     if unplaced:  # the EPUB carries every article: a plan without one is a planner bug
-        raise ValueError(f"articles missing from the plan: {', '.join(unplaced)}")
+        raise BuildError(f"articles missing from the plan: {', '.join(unplaced)}")
     by_page: dict[int, list[Article]] = {page.number: [] for page in plan.pages}
-    for article in sorted(issue.articles, key=lambda a: (starts[a.id], a.id)):
+    for article in sorted(issue.articles, key=lambda a: (starts[a.id][0], a.priority, starts[a.id], a.id)):
         by_page[starts[article.id][0]].append(article)
     return sorted(by_page.items())
 
