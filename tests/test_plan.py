@@ -239,3 +239,12 @@ def test_thin_rules_between_modules(sample_build):
                         and gb["line"] < ga["line"] + ga["height"]:
                     x = ax + a["mm"]["width"] * MM + size / 2
                     assert any(abs((r["x0"] + r["x1"]) / 2 - x) < 1 for r in vertical), (a["article"], b["article"])
+
+
+def test_pinning_the_whole_plan_reproduces_it(sample_copy, sample_build, tmp_path):
+    """An editor who pins every article where `layout plan` put it gets the same pages back."""
+    assert run_layout("plan", sample_copy).returncode == 0
+    plan_toml = sample_copy / "plan.toml"
+    plan_toml.write_text(plan_toml.read_text(encoding="utf-8").replace("pin = false", "pin = true"), encoding="utf-8")
+    assert run_layout("build", sample_copy, "-o", tmp_path).returncode == 0
+    assert load_layout(tmp_path)["pages"] == load_layout(sample_build)["pages"]
