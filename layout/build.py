@@ -12,11 +12,12 @@ from typing import Callable
 from layout.model import Issue, Plan
 from layout.output import write_atomic
 from layout.plan.fit import Fits
-from layout.plan.grid import STYLES, page_format
+from layout.house import FONTS, STYLES
+from layout.plan.grid import page_format
 from layout.plan.plan_file import load_pins
 from layout.plan.planner import plan_issue
 from layout.render.layout_json import dumps, layout_report
-from layout.render.paint import FONTS, paint
+from layout.render.paint import paint
 from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
 from layout.render.preview import page_png
 from layout.render.weasy import render_pdf

@@ -9,26 +9,19 @@ holds.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 from PIL import Image
 
 from layout.model import Article, EditorsNote, Figure, Line, Paragraph, Subhead
-from layout.plan.grid import STYLES, PageFormat
+from layout.house import house
+from layout.plan.grid import PageFormat
 from layout.text.composer import TextStyle, compose, compose_headline
 from layout.text.fonts import resolve
 
 SlotRole = Literal["body", "subhead", "note", "byline", "jump"]
 HeadRole = Literal["kicker", "headline", "subtitle", "byline"]
-
-
-@cache
-def house() -> dict:
-    with open(STYLES / "house.toml", "rb") as f:
-        return tomllib.load(f)
 
 
 @dataclass(frozen=True)

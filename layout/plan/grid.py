@@ -9,10 +9,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+
+from layout.house import MM, STYLES
 from pathlib import Path
 
-STYLES = Path(__file__).resolve().parents[2] / "styles"
-MM = 72 / 25.4  # points per millimetre
 
 
 @dataclass(frozen=True)

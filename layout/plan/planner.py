@@ -21,7 +21,8 @@ from functools import cached_property
 
 from layout.errors import BuildError, CopyOverflow
 from layout.model import Issue, Module, PagePlan, Plan
-from layout.plan.fit import Fits, headline_cap, house
+from layout.house import house
+from layout.plan.fit import Fits, headline_cap
 from layout.plan.grid import PageFormat
 
 

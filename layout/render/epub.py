@@ -20,7 +20,7 @@ from PIL import Image, ImageOps
 
 from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead
-from layout.plan.grid import STYLES
+from layout.house import STYLES
 from layout.render.epub_fonts import LICENCE_FILE, EmbeddedFont, embedded_fonts
 
 LANG = "zh-CN"

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from layout.plan.grid import STYLES
+from layout.house import FONTS
 from layout.text.fonts import FontFace, resolve
 
-LICENCE_FILE = STYLES.parent / "fonts" / "LICENSE-OFL.txt"
+LICENCE_FILE = FONTS / "LICENSE-OFL.txt"
 EMBEDDED_ROLES = ("body", "headline")
 
 

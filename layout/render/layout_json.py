@@ -9,7 +9,8 @@ import json
 
 from layout.model import Issue, Module, Plan
 from layout.plan.fit import Fits
-from layout.plan.grid import MM, PageFormat
+from layout.house import MM
+from layout.plan.grid import PageFormat
 from layout.render.paint import module_slots, top_lines
 from layout.text.issue_text import TextReport
 

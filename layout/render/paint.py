@@ -13,12 +13,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from layout.model import Issue, Line, Module, Plan
-from layout.plan.fit import Fits, Slot, house, jump_slot
-from layout.plan.grid import MM, STYLES, PageFormat
+from layout.plan.fit import Fits, Slot, jump_slot
+from layout.house import FONTS, MM, STYLES, house
+from layout.plan.grid import PageFormat
 from layout.render.furniture import masthead, page_header
 from layout.render.print_images import print_image
 
-FONTS = STYLES.parent / "fonts"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
+from layout.house import FONTS
 from layout.text.normalise import is_han
 
 __all__ = [
@@ -29,7 +30,7 @@ __all__ = [
     "resolve",
 ]
 
-ROLES_FILE = Path(__file__).resolve().parents[2] / "fonts" / "roles.toml"
+ROLES_FILE = FONTS / "roles.toml"
 
 
 class FontError(Exception):
