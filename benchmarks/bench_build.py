@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.make_issue import make_issue  # noqa: E402
 from layout.plan.fit import Fits  # noqa: E402
 from layout.plan.grid import page_format  # noqa: E402
-from layout.plan.plan_file import load_pins  # noqa: E402
+from layout.source.plan_pins import load_pins  # noqa: E402
 from layout.plan.planner import plan_issue  # noqa: E402
 from layout.source.issue_folder import load_issue  # noqa: E402
 from layout.text.issue_text import normalise_issue  # noqa: E402

@@ -1,4 +1,5 @@
-"""Generate a benchmark issue: an 8-page 四开 issue of about 40 articles made from the seed text.
+"""Generate a benchmark issue: an 8-page 四开 issue of about 40 articles made from the seed text,
+with as much copy as the planner fits on the pages.
 
 Paragraphs, headlines and subheads are the sample issue's own (taken from the seed), recombined
 with a fixed random seed, so the issue is the same every run. Some articles carry the sample's
@@ -35,9 +36,9 @@ def _sample_text() -> tuple[list[str], list[str]]:
     return paragraphs, heads
 
 
-# Body characters per page the planner fills on average (四开, 6 × 11 characters, headlines and photos
-# taking their share); the generator aims the issue's copy at its pages, a little short of full.
-CHARS_PER_PAGE = 2050
+# Body characters per page to aim at, most first (四开, 6 × 11 characters, headlines and photos taking
+# their share): the generator keeps the most copy that the planner fits on the issue's pages.
+CHARS_PER_PAGE = range(2200, 1600, -50)
 
 
 def _priority(i: int, per_page: int, rng: random.Random) -> int:
@@ -48,10 +49,25 @@ def _priority(i: int, per_page: int, rng: random.Random) -> int:
 
 
 def make_issue(out: Path, pages: int = 8, articles: int = 40, seed: int = 20210122) -> Path:
+    """The fullest issue of this many pages and articles that the planner can place."""
+    from layout.build import plan_only
+    from layout.errors import CopyOverflow
+
+    for per_page in CHARS_PER_PAGE:
+        _write_issue(out, pages, articles, seed, per_page)
+        try:
+            plan_only(out)
+            return out
+        except CopyOverflow:
+            continue
+    raise SystemExit(f"no amount of copy from {CHARS_PER_PAGE} characters a page fits {pages} pages")
+
+
+def _write_issue(out: Path, pages: int, articles: int, seed: int, per_page: int) -> None:
     rng = random.Random(seed)
     # Lengths like a weekly's: mostly short items, some long features, scaled to the pages.
     lengths = [rng.choice([70, 135, 200, 280, 390, 540, 750]) for _ in range(articles)]
-    scale = CHARS_PER_PAGE * pages / sum(lengths)
+    scale = per_page * pages / sum(lengths)
     paragraphs, heads = _sample_text()
     sentences = [s + "。" for p in paragraphs for s in p.split("。") if s]
     if out.exists():
@@ -80,7 +96,6 @@ def make_issue(out: Path, pages: int = 8, articles: int = 40, seed: int = 202101
                                 "alt": "占位图"}]
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + "\n\n".join(body) + "\n"
         (out / "articles" / f"{i + 1:02d}.md").write_text(text, encoding="utf-8")
-    return out
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from layout import __version__
 from layout.errors import BuildError, InputError
@@ -19,10 +21,10 @@ err = Console(stderr=True, highlight=False)
 
 
 def _progress(message: str) -> None:
-    err.print(f"[dim]·[/dim] {message}")
+    err.print(f"[dim]·[/dim] {escape(message)}")  # names and headlines are the editors' text, not markup
 
 
-def _fail(e: Exception) -> None:
+def _fail(e: Exception) -> NoReturn:
     click.echo(f"layout: {e}", err=True)
     sys.exit(2 if isinstance(e, InputError) else 1)
 
@@ -38,7 +40,7 @@ def main() -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
               help="Folder for the PDFs, the EPUB and layout.json.")
 @click.option("--bleed", type=click.FloatRange(0, 3.5), default=0.0, show_default=True,
-              help="Bleed in mm around every page (BleedBox; WeasyPrint caps it at 3.5 mm).")
+              help="Bleed in mm around every page (BleedBox); at most 3.5 mm.")
 @click.option("--crop-marks", is_flag=True, help="Draw crop marks in registration colour outside the trim.")
 @click.option("--previews", "previews_dpi", type=click.FloatRange(10, 600), default=None,
               help="Also write a PNG preview of every page at this resolution (dpi).")
@@ -54,9 +56,9 @@ def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_d
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():
-        err.print(f"[dim]规范化[/dim] {line}")
+        err.print(f"[dim]规范化[/dim] {escape(line)}")
     for line in result.problems:
-        err.print(f"[yellow]注意[/yellow] {line}")
+        err.print(f"[yellow]注意[/yellow] {escape(line)}")
     for path in result.outputs:
         click.echo(str(path))
 
@@ -70,11 +72,11 @@ def plan(issue: Path) -> None:
     from layout.plan.plan_file import dumps_plan
 
     try:
-        issue_obj, plan_obj, _, _ = plan_only(issue, _progress)
+        planned = plan_only(issue, _progress)
     except (InputError, BuildError) as e:
         _fail(e)
     path = issue / "plan.toml"
-    write_atomic(path, dumps_plan(issue_obj, plan_obj).encode("utf-8"))
+    write_atomic(path, dumps_plan(planned.issue, planned.plan, planned.pins).encode("utf-8"))
     click.echo(str(path))
 
 
@@ -115,7 +117,8 @@ def check(target: Path) -> None:
 
             with tempfile.TemporaryDirectory() as tmp:
                 result = run_build(target, Path(tmp), _progress)
-                problems = result.problems + check_outputs(result.outputs, _progress)
+                checkable = [p for p in result.outputs if p.suffix in (".pdf", ".epub")]
+                problems = result.problems + check_outputs(checkable, _progress)
         else:
             problems = check_outputs([target], _progress)
     except (InputError, BuildError) as e:

@@ -44,6 +44,7 @@ class Figure:
     caption: str
     credit: str
     alt: str
+    size: tuple[int, int]  # width, height in pixels, upright (EXIF orientation applied), read once at load
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,17 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """An editor's pin from plan.toml; None leaves that dimension to the planner."""
+
+    page: int | None = None
+    column: int | None = None  # 0-based
+    line: int | None = None  # 0-based, in the page's free area (below 报头/报眉)
+    span: int | None = None
+    where: str = ""  # plan.toml:line, for messages
+
+
+@dataclass(frozen=True)
 class Module:
     """One article (or one part of a jumped article) as a rectangle on the page grid."""
 
@@ -172,6 +184,3 @@ class Plan:
 
     def modules_of(self, article_id: str) -> tuple[Module, ...]:
         return tuple(m for p in self.pages for m in p.modules if m.article_id == article_id)
-
-    def first_page_of(self, article_id: str) -> int:
-        return min(m.page for m in self.modules_of(article_id))

@@ -2,7 +2,12 @@
 exit code 2, no traceback (issue 2)."""
 from __future__ import annotations
 
+import io
+import random
+import zlib
+
 import pytest
+from PIL import ExifTags, Image, ImageFile
 
 from conftest import ARTICLE, ISSUE_TOML, run_layout, write_issue
 from layout.errors import InputError
@@ -10,13 +15,14 @@ from layout.model import EditorsNote, Paragraph, Subhead
 from layout.source.issue_folder import load_issue
 
 
-def assert_input_error(issue, path_part: str, line: int, words: str) -> None:
-    """Through the CLI: exit 2, one line on stderr naming file:line and the problem, no traceback."""
+def assert_input_error(issue, path_part: str, line: int | None, words: str) -> None:
+    """Through the CLI: exit 2, one line on stderr naming file:line (or only the file) and the problem,
+    no traceback."""
     result = run_layout("build", issue, "-o", issue.parent / "out")
     assert result.returncode == 2, result.stderr
     message = result.stderr.strip()
     assert "\n" not in message and "Traceback" not in message, message
-    assert f"{path_part}:{line}:" in message, message
+    assert f"{path_part}:{line}:" in message if line else f"{path_part}: " in message, message
     assert words in message, message
     assert not (issue.parent / "out").exists()
 
@@ -110,3 +116,107 @@ def test_list_in_body_is_refused(tmp_path):
 def test_unknown_format_preset(tmp_path):
     issue = write_issue(tmp_path / "i", toml=ISSUE_TOML.replace('"tabloid"', '"a3"'))
     assert_input_error(issue, "issue.toml", 1, "unknown format 'a3'")
+
+
+def _image(fmt: str, size=(40, 30), exif: Image.Exif | None = None) -> bytes:
+    """Noise, so that the picture data is most of the file."""
+    noise = random.Random(0).randbytes(size[0] * size[1] * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, noise).save(out, fmt, **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+def _with_image(name: str) -> str:
+    return ARTICLE.replace("priority: 1", f"priority: 1\nimages:\n  - file: {name}\n    alt: 图")
+
+
+def _bad_crc_png() -> bytes:
+    """A PNG whose picture data (IDAT, the chunk before the 12-byte IEND) fails its checksum."""
+    data = bytearray(_image("PNG"))
+    data[-13] ^= 0xFF
+    assert data[37:41] == b"IDAT" and zlib.crc32(data[37:-16]) != int.from_bytes(data[-16:-12], "big")
+    return bytes(data)
+
+
+def test_text_saved_as_png_is_refused(tmp_path):
+    issue = write_issue(tmp_path / "i", {"01-a.md": _with_image("images/a.png")},
+                        images={"images/a.png": b"not a picture\n"})
+    assert_input_error(issue, "01-a.md", 7, "image 'images/a.png' is not a PNG or JPEG image")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("images/a.jpg", _image("JPEG")[:-400]),  # truncated in the picture data
+    ("images/a.png", _image("PNG")[:-400]),
+    ("images/a.png", _bad_crc_png()),
+], ids=["truncated JPEG", "truncated PNG", "PNG checksum"])
+def test_damaged_image_is_refused(tmp_path, monkeypatch, name, data):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as after `import weasyprint` in a build
+    with pytest.raises(InputError) as e:
+        load_issue(write_issue(tmp_path / "i", {"01-a.md": _with_image(name)}, images={name: data}))
+    assert e.value.path.name == "01-a.md" and e.value.line == 7
+    assert f"image '{name}' is damaged" in e.value.message
+
+
+def test_figure_size_is_recorded_upright(tmp_path):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # shown turned a quarter: 30 wide, 40 high
+    issue = load_issue(write_issue(tmp_path / "i", {
+        "01-a.md": _with_image("images/a.png"), "02-b.md": _with_image("images/b.jpg")},
+        images={"images/a.png": _image("PNG", (40, 30)), "images/b.jpg": _image("JPEG", (40, 30), exif)}))
+    assert [a.figures[0].size for a in issue.articles] == [(40, 30), (30, 40)]
+
+
+def test_datetime_is_not_a_date(tmp_path):
+    toml = ISSUE_TOML.replace("date = 2021-01-22", "date = 2021-01-22T08:00:00")
+    issue = write_issue(tmp_path / "i", toml=toml)
+    assert_input_error(issue, "issue.toml", 8, "'date' in [issue] must be a date (YYYY-MM-DD)")
+
+
+def test_table_in_body_is_refused(tmp_path):
+    with pytest.raises(InputError) as e:
+        load_issue(write_issue(tmp_path / "i", {"01-a.md": ARTICLE + "\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n"}))
+    assert e.value.line == 11 and "a table is not part of an article body" in e.value.message
+
+
+@pytest.mark.parametrize("marks", ["###", "######"])
+def test_deep_heading_is_refused(tmp_path, marks):
+    with pytest.raises(InputError) as e:
+        load_issue(write_issue(tmp_path / "i", {"01-a.md": ARTICLE + f"\n{marks} 小标题\n"}))
+    assert e.value.line == 11 and f"a {marks} heading" in e.value.message
+    assert "use ## for a subhead" in e.value.message
+
+
+def test_nul_in_article_is_refused(tmp_path):
+    issue = write_issue(tmp_path / "i", {"01-a.md": ARTICLE.replace("第二段正文。", "第二段\x00正文。")})
+    assert_input_error(issue, "01-a.md", 9, "a NUL character")
+
+
+def test_control_character_in_toml_is_refused(tmp_path):
+    issue = write_issue(tmp_path / "i", toml=ISSUE_TOML.replace('"要闻"', '"要\x1b闻"'))
+    assert_input_error(issue, "issue.toml", 14, "the control character U+001B")
+
+
+def test_article_path_that_is_a_folder_is_refused(tmp_path):
+    issue = write_issue(tmp_path / "i")
+    (issue / "articles" / "02-b.md").mkdir()
+    assert_input_error(issue, "articles/02-b.md", None, "a folder where a file is expected")
+
+
+def test_broken_link_as_article_is_refused(tmp_path):
+    issue = write_issue(tmp_path / "i")
+    (issue / "articles" / "02-b.md").symlink_to(tmp_path / "gone.md")
+    with pytest.raises(InputError) as e:
+        load_issue(issue)
+    assert e.value.path.name == "02-b.md" and "cannot read the file" in e.value.message
+
+
+def test_articles_sort_naturally(tmp_path):
+    names = ["100-c.md", "11-b.md", "2-a.md", "20-d.md"]
+    issue = load_issue(write_issue(tmp_path / "i", {n: ARTICLE for n in names}))
+    assert [a.id for a in issue.articles] == ["2-a", "11-b", "20-d", "100-c"]
+
+
+def test_unsafe_yaml_tag_is_refused_with_its_line(tmp_path):
+    text = ARTICLE.replace("byline: 记者 某某", "byline: !!python/name:os.system")
+    issue = write_issue(tmp_path / "i", {"01-a.md": text})
+    assert_input_error(issue, "01-a.md", 3, "invalid YAML")

@@ -16,5 +16,7 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[str]:
         if printed < len(body):
             lost = sum(len(s.line.text) for s in body[printed:])
             problems.append(f"{article.id}.md: 《{article.headline}》 cut by {lost} characters (allow_cut)")
+    problems += [f"{a.id}.md: 《{a.headline}》 has {len(a.figures)} photos: print places the first, the EPUB all"
+                 for a in issue.articles if len(a.figures) > 1]
     problems += [f"第{page.number}版 is empty: the issue ran out of copy" for page in plan.pages if not page.modules]
     return problems

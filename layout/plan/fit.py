@@ -12,12 +12,12 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from PIL import Image
-
+from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Figure, Line, Paragraph, Subhead
 from layout.house import house
 from layout.plan.grid import PageFormat
 from layout.text.composer import TextStyle, compose, compose_headline
+from layout.text.article_parts import article_parts, credit_text
 from layout.text.fonts import resolve
 
 SlotRole = Literal["body", "subhead", "note", "byline", "jump"]
@@ -30,7 +30,6 @@ class Slot:
 
     line: Line
     role: SlotRole
-    paragraph_end: bool = False  # the slot closes its block (I4: keep it off a column's top)
 
 
 @dataclass(frozen=True)
@@ -57,15 +56,6 @@ class Shape:
     def top_lines(self) -> int:
         """Lines above the body: headline group, figure and caption."""
         return self.head_lines + self.figure_lines + len(self.caption)
-
-    def body_lines(self, slots: int | None = None) -> int:
-        """Column height of `slots` body slots balanced over the span (G5)."""
-        n = len(self.body) if slots is None else slots
-        return math.ceil(n / self.span)
-
-    @property
-    def height(self) -> int:
-        return self.top_lines + self.body_lines() + house()["module"]["rule_lines"]
 
 
 def _style(role: str, size: float, indent: float = 0.0, align: str = "justify") -> TextStyle:
@@ -101,9 +91,10 @@ def _head(article: Article, fmt: PageFormat, span: int, cap: float,
     if article.subtitle and not continuation:
         s = max(fmt.body_size * 1.2, round(size * h["subtitle_ratio"]))
         parts.append(("subtitle", s, compose(article.subtitle, _style("headline", s, align="center"), measure)))
-    if article.byline and article.byline_position == "top" and not continuation:
+    top_byline = article_parts(article).top_byline
+    if top_byline and not continuation:
         b = fmt.body_size
-        parts.append(("byline", b, compose(f"■ {article.byline}", _style("caption", b, align="center"), measure)))
+        parts.append(("byline", b, compose(f"■ {top_byline}", _style("caption", b, align="center"), measure)))
 
     total = sum(sz * h["line_height"] * len(lines) for _, sz, lines in parts)
     n_lines = math.ceil(total / fmt.line_pitch) + h["pad_lines"]
@@ -118,8 +109,7 @@ def _head(article: Article, fmt: PageFormat, span: int, cap: float,
 
 def figure_lines(figure: Figure, fmt: PageFormat, span: int) -> int:
     """Whole lines for a photo the module's width, keeping its aspect within the crop limit."""
-    with Image.open(figure.file) as im:
-        w, h = im.size
+    w, h = figure.size
     natural = fmt.span_width(span) * h / w
     lines = max(1, math.floor(natural / fmt.line_pitch))
     # Rounding down crops; never more than the house allows, else take one more line (letterbox-free:
@@ -129,39 +119,28 @@ def figure_lines(figure: Figure, fmt: PageFormat, span: int) -> int:
     return lines
 
 
-def _credit(credit: str) -> str:
-    return credit if any(m in credit for m in ("摄", "图/", "图／", "资料")) else f"{credit} 摄"
-
-
 def body_slots(article: Article, fmt: PageFormat, span_chars: int) -> tuple[Slot, ...]:
     """The body in one-line slots for a column of span_chars characters."""
     b = house()["body"]
     measure = span_chars * fmt.body_size
     slots: list[Slot] = []
+    parts = article_parts(article)
 
     def add(lines: tuple[Line, ...], role: SlotRole) -> None:
-        slots.extend(Slot(line, role, i == len(lines) - 1) for i, line in enumerate(lines))
+        slots.extend(Slot(line, role) for line in lines)
 
     first_paragraph = True
     for block in article.blocks:
         if isinstance(block, Paragraph):
-            text = block.text
-            if first_paragraph and article.dateline:
-                by = f"（{article.byline}）" if article.byline and article.byline_position == "dateline" else "\u3000"
-                text = f"{article.dateline}{by}{text}"
+            text = parts.opening + block.text if first_paragraph else block.text
             first_paragraph = False
             add(compose(text, _style("body", fmt.body_size, b["indent_em"]), measure), "body")
         elif isinstance(block, Subhead):
             add(compose(block.text, _style("headline", fmt.body_size, align="left"), measure), "subhead")
         elif isinstance(block, EditorsNote):
             add(compose(block.text, _style("caption", fmt.body_size, b["indent_em"]), measure), "note")
-    tail = []
-    if article.byline and article.byline_position == "end":
-        tail.append(article.byline)
-    if article.photo_credit and not article.figures:
-        tail.append(f"图/{article.photo_credit}")
-    if tail:
-        add(compose("\u3000".join(tail), _style("caption", fmt.body_size, align="right"), measure), "byline")
+    if parts.closing:
+        add(compose(parts.closing, _style("caption", fmt.body_size, align="right"), measure), "byline")
     return tuple(slots)
 
 
@@ -183,15 +162,17 @@ def shape(article: Article, fmt: PageFormat, span: int, cap: float, continuation
     fig_lines, caption = 0, ()
     if figure:
         fig_lines = figure_lines(figure, fmt, span)
-        text = f"{figure.caption}\u3000{_credit(figure.credit)}" if figure.credit else figure.caption
+        text = "\u3000".join(part for part in (figure.caption, credit_text(figure.credit)) if part)
         caption = compose(text, _style("caption", house()["caption"]["size"]), fmt.span_width(span))
     return Shape(article.id, span, head, head_lines, size, figure, fig_lines, caption, body)
 
 
 def jump_slot(fmt: PageFormat, text: str, align: str) -> Slot:
     """（下转第N版） closing a first part (right) or （上接第M版） opening a continuation (left)."""
-    line, = compose(text, _style("body", fmt.body_size, align=align), fmt.chars_per_column * fmt.body_size)
-    return Slot(line, "jump", True)
+    lines = compose(text, _style("body", fmt.body_size, align=align), fmt.chars_per_column * fmt.body_size)
+    if len(lines) != 1:
+        raise BuildError(f"the {fmt.name} format's columns are too narrow for the jump line {text}")
+    return Slot(lines[0], "jump")
 
 
 class Fits:

@@ -46,10 +46,6 @@ class PageFormat:
         return self.span_width(self.columns)
 
     @property
-    def type_height(self) -> float:
-        return self.lines * self.line_pitch
-
-    @property
     def origin(self) -> tuple[float, float]:
         """Top-left of the type area: centred across, a set margin from the top."""
         return (self.trim[0] - self.type_width) / 2, self.margin_top_mm * MM

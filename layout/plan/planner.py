@@ -20,21 +20,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from layout.errors import BuildError, CopyOverflow
-from layout.model import Issue, Module, PagePlan, Plan
+from layout.model import Issue, Module, PagePlan, Pin, Plan
 from layout.house import house
 from layout.plan.fit import Fits, headline_cap
 from layout.plan.grid import PageFormat
-
-
-@dataclass(frozen=True)
-class Pin:
-    """An editor's pin from plan.toml; None leaves that dimension to the planner."""
-
-    page: int | None = None
-    column: int | None = None  # 0-based
-    line: int | None = None  # 0-based, in the page's free area (below 报头/报眉)
-    span: int | None = None
-    where: str = ""  # plan.toml:line, for messages
 
 
 @dataclass(frozen=True)
@@ -106,9 +95,10 @@ class LeafTable:
             self._natural[key] = out
         return self._natural[key]
 
-    def padded(self, natural: dict[int, list[Leaf]], span: int, lines: int) -> dict[int, list[Leaf]]:
-        """The same leaves, and each with empty lines under it (only where holes are allowed)."""
-        key = (id(natural), span, lines)
+    def padded(self, key: tuple, span: int, lines: int) -> dict[int, list[Leaf]]:
+        """The leaves of `key` (as for leaves()), each also with empty lines under it (where holes are allowed)."""
+        natural = self.leaves(*key)
+        key = (key, lines)
         if key not in self._padded:
             out = {h: list(leaves) for h, leaves in natural.items()}
             for height, leaves in natural.items():
@@ -208,9 +198,9 @@ class PageSolver:
                 allowed = allowed and span == item.pin.span
             out: dict[int, list[Leaf]] = {}
             if allowed:
-                out = self.table.leaves(item, span, self.cap(i, span), i == 0, self.next_page is not None)
-            if self.allow_blank:
-                out = self.table.padded(out, span, self.lines)
+                table_key = (item, span, self.cap(i, span), i == 0, self.next_page is not None)
+                out = (self.table.padded(table_key, span, self.lines) if self.allow_blank
+                       else self.table.leaves(*table_key))
             self._leaves[key] = out
         return self._leaves[key]
 
@@ -366,7 +356,7 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
         modules = tuple(sorted(layout.modules, key=lambda m: (m.line, m.column)))
         pages.append(PagePlan(number, modules))
         carry = ([it for it in carry if (it.article_id, it.part) not in placed]
-                 + [Item(m.article_id, 1, m.slots[1], number) for m in modules if m.jump_to is not None])
+                 + [Item(m.article_id, m.part + 1, m.slots[1], number) for m in modules if m.jump_to is not None])
         unplaced_pinned = [it for it in pinned if (it.article_id, 0) not in placed]
         if unplaced_pinned:
             raise BuildError(f"第{number}版 cannot hold the articles pinned to it: "
@@ -389,12 +379,13 @@ _TIE_BREAKS = (lambda a: -len(a.figures), lambda a: -_length(a), _length)  # pho
 
 def _orders(items: list[Item], issue: Issue, shuffles: int) -> list[list[Item]]:
     """The priority order, then re-orderings among articles of equal priority: photo stories first,
-    long ones first, short ones first, then a few fixed shuffles. Other trees for the search when the
+    long ones first, short ones first, then a few seeded random orders. Other trees for the search when the
     first leaves a hole. The page's lead and any continuation keep their places."""
     fixed = {i for i, item in enumerate(items) if i == 0 or item.part > 0}
     movable = [item for i, item in enumerate(items) if i not in fixed]
     rng = random.Random(len(items))  # fixed seed: the same issue gives the same plan
-    ties = list(_TIE_BREAKS) + [lambda a, r=rng.random(): 0 for _ in range(shuffles)]
+    # The fixed tie-breaks, then random orders of the movable items (the stable sort keeps them among equals).
+    ties = list(_TIE_BREAKS) + [lambda a: 0] * shuffles
     orders = [items]
     for n, tie in enumerate(ties):
         shuffled = movable if n < len(_TIE_BREAKS) else rng.sample(movable, len(movable))
@@ -437,7 +428,7 @@ def _choose_count(table: LeafTable, chosen: list[Item], number: int, next_page: 
         while count >= 1 and (not options or count >= len(chosen) - 1):
             items = list(chosen[:count])
             tail = items[-1]
-            if tail.part == 0 and (next_page is not None or issue.article(tail.article_id).allow_cut):
+            if next_page is not None or issue.article(tail.article_id).allow_cut:
                 items[-1] = replace(tail, cuttable=True)
             layout = _solve_page(table, tuple(items), number, next_page, allow_tombstones)
             if layout:

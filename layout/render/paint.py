@@ -5,19 +5,19 @@ absolutely placed, unbreakable box whose runs sit at the x the composer chose.
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from layout.house import MM, STYLES, house
 from layout.model import Issue, Line, Module, Plan
 from layout.plan.fit import Fits, Slot, jump_slot
-from layout.house import FONTS, MM, STYLES, house
 from layout.plan.grid import PageFormat
 from layout.render.furniture import masthead, page_header
 from layout.render.print_images import print_image
+from layout.text.fonts import resolve
 
 
 
@@ -37,12 +37,6 @@ def _env() -> Environment:
     # HTML is escaped (article text is never markup); the CSS template holds only house settings.
     return Environment(loader=FileSystemLoader(STYLES), autoescape=lambda name: bool(name and name.endswith(".html.j2")),
                        keep_trailing_newline=True)
-
-
-@cache
-def font_roles() -> dict:
-    with open(FONTS / "roles.toml", "rb") as f:
-        return tomllib.load(f)
 
 
 def _r(v: float) -> float:
@@ -83,9 +77,14 @@ def top_lines(module: Module, fits: Fits) -> int:
     return module.head_lines + module.figure_lines + len(shape.caption)
 
 
-@cache
 def _print_image(path: Path, profile: Path, w: float, h: float) -> str:
     """The photo converted for the press (grey or CMYK through the output profile) at its placed size."""
+    return _converted(path, path.stat().st_mtime_ns, profile, w, h)
+
+
+@cache
+def _converted(path: Path, mtime_ns: int, profile: Path, w: float, h: float) -> str:
+    # Keyed on the file's mtime too: a photo replaced between builds in one process is converted anew.
     return print_image(path, profile, w, h)
 
 
@@ -136,7 +135,8 @@ def _rules(modules: tuple[Module, ...], fmt: PageFormat) -> list[dict]:
 def paint(issue: Issue, plan: Plan, fits: Fits, profile: Path) -> str:
     """HTML for the issue's pages; photos are converted for the press through the output profile."""
     fmt = fits.fmt
-    roles = font_roles()
+    # The families the composer measured with (fontconfig-resolved), so paint and metrics agree.
+    roles = {role: resolve(role) for role in ("body", "headline", "caption", "masthead")}
     trim_w, trim_h = fmt.trim
     css = _env().get_template("print.css.j2").render(
         trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,

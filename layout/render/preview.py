@@ -1,4 +1,4 @@
-"""Page previews: a printed page rasterised to PNG (pypdfium2), for editors and the EPUB cover."""
+"""Page previews: printed pages rasterised to PNG (pypdfium2), for editors and the EPUB cover."""
 from __future__ import annotations
 
 import io
@@ -6,13 +6,17 @@ import io
 import pypdfium2 as pdfium
 
 
-def page_png(pdf: bytes, index: int, dpi: float) -> bytes:
+def page_pngs(pdf: bytes, requests: list[tuple[int, float]]) -> list[bytes]:
+    """PNG bytes for each (0-based page index, resolution in dpi) asked for, from one parse of the PDF."""
     doc = pdfium.PdfDocument(pdf)
+    out: list[bytes] = []
     try:
-        image = doc[index].render(scale=dpi / 72).to_pil()
+        for index, resolution in requests:
+            image = doc[index].render(scale=resolution / 72).to_pil()
+            buffer = io.BytesIO()
+            # No timestamps or text chunks: the same page gives the same bytes (invariant 5).
+            image.convert("RGB").save(buffer, format="PNG", optimize=True)
+            out.append(buffer.getvalue())
     finally:
         doc.close()
-    out = io.BytesIO()
-    # No timestamps or text chunks: the same page gives the same bytes (invariant 5).
-    image.convert("RGB").save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return out

@@ -39,10 +39,10 @@ class GuardedFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str, base: Path, roots: tuple[Path, ...], **options) -> bytes:
+def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> bytes:
     """PDF bytes for an HTML document whose resources lie under roots."""
     fetcher = GuardedFetcher(roots)
     try:
-        return HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(**options)
+        return HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf()
     except FatalURLFetchingError as e:
         raise BuildError(f"a resource could not be loaded safely: {fetcher.refused[0] if fetcher.refused else e}")

@@ -39,9 +39,11 @@ def check_fields(data: Any, spec: dict[str, Field], path: Path, line_of: LineOf,
             known = ", ".join(spec)
             raise InputError(f"unknown key '{key}' in {where} (known keys: {known})", path, line_of(str(key)))
         kind = spec[key].kind
-        # bool is an int in Python; a number field must not accept true/false.
-        wrong_bool = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))
-        if wrong_bool or not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # bool is an int and datetime is a date in Python: a number field must not accept true/false,
+        # nor a date field a date-time (TOML's 2021-01-22T08:00:00).
+        narrower = any(isinstance(value, sub) and sub not in kinds for sub in (bool, dt.datetime))
+        if narrower or not isinstance(value, kind):
             raise InputError(f"'{key}' in {where} must be {_kind_name(kind)}, got {value!r}", path, line_of(key))
     for key, field in spec.items():
         if field.required and key not in data:

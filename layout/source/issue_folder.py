@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from layout.errors import InputError
 from layout.model import Article, Figure, Issue, IssueInfo, PageSpec, Paper
@@ -39,17 +40,29 @@ _PHOTO = {"caption": Field(str), "credit": Field(str)}
 _BYLINE_POSITIONS = ("top", "dateline", "end")
 _CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 _IMAGE_TYPES = {".png", ".jpg", ".jpeg"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 controls but tab and newline (CR is gone by then)
+_SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter: width and height swap
 
 
 def read_text(path: Path) -> str:
     """A file as UTF-8 text (a BOM is allowed); anything else is the editor's error."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("a folder where a file is expected; rename or remove it", path) from None
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror or e}", path) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise InputError(f"not UTF-8 text (byte 0x{data[e.start]:02x}); save the file as UTF-8", path, line)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A stray control character would reach the page (markdown-it even turns NUL into U+FFFD).
+    if bad := _CONTROL.search(text):
+        name = "a NUL character" if bad[0] == "\x00" else f"the control character U+{ord(bad[0]):04X}"
+        raise InputError(f"the text contains {name}; remove it", path, text.count("\n", 0, bad.start()) + 1)
+    return text
 
 
 # --- issue.toml -------------------------------------------------------------------------
@@ -95,7 +108,7 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
 
 
 def _load_issue_toml(path: Path) -> tuple[dict[str, Any], str]:
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):  # a folder or a broken link: read_text says which
         raise InputError("no issue.toml: an issue folder needs one (see README: the issue folder)", path)
     text = read_text(path)
     return parse_toml(text, path), text
@@ -149,9 +162,13 @@ def _yaml_positions(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
 
 
 def _front_matter(source: str, path: Path) -> tuple[dict, dict[str, int]]:
+    # Parsed once: the node tree gives the lines, the same tree is constructed into data
+    # (what yaml.safe_load does inside).
     try:
-        data = yaml.safe_load(source)
-        positions = _yaml_positions(yaml.compose(source))
+        loader = yaml.SafeLoader(source)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+        positions = _yaml_positions(node)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e).split("\n")[0]
@@ -167,8 +184,9 @@ def _figures(entries: list, root: Path, path: Path, line_of) -> tuple[Figure, ..
         check_fields(entry, _IMAGE, path, lambda k, i=i: line_of(f"images.{i}.{k}" if k else f"images.{i}"),
                      f"images #{i + 1}")
         file_line = line_of(f"images.{i}.file")
-        figures.append(Figure(_image_path(entry["file"], root, path, file_line), entry.get("caption", ""),
-                              entry.get("credit", ""), entry["alt"]))
+        file = _image_path(entry["file"], root, path, file_line)
+        figures.append(Figure(file, entry.get("caption", ""), entry.get("credit", ""), entry["alt"],
+                              _image_size(entry["file"], file, path, file_line)))
     return tuple(figures)
 
 
@@ -184,6 +202,31 @@ def _image_path(name: str, root: Path, path: Path, line: int) -> Path:
     if candidate.suffix.lower() not in _IMAGE_TYPES:
         raise InputError(f"image '{name}' must be PNG or JPEG", path, line)
     return candidate
+
+
+def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]:
+    """Upright pixel size of a PNG or JPEG that Pillow reads completely; else the editor's error."""
+    try:
+        with Image.open(file, formats=("PNG", "JPEG")) as im:
+            im.verify()  # structure and checksums
+        # verify() does not decode, so it misses a truncated JPEG: load() it, with Pillow's
+        # tolerance of truncated files off (WeasyPrint turns it on for the whole process on import).
+        tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            with Image.open(file, formats=("PNG", "JPEG")) as im:
+                im.load()
+                width, height = im.size
+                sideways = im.getexif().get(ExifTags.Base.Orientation) in _SIDEWAYS
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+    except UnidentifiedImageError:
+        raise InputError(f"image '{name}' is not a PNG or JPEG image, or its header is damaged",
+                         path, line) from None
+    # Pillow reports damage as OSError, SyntaxError (bad PNG chunks) or ValueError.
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        reason = (e.strerror if isinstance(e, OSError) else None) or str(e)
+        raise InputError(f"image '{name}' is damaged or unreadable ({reason})", path, line) from None
+    return (height, width) if sideways else (width, height)
 
 
 def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
@@ -228,6 +271,12 @@ def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
     )
 
 
+def _natural(path: Path) -> tuple[list[int | str], str]:
+    """Sort key: numbers in the name compare as numbers (11.md before 100.md), then the name itself."""
+    parts = re.split(r"(\d+)", path.name)
+    return [int(p) if i % 2 else p for i, p in enumerate(parts)], path.name
+
+
 def load_issue(root: Path) -> Issue:
     root = Path(root)
     if not root.is_dir():
@@ -246,7 +295,7 @@ def load_issue(root: Path) -> Issue:
     info = check_fields(data["issue"], _ISSUE, toml_path, _toml_line_of(text, "issue"), "[issue]")
     pages = _load_pages(data["pages"], toml_path, text)
 
-    article_paths = sorted((root / "articles").glob("*.md"))
+    article_paths = sorted((root / "articles").glob("*.md"), key=_natural)
     if not article_paths:
         raise InputError("no articles: put Markdown files in articles/", root / "articles")
     numbers = {p.number for p in pages}

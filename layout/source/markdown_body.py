@@ -1,9 +1,10 @@
 """Markdown article bodies → blocks (Paragraph, Subhead, EditorsNote).
 
 A newspaper article has a small vocabulary: paragraphs, `##` subheads and one editor's
-note written as a blockquote. Anything else (lists, tables, images, raw HTML) is refused
-with the line it stands on, rather than silently flattened. Raw HTML is never interpreted:
-markdown-it runs with html disabled, so `<b>` stays the four characters `<b>`.
+note written as a blockquote. Other structure (lists, tables, code, rules, `#` and `###`…
+headings) is refused with the line it stands on, rather than silently flattened. Images,
+links and raw HTML are kept as literal text and never interpreted: markdown-it runs with
+html disabled, so `<b>` stays the four characters `<b>`.
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from markdown_it.token import Token
 from layout.errors import InputError
 from layout.model import Block, EditorsNote, Paragraph, Subhead
 
-_md = MarkdownIt("commonmark", {"html": False}).disable(
+# The commonmark preset has no table rule: without it a pipe table reads as one run-together
+# paragraph, so it is enabled only to be refused.
+_md = MarkdownIt("commonmark", {"html": False}).enable("table").disable(
     ["image", "link", "autolink", "html_inline", "html_block"])  # kept as literal text, never lost
 _LATIN_END = re.compile(r"[A-Za-z0-9.,;:!?%)]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
@@ -69,11 +72,13 @@ def parse_body(markdown: str, path: Path, first_line: int) -> tuple[Block, ...]:
             if tok.tag == "h1":
                 raise InputError("a # heading is not allowed in the body; the headline goes in the "
                                  "front matter as 'headline', subheads are ##", path, line)
+            if tok.tag != "h2":
+                level = int(tok.tag[1])
+                raise InputError(f"a {'#' * level} heading (level {level}) is not allowed in the body; "
+                                 "use ## for a subhead", path, line)
             blocks.append(Subhead(_inline_text(tokens[i + 1]), line))
         elif tok.type == "paragraph_open":
             text = _inline_text(tokens[i + 1])
-            if "\x00" in text:
-                raise InputError("the text contains a NUL character", path, line)
             if text:
                 blocks.append(EditorsNote(text, line) if in_quote else Paragraph(text, line))
     return tuple(blocks)
