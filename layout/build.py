@@ -100,7 +100,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
     outputs: dict[Path, bytes] = {}
 
-    progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.name}")
+    progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.description}")
     html = paint(issue, plan, fits, profile)
     pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
                            bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)

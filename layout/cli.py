@@ -109,7 +109,7 @@ def check(target: Path) -> None:
     both checked). One line per problem; exit code 1 when any is found."""
     import tempfile
 
-    from layout.check.report import check_outputs
+    from layout.check.report import check_outputs, checkable
 
     try:
         if target.is_dir():
@@ -117,8 +117,7 @@ def check(target: Path) -> None:
 
             with tempfile.TemporaryDirectory() as tmp:
                 result = run_build(target, Path(tmp), _progress)
-                checkable = [p for p in result.outputs if p.suffix in (".pdf", ".epub")]
-                problems = result.problems + check_outputs(checkable, _progress)
+                problems = result.problems + check_outputs([p for p in result.outputs if checkable(p)], _progress)
         else:
             problems = check_outputs([target], _progress)
     except (InputError, BuildError) as e:

@@ -325,6 +325,24 @@ def test_headline_prefers_a_smaller_size_to_breaking_inside_quotes():
         assert line.text.count("“") == line.text.count("”"), [ln.text for ln in lines]
 
 
+def test_headline_analyses_the_text_once_per_size(monkeypatch):
+    import layout.text.composer as composer
+
+    built = []
+
+    class Counting(composer._Paragraph):
+        def __init__(self, text, style, measure):
+            built.append(style.size)
+            super().__init__(text, style, measure)
+
+    monkeypatch.setattr(composer, "_Paragraph", Counting)
+    # Fits at no size: both passes and the fallback go through every size.
+    text = "区委财经工作委员会2021首次会议召开，部署全年工作" * 2
+    size, lines = compose_headline(text, resolve("headline"), 10 * EM, sizes=[16, 14, 12])
+    assert size == 12 and len(lines) > 3 and "".join(line.text for line in lines) == text
+    assert sorted(built) == [12, 14, 16]
+
+
 def test_headline_balances_lines():
     face = resolve("headline")
     _, lines = compose_headline("区委财经工作委员会2021首次会议召开", face, 23 * EM, sizes=[36])

@@ -55,6 +55,7 @@ FIXTURE_ARTICLES = {
         byline: 文/记者 庚辛
         byline_position: end
         photo:
+          caption: 没有图片文件的照片说明。
           credit: 壬癸
         ---
         转版稿件的第一段。
@@ -233,7 +234,8 @@ def test_jumped_article_is_one_piece_under_its_first_page(builds, fixture_issue)
     assert [a.get("id") for a in page2.findall(".//h:article", NS)] == ["a-03-top"]
     jumped = [_text(p) for p in articles[0].iterfind("h:p", NS)]
     body = [b.text for b in fixture_issue.article("02-jumped").blocks]
-    assert jumped == [*body, "文/记者 庚辛 图/壬癸"]
+    # The closing line print sets (article_parts): end byline, then the imported photo's caption and credit.
+    assert jumped == [*body, "文/记者 庚辛\u3000没有图片文件的照片说明。\u3000图/壬癸"]
 
 
 def test_headline_group_bylines_and_note(builds):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,12 @@ import pytest
 import weasyprint
 from fontTools.ttLib import TTFont
 
+from conftest import write_issue
+from layout.errors import BuildError
+from layout.source.issue_folder import load_issue
+from layout.text import fonts
 from layout.text.fonts import ROLES_FILE, FontError, FontFace, Metrics, match, missing_glyphs, resolve
+from layout.text.issue_text import normalise_issue
 
 ROLES = tomllib.loads(ROLES_FILE.read_text(encoding="utf-8"))
 
@@ -52,14 +58,30 @@ def test_css_weights_map_to_the_right_files():
 
 
 def test_unknown_family_or_role_is_an_error_not_a_silent_fallback(tmp_path):
-    with pytest.raises(FontError, match="not installed"):
+    with pytest.raises(FontError, match="not installed") as e:
         match("No Such Family SC")
+    assert isinstance(e.value, BuildError)  # the CLI's one line and exit code 1, no traceback
+    assert "'No Such Family SC'" in str(e.value) and "\n" not in str(e.value)
     with pytest.raises(FontError, match="no font role"):
         resolve("sidebar")
     roles = tmp_path / "roles.toml"
     roles.write_text('[body]\nfamily = "Nope Serif"\nweight = 400\n', encoding="utf-8")
-    with pytest.raises(FontError):
+    with pytest.raises(FontError, match="'Nope Serif' is not installed"):
         resolve("body", roles)
+    roles.write_text('[body]\nweight = 400\n', encoding="utf-8")
+    with pytest.raises(FontError, match="needs family"):
+        resolve("body", roles)
+
+
+@pytest.mark.parametrize("answer", ["", "garbage", "/x.ttf||Some Family", "|0|Some Family"])
+def test_an_empty_or_malformed_fc_match_answer_is_a_font_error(monkeypatch, answer):
+    def fake_run(args, **kwargs):
+        return subprocess.CompletedProcess(args, 0, stdout=answer, stderr="")
+
+    monkeypatch.setattr(fonts.subprocess, "run", fake_run)
+    family = f"Malformed Answer {len(answer)} {answer[:3]}"  # match() caches by family: one per case
+    with pytest.raises(FontError, match=f"no font for '{family}'"):
+        match(family)
 
 
 def test_metrics_han_and_marks_are_one_em_halt_half_em():
@@ -89,3 +111,86 @@ def test_missing_glyphs_reports_positions():
     body = resolve("body")
     assert missing_glyphs("区委\U00020000好😀\ufe00", body) == [(2, "\U00020000"), (4, "😀")]
     assert missing_glyphs("区委财经 ABC，。", body) == []
+
+
+# --- Missing glyphs over the issue (layout.text.issue_text) ------------------------------
+
+NO_GLYPH = "\U00020000"  # CJK Extension B: in none of the default faces
+
+
+def test_every_printed_field_and_the_page_furniture_are_checked_for_missing_glyphs(tmp_path):
+    toml = f"""\
+format = "tabloid"
+
+[paper]
+name = "测{NO_GLYPH}报"
+code = "TST"
+publisher = "主办{NO_GLYPH}"
+
+[issue]
+date = 2021-01-22
+number = 1
+total = 100
+
+[[pages]]
+number = 1
+section = "要{NO_GLYPH}"
+editor = "王{NO_GLYPH}"
+"""
+    articles = {
+        "01-a.md": f"""\
+            ---
+            headline: 标题
+            short_headline: 短{NO_GLYPH}
+            dateline: 本报讯{NO_GLYPH}
+            byline: 记者 甲{NO_GLYPH}
+            byline_position: dateline
+            photo:
+              caption: 说明{NO_GLYPH}
+              credit: 丙{NO_GLYPH}
+            ---
+            正文。
+            """,
+        "02-b.md": f"""\
+            ---
+            headline: 另一篇
+            byline: 记者 丁{NO_GLYPH}
+            ---
+            正文。
+            """,
+    }
+    _, report = normalise_issue(load_issue(write_issue(tmp_path / "issue", articles, toml)))
+    found = {(m.article_id, m.where, m.role) for m in report.missing}
+    assert {m.char for m in report.missing} == {NO_GLYPH}
+    assert found == {
+        ("", "issue.toml", "masthead"), ("", "issue.toml", "body"), ("", "issue.toml", "headline"),
+        ("01-a", "short_headline", "headline"), ("01-a", "dateline", "body"),
+        ("01-a", "byline", "body"),  # set inside 本报讯（…）, in the body face
+        ("01-a", "photo_caption", "caption"), ("01-a", "photo_credit", "caption"),
+        ("02-b", "byline", "caption"),  # a ■ line under the headline
+    }
+    assert sum(m.where == "issue.toml" for m in report.missing) == 4  # name, publisher, section, editor
+    assert {m.place for m in report.missing if m.article_id == "01-a"} >= {"01-a.md dateline"}
+    assert {m.place for m in report.missing if not m.article_id} == {"issue.toml"}
+
+
+def test_figure_caption_and_credit_changes_are_labelled_apart(tmp_path):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), "grey").save(buf, "PNG")
+    article = """\
+        ---
+        headline: 标题
+        images:
+          - file: images/p.png
+            caption: 说明(一)
+            credit: 记者 甲,乙
+            alt: 一张灰色的图
+        ---
+        正文。
+        """
+    _, report = normalise_issue(load_issue(write_issue(tmp_path / "issue", {"01-a.md": article},
+                                                       images={"images/p.png": buf.getvalue()})))
+    assert [(where, c.before) for where, c in report.changes["01-a"]] == [
+        ("caption", "("), ("caption", ")"), ("credit", ",")]

@@ -17,9 +17,10 @@ from PIL import Image, ImageCms, ImageDraw, ImageMath
 from weasyprint import HTML
 
 from layout.errors import BuildError
+from layout.house import MM, house
 from layout.model import Issue, IssueInfo, Paper
-from layout.render.pdfx import MM, describe_profile, finish_print_pdf, resolve_profile, split_pages
-from layout.render.print_images import print_image
+from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
+from layout.render.print_images import MAX_TAC, OutputProfile, print_image, read_profile
 
 TRIM_MM = (120, 90)
 PDFXID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
@@ -77,7 +78,7 @@ def max_tac(img: Image.Image) -> float:
 
 
 @pytest.fixture(scope="module")
-def profile(tmp_path_factory) -> Path:
+def profile(tmp_path_factory) -> OutputProfile:
     return resolve_profile(make_issue(tmp_path_factory.mktemp("issue")), tmp_path_factory.mktemp("styles"))
 
 
@@ -124,7 +125,7 @@ def rgb_uses(pdf: pikepdf.Pdf) -> list[str]:
     return found
 
 
-def check_pdfx(data: bytes, profile: Path, tmp_path: Path) -> None:
+def check_pdfx(data: bytes, profile: OutputProfile, tmp_path: Path) -> None:
     """Everything a PDF/X-4 file for this press must have, read back with pikepdf, qpdf, Ghostscript, pdffonts."""
     assert data.startswith(b"%PDF-1.6")
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -132,9 +133,9 @@ def check_pdfx(data: bytes, profile: Path, tmp_path: Path) -> None:
         assert len(intents) == 1
         intent = intents[0]
         assert intent.S == pikepdf.Name.GTS_PDFX
-        assert intent.DestOutputProfile.read_bytes() == profile.read_bytes()
+        assert intent.DestOutputProfile.read_bytes() == profile.data
         assert intent.DestOutputProfile.N == 4
-        assert str(intent.OutputConditionIdentifier) == describe_profile(profile)
+        assert str(intent.OutputConditionIdentifier) == profile.description
         info = pdf.docinfo
         assert str(info.GTS_PDFXVersion) == "PDF/X-4"
         assert info.Trapped == pikepdf.Name("/False")
@@ -177,6 +178,13 @@ def test_source_date_epoch_sets_the_dates(source_pdf, profile, tmp_path, monkeyp
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1611273600")  # 2021-01-22 00:00 UTC
     pdf = pikepdf.open(io.BytesIO(finish_print_pdf(source_pdf, make_issue(tmp_path), profile)))
     assert str(pdf.docinfo.CreationDate) == "D:20210122000000+00'00'"
+
+
+@pytest.mark.parametrize("epoch", ["yesterday", "1.5", "99999999999999999999", "-99999999999999"])
+def test_source_date_epoch_out_of_range_is_a_build_error(source_pdf, profile, tmp_path, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(BuildError, match=r"^SOURCE_DATE_EPOCH must be a whole number of seconds"):
+        finish_print_pdf(source_pdf, make_issue(tmp_path), profile)
 
 
 def test_same_input_same_bytes_and_ids_follow_issue_and_content(source_pdf, finished, profile, tmp_path):
@@ -222,9 +230,11 @@ def test_photo_is_cmyk_at_300_ppi(finished):
 
 
 def test_print_image_caps_ink_and_keeps_grey_k_only(profile, tmp_path):
+    assert MAX_TAC * 100 == house()["print"]["max_tac"]  # the house's limit, not one of our own
     colour = decode(print_image(colour_photo(tmp_path / "c.jpg"), profile, 60 * MM))
     assert colour.mode == "CMYK" and colour.format == "JPEG"
-    assert max_tac(colour) <= 240
+    assert max_tac(colour) <= house()["print"]["max_tac"]
+    assert max_tac(decode(print_image(colour_photo(tmp_path / "c.jpg"), profile, 60 * MM, max_tac=2.0))) <= 200
     grey = decode(print_image(grey_photo(tmp_path / "g.png"), profile, 100 * MM))
     assert grey.mode == "L" and grey.format == "PNG"
     assert grey.size == (600, 400)  # 600 px across 100 mm is 152 ppi: never upsampled
@@ -282,23 +292,27 @@ def test_split_pages_gives_one_complete_pdfx_per_page(finished, profile, tmp_pat
         assert "第二版正文" in pdf.pages[0].extract_text()
 
 
-def test_split_pages_refuses_an_unfinished_file(source_pdf):
+def test_split_pages_refuses_an_unfinished_file(source_pdf, finished):
     with pytest.raises(BuildError):
         split_pages(source_pdf)
+    with pytest.raises(BuildError):
+        split_pages(bytes(finished[0]))  # the bytes alone: finish_print_pdf's result is needed
 
 
 def test_resolve_profile_prefers_issue_then_house_then_system(profile, tmp_path):
-    (tmp_path / "press.icc").write_bytes(profile.read_bytes())
-    assert resolve_profile(make_issue(tmp_path, "press.icc"), tmp_path / "styles") == tmp_path / "press.icc"
+    (tmp_path / "press.icc").write_bytes(profile.data)
+    assert resolve_profile(make_issue(tmp_path, "press.icc"), tmp_path / "styles").path == tmp_path / "press.icc"
     styles = tmp_path / "styles"
     styles.mkdir()
-    shutil.copy(profile, styles / "output.icc")
-    assert resolve_profile(make_issue(tmp_path), styles) == styles / "output.icc"
+    shutil.copy(profile.path, styles / "output.icc")
+    assert resolve_profile(make_issue(tmp_path), styles).path == styles / "output.icc"
     system = tmp_path / "gs" / "9.56" / "iccprofiles"
     system.mkdir(parents=True)
-    shutil.copy(profile, system / "default_cmyk.icc")
+    shutil.copy(profile.path, system / "default_cmyk.icc")
     pattern = str(tmp_path / "gs" / "*" / "iccprofiles" / "default_cmyk.icc")
-    assert resolve_profile(make_issue(tmp_path), tmp_path, (pattern,)) == system / "default_cmyk.icc"
+    found = resolve_profile(make_issue(tmp_path), tmp_path, (pattern,))
+    assert found == read_profile(system / "default_cmyk.icc")
+    assert found.data == profile.data and found.description == profile.description != ""
 
 
 def test_resolve_profile_errors_clearly(tmp_path):

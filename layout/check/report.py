@@ -4,16 +4,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from layout.errors import InputError
+
+_CHECKED = (".pdf", ".epub")
+
+
+def checkable(path: Path) -> bool:
+    """Whether check_outputs has checks for the file (a print PDF or an EPUB, whatever the case)."""
+    return path.suffix.lower() in _CHECKED
+
 
 def check_outputs(paths: list[Path], progress: Callable[[str], None]) -> list[str]:
+    """One line per problem found in the print PDFs and EPUBs at paths.
+
+    InputError for a file that is no PDF or EPUB (by name or by content); a validator that is not
+    installed is a BuildError (epub_validate.ToolMissing): "not checked" must never read as "clean".
+    """
+    for path in paths:
+        if not checkable(path):
+            raise InputError("layout check takes a print PDF (.pdf), an EPUB (.epub) or an issue folder", path)
     problems: list[str] = []
     for path in paths:
-        if path.suffix == ".pdf":
+        if path.suffix.lower() == ".pdf":
             from layout.check.preflight import preflight
 
             progress(f"印前检查 {path.name}")
             problems += [f"{path.name}: {v}" for v in preflight(path)]
-        elif path.suffix == ".epub":
+        else:
             from layout.check.epub_validate import ace_check, validate_epub
 
             progress(f"EPUBCheck / Ace {path.name}")

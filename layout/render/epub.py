@@ -22,6 +22,7 @@ from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead
 from layout.house import STYLES
 from layout.render.epub_fonts import LICENCE_FILE, EmbeddedFont, embedded_fonts
+from layout.text.article_parts import article_parts, credit_text
 
 LANG = "zh-CN"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -74,7 +75,7 @@ class _ArticleView:
     byline: str  # a ■ line under the headline; "" when the byline sits elsewhere
     figures: tuple[_FigureView, ...]
     blocks: tuple[_BlockView, ...]
-    end_lines: tuple[str, ...]  # byline and photo credit after the body
+    end_lines: tuple[str, ...]  # the closing line after the body, as print sets it (article_parts)
     play_order: int
 
 
@@ -162,7 +163,7 @@ def _figures(articles: list[Article], ids: dict[str, str]) -> tuple[list[_Item],
             data, ext, media_type = _encode_image(figure.file.read_bytes(), jpeg=None)
             href = f"images/{ids[article.id]}-{n}.{ext}"
             items.append(_Item(f"img-{ids[article.id]}-{n}", href, media_type, data))
-            article_views.append(_FigureView(href, figure.alt, figure.caption, _credit(figure.credit)))
+            article_views.append(_FigureView(href, figure.alt, figure.caption, credit_text(figure.credit)))
         views[article.id] = tuple(article_views)
     return items, views
 
@@ -204,24 +205,9 @@ def _xml_ids(article_ids: list[str]) -> dict[str, str]:
     return out
 
 
-def _credit(credit: str) -> str:
-    """Photo credit as printed: 图/X unless the editor wrote the form (记者 X 摄, 图/X, 资料图片)."""
-    if not credit or "摄" in credit or "图" in credit:
-        return credit
-    return f"图/{credit}"
-
-
 def _article_view(article: Article, xml_id: str, figures: tuple[_FigureView, ...], play_order: int) -> _ArticleView:
-    top = article.byline if article.byline_position == "top" else ""
-    opener = article.dateline
-    if article.byline_position == "dateline" and article.byline:
-        if article.dateline:
-            opener = f"{article.dateline}（{article.byline}）"
-        else:  # nothing to hang it on: a byline line instead
-            top = article.byline
-    if opener and not opener.endswith("）"):
-        opener += "　"
-
+    parts = article_parts(article)  # the same words as print: dateline, byline, closing line
+    opener = parts.opening
     blocks = []
     for block in article.blocks:
         if isinstance(block, Paragraph):
@@ -232,11 +218,8 @@ def _article_view(article: Article, xml_id: str, figures: tuple[_FigureView, ...
         elif isinstance(block, EditorsNote):
             blocks.append(_BlockView("note", block.text, label="" if block.text.startswith("编者按") else "编者按："))
 
-    end = article.byline if article.byline_position == "end" else ""
-    if article.photo_credit and not article.figures and "图/" not in end:
-        end = f"{end} {_credit(article.photo_credit)}".strip()
-    return _ArticleView(xml_id, article.headline, article.kicker, article.subtitle, top, figures,
-                        tuple(blocks), (end,) if end else (), play_order)
+    return _ArticleView(xml_id, article.headline, article.kicker, article.subtitle, parts.top_byline, figures,
+                        tuple(blocks), (parts.closing,) if parts.closing else (), play_order)
 
 
 def _meta(issue: Issue, page_count: int, has_images: bool) -> _Meta:

@@ -16,7 +16,7 @@ from layout.model import Issue, Line, Module, Plan
 from layout.plan.fit import Fits, Slot, jump_slot
 from layout.plan.grid import PageFormat
 from layout.render.furniture import masthead, page_header
-from layout.render.print_images import print_image
+from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
 
 
@@ -77,18 +77,18 @@ def top_lines(module: Module, fits: Fits) -> int:
     return module.head_lines + module.figure_lines + len(shape.caption)
 
 
-def _print_image(path: Path, profile: Path, w: float, h: float) -> str:
+def _print_image(path: Path, profile: OutputProfile, w: float, h: float) -> str:
     """The photo converted for the press (grey or CMYK through the output profile) at its placed size."""
     return _converted(path, path.stat().st_mtime_ns, profile, w, h)
 
 
 @cache
-def _converted(path: Path, mtime_ns: int, profile: Path, w: float, h: float) -> str:
+def _converted(path: Path, mtime_ns: int, profile: OutputProfile, w: float, h: float) -> str:
     # Keyed on the file's mtime too: a photo replaced between builds in one process is converted anew.
     return print_image(path, profile, w, h)
 
 
-def _module(module: Module, fits: Fits, fmt: PageFormat, profile: Path, lines: list, figures: list) -> None:
+def _module(module: Module, fits: Fits, fmt: PageFormat, profile: OutputProfile, lines: list, figures: list) -> None:
     shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
     x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
     photo_lines = module.figure_lines + len(shape.caption)
@@ -132,7 +132,7 @@ def _rules(modules: tuple[Module, ...], fmt: PageFormat) -> list[dict]:
     return rules
 
 
-def paint(issue: Issue, plan: Plan, fits: Fits, profile: Path) -> str:
+def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
     """HTML for the issue's pages; photos are converted for the press through the output profile."""
     fmt = fits.fmt
     # The families the composer measured with (fontconfig-resolved), so paint and metrics agree.

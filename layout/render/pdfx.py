@@ -19,17 +19,15 @@ from typing import Callable
 from xml.sax.saxutils import escape
 
 import pikepdf
-from PIL import ImageCms
 from pikepdf import Array, Dictionary, Name
-from pikepdf.models.metadata import decode_pdf_date
 
 from layout.errors import BuildError
+from layout.house import MM
 from layout.model import Issue
-from layout.render.print_images import JPEG_QUALITY, JPEG_TAC_HEADROOM, rgb_to_cmyk, to_print
+from layout.render.print_images import (JPEG_QUALITY, JPEG_TAC_HEADROOM, MAX_TAC, OutputProfile, read_profile,
+                                        rgb_to_cmyk, to_print)
 
-MM = 72 / 25.4
 PDFX = "PDF/X-4"
-MAX_TAC = 2.4  # for colours converted here (house limit; ISO 12647-3 recommends 2.2)
 CHINA = dt.timezone(dt.timedelta(hours=8))  # the issue date is a date in Beijing time
 MARK_OFFSET_MM = 3.0  # crop marks start this far outside the trim, and never inside the bleed
 MARK_LENGTH_MM = 5.0
@@ -60,8 +58,10 @@ class _Meta:
     instance: uuid.UUID  # changes whenever the content does
 
 
-def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SYSTEM_PROFILES) -> Path:
-    """The CMYK output profile: the issue's own, else the house's styles/output.icc, else Ghostscript's."""
+def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SYSTEM_PROFILES) -> OutputProfile:
+    """The CMYK output profile: the issue's own, else the house's styles/output.icc, else Ghostscript's.
+
+    Read and checked here, before any rendering: a missing or unfit profile fails at once."""
     if issue.paper.icc_profile:
         path = issue.root / issue.paper.icc_profile
         if not path.is_file():
@@ -75,31 +75,33 @@ def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SY
         if path is None:
             raise BuildError("PDF/X needs a CMYK output profile: set paper.icc_profile in issue.toml, put one at "
                              f"{styles_dir / HOUSE_PROFILE}, or install Ghostscript's default_cmyk.icc")
-    describe_profile(path)  # fail here, before any rendering, if it is not a CMYK output profile
-    return path
+    return read_profile(path)
 
 
-def describe_profile(profile: Path) -> str:
-    """The profile's description; BuildError unless it is a readable CMYK output (printer) profile."""
-    try:
-        icc = ImageCms.ImageCmsProfile(str(profile)).profile
-    except (OSError, ImageCms.PyCMSError) as e:
-        raise BuildError(f"PDF/X needs a CMYK output profile: {profile} cannot be read ({e})") from None
-    if icc.xcolor_space.strip() != "CMYK" or icc.device_class != "prtr":
-        raise BuildError(f"PDF/X needs a CMYK output profile: {profile} is not one (colour space "
-                         f"{icc.xcolor_space.strip()}, class {icc.device_class})")
-    return icc.profile_description.strip("\x00 ") or profile.stem
+class PrintPdf(bytes):
+    """The issue's PDF/X-4 file (the bytes), carrying one PDF/X-4 file per page for split_pages.
+
+    The pages are made from the finished document while it is open, with the metadata it was
+    given, rather than by parsing the file just written and reading its metadata back.
+    """
+
+    pages: tuple[bytes, ...]
+
+    def __new__(cls, data: bytes, pages: tuple[bytes, ...]) -> PrintPdf:
+        self = super().__new__(cls, data)
+        self.pages = pages
+        return self
 
 
-def finish_print_pdf(pdf: bytes, issue: Issue, profile: Path, bleed_mm: float = 0.0, crop_marks: bool = False,
-                     report: Report = lambda _: None) -> bytes:
+def finish_print_pdf(pdf: bytes, issue: Issue, profile: OutputProfile, bleed_mm: float = 0.0,
+                     crop_marks: bool = False, report: Report = lambda _: None) -> PrintPdf:
     """WeasyPrint's PDF of the issue as PDF/X-4 for the output condition of profile.
 
     Pages keep their size as the trim. With bleed the MediaBox grows by bleed_mm on every side (the
     content moves with it); crop marks, if asked for, sit outside the bleed in registration colour.
     report receives one line for every kind of RGB colour converted (none if the CSS is all CMYK).
     """
-    digest = hashlib.sha256(pdf + profile.read_bytes() + repr((bleed_mm, crop_marks)).encode()).hexdigest()
+    digest = hashlib.sha256(pdf + profile.data + repr((bleed_mm, crop_marks)).encode()).hexdigest()
     d = issue.info.date
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         _strip_interactive(doc)
@@ -111,29 +113,27 @@ def finish_print_pdf(pdf: bytes, issue: Issue, profile: Path, bleed_mm: float = 
                      created=_created(issue), producer=str(doc.docinfo.get("/Producer", "layout")),
                      document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
                      instance=uuid.uuid5(ID_NAMESPACE, digest))
-        return _save(doc, meta)
+        pages = tuple(_page_file(doc, n, meta) for n in range(1, len(doc.pages) + 1))
+        return PrintPdf(_save(doc, meta), pages)
 
 
 def split_pages(pdf: bytes) -> list[bytes]:
     """One complete PDF/X-4 per page of a file made by finish_print_pdf, titled and identified per page."""
-    with pikepdf.open(io.BytesIO(pdf)) as src:
-        info = src.docinfo
-        if str(info.get("/GTS_PDFXVersion", "")) != PDFX or "/ID" not in src.trailer:
-            raise BuildError("split_pages needs a PDF/X file made by finish_print_pdf")
-        meta = _Meta(title=str(info.Title), created=decode_pdf_date(str(info.CreationDate)),
-                     producer=str(info.Producer), document=uuid.UUID(bytes=bytes(src.trailer.ID[0])),
-                     instance=uuid.UUID(bytes=bytes(src.trailer.ID[1])))
-        files = []
-        for n, page in enumerate(src.pages, 1):
-            with pikepdf.new() as dst:
-                dst.pages.append(page)
-                dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in src.Root.OutputIntents])
-                if "/Lang" in src.Root:
-                    dst.Root.Lang = src.Root.Lang
-                files.append(_save(dst, replace(meta, title=f"{meta.title} 第{n}版",
-                                                document=uuid.uuid5(meta.document, f"page {n}"),
-                                                instance=uuid.uuid5(meta.instance, f"page {n}"))))
-        return files
+    if not isinstance(pdf, PrintPdf):
+        raise BuildError("split_pages needs the PDF/X file finish_print_pdf returned")
+    return list(pdf.pages)
+
+
+def _page_file(doc: pikepdf.Pdf, n: int, meta: _Meta) -> bytes:
+    """Page n of the finished doc as a PDF/X-4 file of its own: same intent and language, own title and IDs."""
+    with pikepdf.new() as dst:
+        dst.pages.append(doc.pages[n - 1])
+        dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in doc.Root.OutputIntents])
+        if "/Lang" in doc.Root:
+            dst.Root.Lang = doc.Root.Lang
+        return _save(dst, replace(meta, title=f"{meta.title} 第{n}版",
+                                  document=uuid.uuid5(meta.document, f"page {n}"),
+                                  instance=uuid.uuid5(meta.instance, f"page {n}")))
 
 
 def _created(issue: Issue) -> dt.datetime:
@@ -142,8 +142,9 @@ def _created(issue: Issue) -> dt.datetime:
         return dt.datetime.combine(issue.info.date, dt.time(0), CHINA)
     try:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    except ValueError:
-        raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    except (ValueError, OverflowError, OSError):  # not a number, or a time no date can hold
+        raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 within the years "
+                         f"1–9999, not {epoch!r}") from None
 
 
 def _strip_interactive(doc: pikepdf.Pdf) -> None:
@@ -200,10 +201,10 @@ def _crop_marks(doc: pikepdf.Pdf, page: pikepdf.Page, trim: tuple[float, ...], o
     return f"q {REGISTRATION} CS 1 SCN {_num(MARK_WIDTH_PT)} w 0 J\n{path}S\nQ\n".encode()
 
 
-def _set_output_intent(doc: pikepdf.Pdf, profile: Path) -> None:
+def _set_output_intent(doc: pikepdf.Pdf, profile: OutputProfile) -> None:
     """The one GTS_PDFX output intent (replacing any WeasyPrint wrote from CSS @color-profile)."""
-    description = describe_profile(profile)
-    icc = doc.make_stream(profile.read_bytes())
+    description = profile.description
+    icc = doc.make_stream(profile.data)
     icc.N = 4
     doc.Root.OutputIntents = Array([doc.make_indirect(Dictionary(
         Type=Name.OutputIntent, S=Name.GTS_PDFX, OutputConditionIdentifier=description, OutputCondition=description,
@@ -304,7 +305,7 @@ def _is_rgb(space, resources: Dictionary | None = None) -> bool:
 class _RgbToCmyk:
     """Rewrites RGB colour operators, images, shadings and group spaces as CMYK through the profile."""
 
-    def __init__(self, profile: Path, report: Report):
+    def __init__(self, profile: OutputProfile, report: Report):
         self.profile = profile
         self.report = report
         self.done: set[tuple[int, int]] = set()

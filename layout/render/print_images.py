@@ -10,11 +10,16 @@ from __future__ import annotations
 import base64
 import io
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
+from layout.errors import BuildError
+from layout.house import house
+
+MAX_TAC = house()["print"]["max_tac"] / 100  # the house's ink limit as a fraction (2.4 = 240%)
 PPI = 300  # newspaper photos need 170–200 effective ppi; 300 leaves room for an editor's later crop
 GREY_CHROMA = 12  # a pixel whose channels differ by at most this much (of 255) counts as neutral
 GREY_SHARE = 0.002  # a photo with no more coloured pixels than this share is grey (JPEG noise, a caption strip)
@@ -25,8 +30,37 @@ JPEG_QUALITY = 95
 JPEG_TAC_HEADROOM = 0.1
 
 
-def print_image(path: Path, profile: Path, placed_width_pt: float, placed_height_pt: float | None = None,
-                max_tac: float = 2.4) -> str:
+@dataclass(frozen=True)
+class OutputProfile:
+    """The press's CMYK output profile, read and checked once (read_profile) and passed along."""
+
+    path: Path
+    data: bytes  # the ICC file, embedded as the PDF/X output intent
+    description: str  # its description tag: the intent's output condition
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def cms(self) -> ImageCms.ImageCmsProfile:
+        return ImageCms.ImageCmsProfile(io.BytesIO(self.data))
+
+
+def read_profile(path: Path) -> OutputProfile:
+    """The profile at path; BuildError unless it is a readable CMYK output (printer) profile."""
+    try:
+        data = path.read_bytes()
+        icc = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    except (OSError, ImageCms.PyCMSError) as e:
+        raise BuildError(f"PDF/X needs a CMYK output profile: {path} cannot be read ({e})") from None
+    if icc.xcolor_space.strip() != "CMYK" or icc.device_class != "prtr":
+        raise BuildError(f"PDF/X needs a CMYK output profile: {path} is not one (colour space "
+                         f"{icc.xcolor_space.strip()}, class {icc.device_class})")
+    return OutputProfile(path, data, icc.profile_description.strip("\x00 ") or path.stem)
+
+
+def print_image(path: Path, profile: OutputProfile, placed_width_pt: float, placed_height_pt: float | None = None,
+                max_tac: float = MAX_TAC) -> str:
     """A `data:` URI of the photo at path as the press prints it, for a box of the placed size.
 
     With a placed height the box is filled as CSS `object-fit: cover` does (the image is scaled to
@@ -47,7 +81,8 @@ def print_image(path: Path, profile: Path, placed_width_pt: float, placed_height
     return f"data:{mime};base64,{base64.b64encode(buf.getvalue()).decode('ascii')}"
 
 
-def to_print(img: Image.Image, profile: Path, max_tac: float = 2.4, source: bytes | None = None) -> Image.Image:
+def to_print(img: Image.Image, profile: OutputProfile, max_tac: float = MAX_TAC,
+             source: bytes | None = None) -> Image.Image:
     """img as mode L (K only, for neutral images) or CMYK in the output condition of profile, TAC ≤ max_tac.
 
     source is the image's embedded ICC profile; without one RGB is taken as sRGB.
@@ -66,7 +101,8 @@ def to_print(img: Image.Image, profile: Path, max_tac: float = 2.4, source: byte
     return cap_tac(_apply(_transform(source, "RGB", profile), img), max_tac)
 
 
-def rgb_to_cmyk(rgb: tuple[float, float, float], profile: Path, max_tac: float = 2.4) -> tuple[float, ...]:
+def rgb_to_cmyk(rgb: tuple[float, float, float], profile: OutputProfile,
+                max_tac: float = MAX_TAC) -> tuple[float, ...]:
     """One RGB colour (0–1, sRGB) as CMYK (0–1): neutrals as K only, colours through the profile."""
     px = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in rgb))
     out = to_print(px, profile, max_tac).getpixel((0, 0))
@@ -134,7 +170,7 @@ def _profile_space(icc: bytes | None) -> str:
         return ""
 
 
-def _grey(img: Image.Image, source: bytes | None, profile: Path) -> Image.Image:
+def _grey(img: Image.Image, source: bytes | None, profile: OutputProfile) -> Image.Image:
     """A neutral RGB image as DeviceGray, whose value the PDF/X output intent prints on the K plate."""
     lab = _apply(_transform(source, "RGB", None), img)
     return lab.getchannel("L").point(_k_curve(profile))
@@ -148,19 +184,19 @@ def _apply(transform: ImageCms.ImageCmsTransform, img: Image.Image) -> Image.Ima
 
 
 @lru_cache(maxsize=16)
-def _transform(source: bytes | None, mode: str, profile: Path | None) -> ImageCms.ImageCmsTransform:
+def _transform(source: bytes | None, mode: str, profile: OutputProfile | None) -> ImageCms.ImageCmsTransform:
     """source (embedded ICC bytes, None = sRGB) in mode → profile's CMYK, or → Lab when profile is None."""
     src = ImageCms.ImageCmsProfile(io.BytesIO(source)) if source else ImageCms.createProfile("sRGB")
     if profile is None:
         return ImageCms.buildTransform(src, ImageCms.createProfile("LAB", 5000), mode, "LAB",
                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    return ImageCms.buildTransform(src, ImageCms.ImageCmsProfile(str(profile)), mode, "CMYK",
+    return ImageCms.buildTransform(src, profile.cms(), mode, "CMYK",
                                    renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
                                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
 @lru_cache(maxsize=16)
-def _k_curve(profile: Path) -> list[int]:
+def _k_curve(profile: OutputProfile) -> list[int]:
     """Lab L (0–255) → DeviceGray value such that K alone prints that lightness on this press.
 
     Lightness is scaled between paper white and the darkest K the profile can print (black point
@@ -168,7 +204,7 @@ def _k_curve(profile: Path) -> list[int]:
     """
     ramp = Image.new("CMYK", (256, 1))
     ramp.putdata([(0, 0, 0, k) for k in range(256)])
-    to_lab = ImageCms.buildTransform(ImageCms.ImageCmsProfile(str(profile)), ImageCms.createProfile("LAB", 5000),
+    to_lab = ImageCms.buildTransform(profile.cms(), ImageCms.createProfile("LAB", 5000),
                                      "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
     lab = _apply(to_lab, ramp)
     lk = [lab.getpixel((k, 0))[0] for k in range(256)]  # falls as K grows

@@ -732,17 +732,26 @@ def compose_headline(
     boundary, balancing line lengths and never leaving one character alone on the last
     line. If no size fits, the smallest size is returned with as many lines as it needs.
     """
+    # Analysing the text at a size is the costly part: once per size, shared by both passes and
+    # the fallback (the planner asks for every headline at many spans and caps).
+    paragraphs: dict[float, _Paragraph] = {}
+
+    def paragraph(size: float) -> _Paragraph:
+        para = paragraphs.get(size)
+        if para is None:
+            para = paragraphs[size] = _Paragraph(text, TextStyle(face, size, 0.0, align, lang=lang), span_measure)
+        return para
+
     for keep_groups in (True, False):  # a smaller size rather than a break inside “…”/（…）
         for size in sorted(sizes, reverse=True):
-            para = _Paragraph(text, TextStyle(face, size, 0.0, align, lang=lang), span_measure)
+            para = paragraph(size)
             if not para.kind:
                 return size, ()
             breaks = _headline_breaks(para, max_lines, keep_groups)
             if breaks is not None:
                 return size, _set(para, breaks, align)
-    size = min(sizes)
-    para = _Paragraph(text, TextStyle(face, size, 0.0, align, lang=lang), span_measure)
-    return size, _set(para, para.breaks(), align)
+    para = paragraph(min(sizes))
+    return min(sizes), _set(para, para.breaks(), align)
 
 
 def _set(para: _Paragraph, breaks: list[tuple[int, int]], align: Align) -> tuple[Line, ...]:

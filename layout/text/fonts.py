@@ -16,6 +16,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
+from layout.errors import BuildError
 from layout.house import FONTS
 from layout.text.normalise import is_han
 
@@ -33,7 +34,7 @@ __all__ = [
 ROLES_FILE = FONTS / "roles.toml"
 
 
-class FontError(Exception):
+class FontError(BuildError):
     """A role or family that fontconfig cannot provide (WeasyPrint would silently fall back)."""
 
 
@@ -79,21 +80,32 @@ def match(family: str, weight: int = 400) -> FontFace:
         ).stdout
     except (OSError, subprocess.CalledProcessError) as e:
         raise FontError(f"fc-match failed for {family!r}: {e}") from e
-    path, index, families = out.split("|", 2)
+    fields = out.split("|", 2)
+    if len(fields) != 3 or not fields[0] or not fields[1].isdigit():  # no fonts at all, or an odd fc-match
+        raise FontError(f"fontconfig found no font for {family!r} (fc-match answered {out.strip()[:200]!r})")
+    path, index, families = fields
+    # fc-match always answers with some font: anything but the family named is a fallback.
     if family.casefold() not in (f.strip().casefold() for f in families.split(",")):
-        raise FontError(f"font family {family!r} is not installed (fontconfig offers {families!r})")
+        raise FontError(f"font family {family!r} is not installed (fontconfig offers {families!r}); "
+                        "install it where fontconfig finds it (fonts/README.md)")
     return FontFace(path=path, index=int(index), family=family, weight=weight)
 
 
 @lru_cache(maxsize=None)
 def resolve(role: str, roles_file: Path = ROLES_FILE) -> FontFace:
     """The face filling a typographic role of fonts/roles.toml (body, headline, caption, …)."""
-    with open(roles_file, "rb") as f:
-        roles = tomllib.load(f)
+    try:
+        with open(roles_file, "rb") as f:
+            roles = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise FontError(f"cannot read the font roles {roles_file}: {e}") from None
     if role not in roles:
         raise FontError(f"no font role {role!r} in {roles_file} (roles: {', '.join(roles)})")
     entry = roles[role]
-    return match(entry["family"], int(entry.get("weight", 400)))
+    if not isinstance(entry, dict) or not isinstance(entry.get("family"), str) \
+            or not isinstance(entry.get("weight", 400), int):
+        raise FontError(f"font role {role!r} in {roles_file} needs family = \"…\" and an integer weight")
+    return match(entry["family"], entry.get("weight", 400))
 
 
 # --- Shaping --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from layout.model import Article, EditorsNote, Issue, Paragraph, Subhead
+from layout.text.article_parts import article_parts
 from layout.text.fonts import missing_glyphs, resolve
 from layout.text.normalise import Change, normalise
 
@@ -20,10 +21,15 @@ _ROLE_OF_BLOCK = {Paragraph: "body", Subhead: "headline", EditorsNote: "caption"
 
 @dataclass(frozen=True)
 class Missing:
-    article_id: str
-    where: str  # e.g. "headline", "line 12"
+    article_id: str  # "" for the page furniture of issue.toml
+    where: str  # e.g. "headline", "line 12", "issue.toml"
     char: str
     role: str
+
+    @property
+    def place(self) -> str:
+        """Where the editor finds the character: '02-xx.md headline' or 'issue.toml'."""
+        return f"{self.article_id}.md {self.where}" if self.article_id else self.where
 
 
 @dataclass
@@ -58,25 +64,45 @@ def _normalise_article(article: Article, report: TextReport) -> Article:
     for fig in article.figures:
         caption, ch1 = normalise(fig.caption)
         credit, ch2 = normalise(fig.credit)
-        changes += [("caption", c) for c in ch1 + ch2]
+        changes += [("caption", c) for c in ch1] + [("credit", c) for c in ch2]
         figures.append(replace(fig, caption=caption, credit=credit))
     report.changes[article.id] = changes
     return replace(article, blocks=tuple(blocks), figures=tuple(figures), **updates)
 
 
-def _check_glyphs(article: Article, report: TextReport) -> None:
+def _article_checks(article: Article) -> list[tuple[str, str, str]]:
+    """(where, role, text) of everything the article prints, in the role's face that sets it."""
+    # The byline opens the first paragraph (body face) where article_parts puts it into the
+    # dateline; everywhere else it is a line of its own in the caption face.
+    in_dateline = bool(article.byline) and article_parts(article).opening.endswith(f"（{article.byline}）")
     checks = [("headline", "headline", article.headline), ("kicker", "headline", article.kicker),
-              ("subtitle", "headline", article.subtitle), ("byline", "caption", article.byline)]
+              ("subtitle", "headline", article.subtitle), ("short_headline", "headline", article.short_headline),
+              ("dateline", "body", article.dateline), ("byline", "body" if in_dateline else "caption", article.byline),
+              ("photo_caption", "caption", article.photo_caption), ("photo_credit", "caption", article.photo_credit)]
     checks += [(f"line {b.line}", _ROLE_OF_BLOCK[type(b)], b.text) for b in article.blocks]
-    checks += [("caption", "caption", f.caption + f.credit) for f in article.figures]
-    for where, role, text in checks:
-        for _, char in missing_glyphs(text, resolve(role)):
-            report.missing.append(Missing(article.id, where, char, role))
+    for f in article.figures:
+        checks += [("caption", "caption", f.caption), ("credit", "caption", f.credit)]
+    return checks
+
+
+def _issue_checks(issue: Issue) -> list[tuple[str, str]]:
+    """(role, text) of the page furniture issue.toml gives: 报头, 报眉 and the imprint."""
+    checks = [("masthead", issue.paper.name), ("body", issue.paper.publisher), ("body", issue.paper.registration)]
+    for page in issue.pages:
+        checks += [("headline", page.section), ("headline", page.editor)]
+    return checks
+
+
+def _missing(text: str, role: str) -> list[str]:
+    # Resolved even for empty text: every role must be installed for the build to go on.
+    return [char for _, char in missing_glyphs(text, resolve(role))]
 
 
 def normalise_issue(issue: Issue) -> tuple[Issue, TextReport]:
     report = TextReport()
     articles = tuple(_normalise_article(a, report) for a in issue.articles)
-    for a in articles:
-        _check_glyphs(a, report)
+    report.missing += [Missing("", "issue.toml", char, role)
+                       for role, text in _issue_checks(issue) for char in _missing(text, role)]
+    report.missing += [Missing(a.id, where, char, role)
+                       for a in articles for where, role, text in _article_checks(a) for char in _missing(text, role)]
     return replace(issue, articles=articles), report

@@ -1,0 +1,67 @@
+"""`layout check` from the command line: wrong files are the user's mistake (exit 2, one line), a
+missing validator is "not checked" (exit 1, what to install), a clean build passes (exit 0)."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import run_layout
+from layout.check import epub_validate
+from layout.check.report import check_outputs
+from layout.errors import BuildError, InputError
+
+
+def one_line_error(result, code: int, *fragments: str) -> None:
+    assert result.returncode == code, result.stderr
+    lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("· ")]  # progress
+    assert len(lines) == 1 and lines[0].startswith("layout: "), result.stderr  # no traceback
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_a_file_of_another_type_is_refused(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("稿件\n", encoding="utf-8")
+    one_line_error(run_layout("check", text), 2, "notes.txt", ".pdf", ".epub")
+
+
+def test_a_pdf_that_is_not_a_pdf_is_refused(tmp_path):
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(b"%PDF-1.4\nthis is no PDF at all\n" * 10)
+    one_line_error(run_layout("check", garbage), 2, "garbage.pdf", "not a readable PDF")
+
+
+def test_an_epub_that_is_not_a_zip_is_refused(tmp_path):
+    garbage = tmp_path / "book.EPUB"  # the suffix in any case
+    garbage.write_text("not a zip archive", encoding="utf-8")
+    one_line_error(run_layout("check", garbage), 2, "book.EPUB", "not an EPUB")
+
+
+def test_suffixes_are_matched_in_any_case(sample_build, tmp_path):
+    upper = tmp_path / "ISSUE.PDF"
+    upper.write_bytes((sample_build / "XHB_20210122_01.pdf").read_bytes())
+    assert check_outputs([upper], lambda _: None) == []
+    with pytest.raises(InputError, match=r"layout\.json: layout check takes"):
+        check_outputs([upper, sample_build / "layout.json"], lambda _: None)
+
+
+def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch, tmp_path):
+    epub = tmp_path / "book.epub"
+    with zipfile.ZipFile(epub, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+    monkeypatch.setattr(epub_validate.shutil, "which", lambda name: None)
+    with pytest.raises(BuildError, match="Java is not installed: apt-get install"):
+        check_outputs([epub], lambda _: None)
+    monkeypatch.setattr(epub_validate, "ACE", tmp_path / "no-ace")
+    with pytest.raises(epub_validate.ToolMissing, match="Ace by DAISY is not installed"):
+        epub_validate.ace_check(epub)
+
+
+@pytest.mark.parametrize("name", ["XHB-20210122.pdf", "XHB_20210122_02.pdf", "XHB-20210122.epub"])
+def test_a_clean_build_passes(sample_build, name):
+    result = run_layout("check", sample_build / name)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "no problems found" in result.stderr
