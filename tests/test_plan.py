@@ -248,3 +248,26 @@ def test_pinning_the_whole_plan_reproduces_it(sample_copy, sample_build, tmp_pat
     plan_toml.write_text(plan_toml.read_text(encoding="utf-8").replace("pin = false", "pin = true"), encoding="utf-8")
     assert run_layout("build", sample_copy, "-o", tmp_path).returncode == 0
     assert load_layout(tmp_path)["pages"] == load_layout(sample_build)["pages"]
+
+
+def test_column_balance_avoids_stranded_lines_I4_H3():
+    """G5 balancing may shorten an earlier column instead of the last to keep a paragraph's last line
+    off a column's top (I4) and a subhead off a column's foot (H3)."""
+    from layout.model import Line
+    from layout.plan.fit import Slot
+    from layout.render.paint import split_columns, stranded
+
+    def slot(last: bool, role: str = "body") -> Slot:
+        return Slot(Line((), 0.0, last), role)
+
+    # 5 lines over 2 columns: 3 + 2 would put the paragraph's last line (index 3) atop column 2.
+    slots = [slot(False), slot(False), slot(False), slot(True), slot(True)]
+    columns = split_columns(slots, 2)
+    assert [len(c) for c in columns] == [2, 3]
+    assert not stranded(*columns)
+    # A subhead that would end column 1 moves down with its text.
+    slots = [slot(True), slot(True), slot(False, "subhead"), slot(False), slot(True)]
+    columns = split_columns(slots, 2)
+    assert not stranded(*columns) and columns[1][0].role == "subhead"
+    # With no shorter column to move, the break stays and lint reports it.
+    assert stranded(*split_columns([slot(False), slot(True)], 2)) == "I4"

@@ -1,9 +1,11 @@
 """Content lint: what an editor must hear about an issue that builds: characters a font cannot
-print, text cut because the article allows it, pages left empty."""
+print, text cut because the article allows it, photos print leaves out, pages left empty, and
+column breaks that strand a paragraph's last line (I4) or a subhead (H3)."""
 from __future__ import annotations
 
 from layout.model import Issue, Plan
 from layout.plan.fit import Fits
+from layout.render.paint import module_slots, split_columns, stranded
 from layout.text.issue_text import TextReport
 
 
@@ -18,4 +20,20 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[str]:
     problems += [f"{a.id}.md: 《{a.headline}》 has {len(a.figures)} photos: print places the first, the EPUB all"
                  for a in issue.articles if len(a.figures) > 1]
     problems += [f"第{page.number}版 is empty: the issue ran out of copy" for page in plan.pages if not page.modules]
+    problems += _column_breaks(plan, fits)
     return problems
+
+
+def _column_breaks(plan: Plan, fits: Fits) -> list[str]:
+    """Column breaks the balancing could not keep clean (a column with no slack line to give)."""
+    out = []
+    for page in plan.pages:
+        for module in page.modules:
+            columns = split_columns(module_slots(module, fits), module.span)
+            for k, (column, following) in enumerate(zip(columns, columns[1:]), start=1):
+                rule = stranded(column, following)
+                if rule:
+                    what = "a paragraph's last line alone at the top of" if rule == "I4" else "a subhead at the foot of"
+                    out.append(f"第{page.number}版 {module.article_id}.md: {what} column {k + (rule == 'I4')} "
+                               f"of {module.span} ({rule})")
+    return out

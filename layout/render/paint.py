@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -50,14 +51,35 @@ def _line(line: Line, cls: str, x: float, y: float, article: str, size: float = 
 
 
 def split_columns(slots: list[Slot], span: int) -> list[list[Slot]]:
-    """Balance slots over span columns: heights differ by at most one line (G5)."""
-    q, r = divmod(len(slots), span)
-    cols, start = [], 0
-    for k in range(span):
-        n = q + (1 if k < r else 0)
-        cols.append(slots[start:start + n])
-        start += n
-    return cols
+    """Balance slots over span columns: heights differ by at most one line (G5), the shorter ones
+    last, unless putting a shorter column earlier keeps a paragraph's last line from standing alone
+    at the top of a column (I4) or a subhead from the foot of one (H3)."""
+    height = -(-len(slots) // span)
+    shorts = span * height - len(slots)  # columns one line shorter than the module's height
+    # Which columns are short: the last ones first (G5's preference), then every other choice.
+    choices = sorted(combinations(range(span), shorts), key=lambda c: sorted((-k for k in c)))
+    split = None
+    for short in choices:
+        columns, start = [], 0
+        for k in range(span):
+            n = height - (k in short)
+            columns.append(slots[start:start + n])
+            start += n
+        if split is None:
+            split = columns
+        if not any(stranded(a, b) for a, b in zip(columns, columns[1:])):
+            return columns
+    return split
+
+
+def stranded(column: list[Slot], following: list[Slot]) -> str:
+    """'I4' or 'H3' when the break between two columns strands a line, else ''."""
+    if not column or not following:
+        return ""
+    if following[0].role == "body" and following[0].line.last and column[-1].role == "body" \
+            and not column[-1].line.last:
+        return "I4"
+    return "H3" if column[-1].role == "subhead" else ""
 
 
 def module_slots(module: Module, fits: Fits) -> list[Slot]:
