@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from layout.errors import BuildError, CopyOverflow
 from layout.model import Issue, Module, PagePlan, Pin, Plan
@@ -60,13 +60,15 @@ class Layout:
     hole: int = 0  # empty cells (lines × columns) left on the page
 
 
-def _bits(mask: int):
-    h = 0
+@lru_cache(maxsize=65536)
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the set bits, lowest first (masks recur across a plan: cached)."""
+    out = []
     while mask:
-        if mask & 1:
-            yield h
-        mask >>= 1
-        h += 1
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return tuple(out)
 
 
 class LeafTable:
@@ -102,13 +104,16 @@ class LeafTable:
         if key not in self._padded:
             out = {h: list(leaves) for h, leaves in natural.items()}
             for height, leaves in natural.items():
-                cheapest = leaves[0]
-                for blank in range(1, lines - height + 1):
-                    out.setdefault(height + blank, []).append(replace(
-                        cheapest, height=height + blank, blank=blank,
-                        cost=cheapest.cost + blank * span * self.cost["hole_line"]))
-            for leaves in out.values():
+                for leaf in leaves:  # the cheapest head-first and photo-first ways
+                    for blank in range(1, lines - height + 1):
+                        out.setdefault(height + blank, []).append(replace(
+                            leaf, height=height + blank, blank=blank,
+                            cost=leaf.cost + blank * span * self.cost["hole_line"]))
+            # Keep, per height, the cheapest way of each kind, as leaves() does.
+            for height, leaves in out.items():
                 leaves.sort(key=lambda leaf: leaf.cost)
+                out[height] = [leaf for n, leaf in enumerate(leaves)
+                               if all(other.photo_first != leaf.photo_first for other in leaves[:n])]
             self._padded[key] = out
         return self._padded[key]
 
@@ -240,13 +245,15 @@ class PageSolver:
                 rest = self.feasible(k, j, w)
                 for h1 in _bits(self.feasible(i, k, w)):
                     if h1 < h and (rest >> (h - h1)) & 1:
-                        for a in self.solve(i, k, x, y, w, h1):
-                            for b in self.solve(k, j, x, y + h1, w, h - h1):
+                        below = self.solve(k, j, x, y + h1, w, h - h1)
+                        for a in self.solve(i, k, x, y, w, h1) if below else ():
+                            for b in below:
                                 found.append(Layout(a.cost + b.cost, a.modules + b.modules, a.hole + b.hole))
                 for w1 in range(1, w):
                     if (self.feasible(i, k, w1) >> h) & 1 and (self.feasible(k, j, w - w1) >> h) & 1:
-                        for a in self.solve(i, k, x, y, w1, h):
-                            for b in self.solve(k, j, x + w1, y, w - w1, h):
+                        right = self.solve(k, j, x + w1, y, w - w1, h)
+                        for a in self.solve(i, k, x, y, w1, h) if right else ():
+                            for b in right:
                                 stones = self._tombstones(a.modules, b.modules, x + w1)
                                 if stones and not self.allow_tombstones:
                                     continue
