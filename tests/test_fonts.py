@@ -11,7 +11,7 @@ import pytest
 import weasyprint
 from fontTools.ttLib import TTFont
 
-from conftest import write_issue
+from conftest import ISSUE_TOML, write_issue
 from layout.errors import BuildError
 from layout.source.issue_folder import load_issue
 from layout.text import fonts
@@ -119,24 +119,9 @@ NO_GLYPH = "\U00020000"  # CJK Extension B: in none of the default faces
 
 
 def test_every_printed_field_and_the_page_furniture_are_checked_for_missing_glyphs(tmp_path):
-    toml = f"""\
-format = "tabloid"
-
-[paper]
-name = "测{NO_GLYPH}报"
-code = "TST"
-publisher = "主办{NO_GLYPH}"
-
-[issue]
-date = 2021-01-22
-number = 1
-total = 100
-
-[[pages]]
-number = 1
-section = "要{NO_GLYPH}"
-editor = "王{NO_GLYPH}"
-"""
+    one_page = ISSUE_TOML.split("[[pages]]\nnumber = 2")[0]
+    toml = (one_page.replace('name = "测试报"', f'name = "测{NO_GLYPH}报"\npublisher = "主办{NO_GLYPH}"')
+            .replace('section = "要闻"', f'section = "要{NO_GLYPH}"\neditor = "王{NO_GLYPH}"'))
     articles = {
         "01-a.md": f"""\
             ---
