@@ -83,6 +83,9 @@ _OVERFULL = 1e9  # a single atom wider than the measure: it overflows
 # J3: reduction order with a cost per em; J4: expansion costs.
 _SHRINK_COST = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0)  # END START LSP HSP DOT BRK PAU W1 STP
 _EPS = 1e-6
+_BALANCE = 20.0  # headlines: weight of uneven line lengths against the cost of a break place
+_HAN_HAN = 2.0  # headlines: the cost of a break between two Han characters
+_WORD_BREAK_SCALE = 0.85  # a headline may shrink to this share of its size to avoid such a break
 # J4 lets Han–Latin gaps grow to "about ⅓ em", W1 keeps them within ⅛–¼ em: the tighter bound wins,
 # and a line that needs more expands its inter-character spacing instead.
 _W1_MAX = 0.25
@@ -742,12 +745,17 @@ def compose_headline(
             para = paragraphs[size] = _Paragraph(text, TextStyle(face, size, 0.0, align, lang=lang), span_measure)
         return para
 
-    for keep_groups in (True, False):  # a smaller size rather than a break inside “…”/（…）
+    largest = max(sizes)
+    # A somewhat smaller size rather than a break between two Han characters (perhaps inside a
+    # word: 委员|会); a smaller size rather than a break inside “…”/（…）.
+    for keep_groups, words in ((True, True), (True, False), (False, False)):
         for size in sorted(sizes, reverse=True):
+            if words and size < _WORD_BREAK_SCALE * largest:
+                break
             para = paragraph(size)
             if not para.kind:
                 return size, ()
-            breaks = _headline_breaks(para, max_lines, keep_groups)
+            breaks = _headline_breaks(para, max_lines, keep_groups, words)
             if breaks is not None:
                 return size, _set(para, breaks, align)
     para = paragraph(min(sizes))
@@ -759,10 +767,11 @@ def _set(para: _Paragraph, breaks: list[tuple[int, int]], align: Align) -> tuple
     return tuple(para.set_line(i, j, n == last, align) for n, (i, j) in enumerate(breaks))
 
 
-def _headline_breaks(para: _Paragraph, max_lines: int, keep_groups: bool) -> list[tuple[int, int]] | None:
+def _headline_breaks(para: _Paragraph, max_lines: int, keep_groups: bool,
+                     words: bool = False) -> list[tuple[int, int]] | None:
     """Fewest lines first, then the most balanced breaks at the best places; None if > max_lines.
 
-    With keep_groups, no break falls inside quotes or brackets."""
+    With keep_groups, no break falls inside quotes or brackets; with words, none between two Han."""
     n = len(para.kind)
     kind, gcls, pen, em = para.kind, para.gcls, para.pen, para.em
     inside = []  # whether the gap after each atom is inside quotes or brackets
@@ -781,7 +790,10 @@ def _headline_breaks(para: _Paragraph, max_lines: int, keep_groups: bool) -> lis
             return cost  # a space or after punctuation: where a reader pauses
         if kind[j + 1] == OPEN:
             return cost + 0.5
-        return cost + (1.0 if gcls[j] == W1 else 2.0)  # between two Han: perhaps in a word
+        return cost + (1.0 if gcls[j] == W1 else _HAN_HAN)  # between two Han: perhaps in a word
+
+    if words:
+        ends = [j for j in ends if j == n - 1 or place_cost(j) < _HAN_HAN]
 
     inf = float("inf")
     # best[k]: (cost, lines) of setting atoms 0..k-1 in the current number of lines.
@@ -796,8 +808,11 @@ def _headline_breaks(para: _Paragraph, max_lines: int, keep_groups: bool) -> lis
                     break
                 if j == n - 1 and i > 0 and para.c_chars[n] - para.c_chars[i] <= 1:
                     continue  # H2/I3: no orphan character on the last line
-                slack = max(0.0, para.avail(i) - (para.E[j] - para.X[i])) / em
-                c = cost + slack * slack + place_cost(j)
+                # Imbalance as a share of the measure, so break places weigh the same at every size:
+                # at a wide measure raw em² would outweigh breaking inside a word (委员|会).
+                avail = para.avail(i)
+                share = max(0.0, avail - (para.E[j] - para.X[i])) / avail
+                c = cost + _BALANCE * share * share + place_cost(j)
                 if c < nxt.get(j + 1, (inf,))[0]:
                     nxt[j + 1] = (c, path + [(i, j)])
         if n in nxt:
