@@ -5,10 +5,13 @@ modules (reference/auto-layout.md). For the handful of articles on one page the 
 searches every guillotine tree whose leaves, read top-left first, are the articles in
 priority order, so importance falls from top to bottom and left to right by construction.
 
-Exact fill (no holes) comes from each article's flexible heights (headline slack, photo
-crop) and from the page's last article, which may be cut with a jump (下转) to a later
-page. A bitmask of reachable heights per (articles, width) keeps the search to splits that
-can close exactly. Costs (styles/house.toml [planner]) rank the layouts that do.
+Exact fill (no holes) comes from each article's flexible heights (headline size and slack,
+photo crop, a line of air at its foot) and from the page's last article, which may be cut
+with a jump (下转) to a later page. A bitmask of reachable heights per (articles, width) keeps
+the search to splits that can close exactly; costs (styles/house.toml [planner]) rank the
+layouts that do. Headlines never start side by side on one line (tombstones) unless nothing
+else closes the page. When a page still leaves a hole, articles of equal priority are tried
+in other orders, then short later articles as fillers (补白), as an editor would.
 
 Pure: shapes come from Fits, and a Plan comes out.
 """
@@ -20,8 +23,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from layout.errors import BuildError, CopyOverflow
-from layout.model import Issue, Module, PagePlan, Pin, Plan
 from layout.house import house
+from layout.model import Issue, Module, PagePlan, Pin, Plan
 from layout.plan.fit import Fits, headline_cap
 from layout.plan.grid import PageFormat
 
@@ -299,6 +302,8 @@ class PageSolver:
 
 # --- the issue ----------------------------------------------------------------------
 
+_OFFER = 1.1  # a page is offered articles for about this share of its area
+
 
 def _estimate(fits: Fits, item: Item) -> int:
     """Rough area (line × column cells) an item needs, to choose how many go on a page."""
@@ -326,6 +331,9 @@ def _solve_page(table: LeafTable, items: tuple[Item, ...], page: int, next_page:
 
 
 def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> Plan:
+    """Every article on the issue's pages, page by page: pinned articles on their pages, the rest in
+    priority order, continuations of jumped articles on the next page. Copy left over after the last
+    page is an error (CopyOverflow) naming the articles; nothing is dropped."""
     pins = pins or {}
     fmt = fits.fmt
     table = LeafTable(fits)
@@ -349,7 +357,7 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
         # Offer the page a little more than it can hold, so it can choose what closes best.
         chosen, used = [], 0
         for item in queue:
-            if used >= capacity * 1.1:
+            if used >= capacity * _OFFER:
                 break
             chosen.append(item)
             used += _estimate(fits, item)
