@@ -23,7 +23,7 @@ from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
 from layout.render.preview import page_pngs
 from layout.render.weasy import render_pdf
 from layout.source.importer import add_pages
-from layout.source.issue_folder import load_issue, read_text
+from layout.source.issue_folder import load_issue, parse_toml, read_text
 from layout.source.plan_pins import load_pins
 from layout.text.issue_text import TextReport, normalise_issue
 
@@ -37,7 +37,7 @@ class BuildResult:
     plan: Plan
     text: TextReport
     problems: list[str]  # content lint: missing glyphs, cut text, empty pages
-    outputs: list[Path] = field(default_factory=list)  # content lint: missing glyphs, cut text, empty pages
+    outputs: list[Path] = field(default_factory=list)  # files written, in order
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,11 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
         try:
             return len(plan_only(issue_dir).plan.pages)
         except CopyOverflow:
-            pages = len(load_issue(issue_dir).pages)
+            text = read_text(toml_path)
+            pages = len(parse_toml(text, toml_path)["pages"])  # plan_only validated it: numbered 1…N
             if pages >= limit:
                 raise
-            text, _ = add_pages(read_text(toml_path), pages + 1, toml_path)
+            text, _ = add_pages(text, pages + 1, toml_path)
             write_atomic(toml_path, text.encode("utf-8"))
             progress(f"稿件在 {pages} 个版放不下：issue.toml 增加第{pages + 1}版")
 

@@ -255,7 +255,7 @@ def test_column_balance_avoids_stranded_lines_I4_H3():
     off a column's top (I4) and a subhead off a column's foot (H3)."""
     from layout.model import Line
     from layout.plan.fit import Slot
-    from layout.render.paint import split_columns, stranded
+    from layout.plan.columns import split_columns, stranded
 
     def slot(last: bool, role: str = "body") -> Slot:
         return Slot(Line((), 0.0, last), role)

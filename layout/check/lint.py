@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from layout.model import Issue, Plan
 from layout.plan.fit import Fits
-from layout.render.paint import module_slots, split_columns, stranded
+from layout.plan.columns import module_slots, split_columns, stranded
 from layout.text.issue_text import TextReport
 
 

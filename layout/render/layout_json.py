@@ -11,7 +11,7 @@ from layout.model import Issue, Module, Plan
 from layout.plan.fit import Fits
 from layout.house import MM
 from layout.plan.grid import PageFormat
-from layout.render.paint import module_slots, top_lines
+from layout.plan.columns import module_slots, top_lines
 from layout.text.issue_text import TextReport
 
 

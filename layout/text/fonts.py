@@ -227,9 +227,6 @@ class Metrics:
     def width(self, text: str, features: str = "") -> float:
         return sum(self._shaper.shape(text, features)) * self.size
 
-    def covers(self, c: str) -> bool:
-        return ord(c) in self._shaper.cmap
-
 
 def missing_glyphs(text: str, face: FontFace) -> list[tuple[int, str]]:
     """Characters of `text` the face has no glyph for (index, character), controls excepted.
