@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from layout import __version__
 from layout.errors import BuildError, InputError
+from layout.messages import t
 
 err = Console(stderr=True, highlight=False)
 
@@ -126,7 +127,7 @@ def check(target: Path) -> None:
         click.echo(line)
     if problems:
         sys.exit(1)
-    err.print("[green]无问题[/green] no problems found")
+    err.print(f"[green]{escape(t('no problems found'))}[/green]")
 
 
 if __name__ == "__main__":
