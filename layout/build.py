@@ -17,11 +17,13 @@ from layout.output import write_atomic
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
+from layout.messages import t
 from layout.render.layout_json import dumps, layout_report
+from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
-from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
-from layout.render.preview import page_pngs
-from layout.render.weasy import render_pdf
+from layout.render.pdfx import assemble_issue, resolve_profile
+from layout.render.preview import page_png
+from layout.render.print_pages import PrintSettings, cache_salt, print_pages
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
 from layout.source.plan_pins import load_pins
@@ -67,6 +69,8 @@ class BuildOptions:
     crop_marks: bool = False
     previews_dpi: float = 0.0  # 0 = no preview PNGs
     epub_fonts: bool = True  # embed subset fonts in the EPUB; False relies on the reader's fonts
+    jobs: int = 0  # worker processes rendering pages; 0 = one per core
+    cache: bool = True  # reuse the finished pages of earlier builds (layout.render.page_cache)
 
 
 def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
@@ -102,21 +106,24 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     outputs: dict[Path, bytes] = {}
 
     progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.description}")
-    html = paint(issue, plan, fits, profile)
-    pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
-                           bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)
-    outputs[out_dir / f"{issue.stem}.pdf"] = pdf
+    htmls = list(zip((page.number for page in plan.pages), paint(issue, plan, fits, profile)))
+    settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks)
+    cache = PageCache(cache_folder(out_dir, issue.stem), cache_salt(settings)) if options.cache else None
+    printed = print_pages(htmls, settings, cache, options.jobs)
+    if cache:
+        progress(t("{rendered} of {pages} pages rendered, the others taken from the page cache",
+                   rendered=printed.rendered, pages=len(htmls)))
+    for line in (line for page in printed.pages for line in page.report):
+        progress(line)
+    page_files = [page.pdf for page in printed.pages]
+    outputs[out_dir / f"{issue.stem}.pdf"] = assemble_issue(page_files, issue)
     date = f"{issue.info.date:%Y%m%d}"
-    page_files = split_pages(pdf)
-    if len(page_files) != len(plan.pages):
-        raise BuildError(f"the print PDF has {len(page_files)} pages, the plan {len(plan.pages)}")
-    previews = [(page.number - 1, options.previews_dpi) for page in plan.pages] if options.previews_dpi else []
-    cover, *pngs = page_pngs(pdf, [(0, COVER_DPI), *previews])
-    for n, (page, page_pdf) in enumerate(zip(plan.pages, page_files)):
+    cover = page_png(page_files[0], COVER_DPI)
+    for page, page_pdf in zip(plan.pages, page_files):
         stem = f"{issue.paper.code}_{date}_{page.number:02d}"
         outputs[out_dir / f"{stem}.pdf"] = page_pdf
-        if pngs:
-            outputs[out_dir / f"{stem}.png"] = pngs[n]
+        if options.previews_dpi:
+            outputs[out_dir / f"{stem}.png"] = page_png(page_pdf, options.previews_dpi)
 
     progress("输出 EPUB")
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
@@ -132,4 +139,18 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
         _remove_stale_pages(out_dir, f"{issue.paper.code}_{date}_", set(outputs))
     except OSError as e:
         raise BuildError(f"cannot write {e.filename or out_dir}: {e.strerror or e}") from e
+    if cache:
+        _keep_in_cache(cache, printed.fresh, set(printed.keys), progress)
     return result
+
+
+def _keep_in_cache(cache: PageCache, fresh: dict, keys: set[str], progress: Progress) -> None:
+    """The pages this build rendered go into the cache; what it no longer needs goes. A cache that
+    cannot be written costs the next build time, never an output: it is reported, not fatal."""
+    try:
+        for key, page in fresh.items():
+            cache.put(key, page)
+        cache.keep_only(keys)
+    except OSError as e:
+        progress(t("the page cache in {folder} could not be written: {reason}", folder=cache.folder,
+                   reason=e.strerror or e))

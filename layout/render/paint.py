@@ -50,6 +50,54 @@ def _line(line: Line, cls: str, x: float, y: float, article: str, size: float = 
     return PaintedLine(cls, _r(x), _r(y), runs, article, _r(size), _r(h))
 
 
+def _pt(v: float) -> str:
+    return f"{_r(v)}pt"
+
+
+class _Classes:
+    """Names for the values many lines of a page share (a column's x, a row's y, a feature set),
+    so WeasyPrint parses each value once instead of in thousands of style attributes."""
+
+    def __init__(self, prefix: str, css: str):
+        self.prefix, self.css, self.names = prefix, css, {}
+
+    def __call__(self, value) -> str:
+        return self.names.setdefault(value, f"{self.prefix}{len(self.names)}")
+
+    def rules(self) -> str:
+        return "".join(f".{name}{{{self.css.format(value)}}}" for value, name in self.names.items())
+
+
+def _line_markup(lines: list[PaintedLine]) -> dict:
+    """The markup of a page's lines: one element for a line of one run (most lines), a line holding
+    one span per run otherwise; shared values (a column's x, a row's y, feature sets) as classes."""
+    xs, ys = _Classes("x", "left:{}"), _Classes("y", "top:{}")
+    features = _Classes("f", "font-feature-settings:{}")
+    out = []
+    for line in lines:
+        size = (f"font-size:{_pt(line.size)};height:{_pt(line.h)};line-height:{_pt(line.h)}",) if line.size else ()
+        if len(line.runs) == 1:  # the run's own x and spacing go on the line itself
+            run = line.runs[0]
+            cls, style = _run_style(run, features, xs(_pt(line.x + run["x"])))
+            out.append({"cls": f"ln {line.cls} {cls} {ys(_pt(line.y))}", "style": ";".join(size + style),
+                        "text": run["text"], "runs": ()})
+            continue
+        runs = []
+        for run in line.runs:
+            cls, style = _run_style(run, features)
+            runs.append({"cls": cls, "style": ";".join((f"left:{_pt(run['x'])}",) + style), "text": run["text"]})
+        out.append({"cls": f"ln {line.cls} {xs(_pt(line.x))} {ys(_pt(line.y))}", "style": ";".join(size),
+                    "text": None, "runs": runs})
+    return {"lines": out, "line_css": xs.rules() + ys.rules() + features.rules()}
+
+
+def _run_style(run: dict, features: _Classes, *classes: str) -> tuple[str, tuple[str, ...]]:
+    """A run's classes and inline declarations: its letter-spacing is its own (justification)."""
+    cls = classes + ((features(run["features"]),) if run["features"] else ())
+    style = (f"letter-spacing:{_pt(run['letter_spacing'])}",) if run["letter_spacing"] else ()
+    return " ".join(cls), style
+
+
 def _print_image(path: Path, profile: OutputProfile, w: float, h: float) -> str:
     """The photo converted for the press (grey or CMYK through the output profile) at its placed size."""
     return _converted(path, path.stat().st_mtime_ns, profile, w, h)
@@ -105,15 +153,17 @@ def _rules(modules: tuple[Module, ...], fmt: PageFormat) -> list[dict]:
     return rules
 
 
-def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
-    """HTML for the issue's pages; photos are converted for the press through the output profile."""
+def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> list[str]:
+    """One HTML document per page of the plan, in order; photos are converted for the press through
+    the output profile. Each page renders on its own, so pages can render in parallel and be cached."""
     fmt = fits.fmt
     # The families the composer measured with (fontconfig-resolved), so paint and metrics agree.
     roles = {role: resolve(role) for role in ("body", "headline", "caption", "masthead")}
     trim_w, trim_h = fmt.trim
     css = _env().get_template("print.css.j2").render(
         trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,
-        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=_r(fmt.masthead_lines * fmt.line_pitch * 0.5))
+        type_width=_r(fmt.type_width), caption_size=house()["caption"]["size"], fonts=roles,
+        masthead_size=_r(fmt.masthead_lines * fmt.line_pitch * 0.5))
     painted = []
     for page_plan in plan.pages:
         lines: list[PaintedLine] = []
@@ -132,4 +182,6 @@ def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
             page["header"] = {**box, **page_header(issue, issue.page(page_plan.number))}
         painted.append(page)
     title = f"{issue.paper.name} {issue.info.date:%Y-%m-%d}"
-    return _env().get_template("templates/page.html.j2").render(title=title, css=css, pages=painted)
+    template = _env().get_template("templates/page.html.j2")
+    return [template.render(title=f"{title} 第{page['number']}版", css=css, page=page, **_line_markup(page["lines"]))
+            for page in painted]

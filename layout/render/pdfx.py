@@ -1,4 +1,4 @@
-"""WeasyPrint's PDF made into the print shop's PDF/X-4, and split into one PDF/X-4 per page.
+"""WeasyPrint's PDF of each page made into the print shop's PDF/X-4, and the issue's file assembled from them.
 
 WeasyPrint's pdf_variant only writes metadata (reference/weasyprint-70.md); everything PDF/X
 requires is done here with pikepdf: the output intent with the embedded CMYK profile, PDF/X
@@ -13,9 +13,10 @@ import io
 import os
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 from xml.sax.saxutils import escape
 
 import pikepdf
@@ -78,62 +79,61 @@ def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SY
     return read_profile(path)
 
 
-class PrintPdf(bytes):
-    """The issue's PDF/X-4 file (the bytes), carrying one PDF/X-4 file per page for split_pages.
+def finish_page(pdf: bytes, issue: Issue, profile: OutputProfile, number: int, bleed_mm: float = 0.0,
+                crop_marks: bool = False, report: Report = lambda _: None) -> bytes:
+    """WeasyPrint's one-page PDF of 第number版 as that page's PDF/X-4 file for the output condition of profile.
 
-    The pages are made from the finished document while it is open, with the metadata it was
-    given, rather than by parsing the file just written and reading its metadata back.
-    """
-
-    pages: tuple[bytes, ...]
-
-    def __new__(cls, data: bytes, pages: tuple[bytes, ...]) -> PrintPdf:
-        self = super().__new__(cls, data)
-        self.pages = pages
-        return self
-
-
-def finish_print_pdf(pdf: bytes, issue: Issue, profile: OutputProfile, bleed_mm: float = 0.0,
-                     crop_marks: bool = False, report: Report = lambda _: None) -> PrintPdf:
-    """WeasyPrint's PDF of the issue as PDF/X-4 for the output condition of profile.
-
-    Pages keep their size as the trim. With bleed the MediaBox grows by bleed_mm on every side (the
+    The page keeps its size as the trim. With bleed the MediaBox grows by bleed_mm on every side (the
     content moves with it); crop marks, if asked for, sit outside the bleed in registration colour.
     report receives one line for every kind of RGB colour converted (none if the CSS is all CMYK).
     """
-    digest = hashlib.sha256(pdf + profile.data + repr((bleed_mm, crop_marks)).encode()).hexdigest()
-    d = issue.info.date
+    digest = hashlib.sha256(pdf + profile.data + repr((number, bleed_mm, crop_marks)).encode()).hexdigest()
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        _strip_interactive(doc)
-        _RgbToCmyk(profile, report).convert(doc)
-        for page in doc.pages:
-            _set_boxes(doc, page, bleed_mm * MM, crop_marks)
-        _set_output_intent(doc, profile)
-        meta = _Meta(title=f"{issue.paper.name} {d.year}年{d.month}月{d.day}日 第{issue.info.number}期",
-                     created=_created(issue), producer=str(doc.docinfo.get("/Producer", "layout")),
-                     document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
-                     instance=uuid.uuid5(ID_NAMESPACE, digest))
-        pages = tuple(_page_file(doc, n, meta) for n in range(1, len(doc.pages) + 1))
-        return PrintPdf(_save(doc, meta), pages)
+        if len(doc.pages) != 1:
+            raise BuildError(f"page {number} was rendered as {len(doc.pages)} PDF pages instead of one")
+        finish_pages(doc, profile, bleed_mm, crop_marks, report, number)
+        meta = issue_meta(issue, str(doc.docinfo.get("/Producer", "layout")), digest)
+        return _save(doc, replace(meta, title=f"{meta.title} 第{number}版",
+                                  document=uuid.uuid5(meta.document, f"page {number}")))
 
 
-def split_pages(pdf: bytes) -> list[bytes]:
-    """One complete PDF/X-4 per page of a file made by finish_print_pdf, titled and identified per page."""
-    if not isinstance(pdf, PrintPdf):
-        raise BuildError("split_pages needs the PDF/X file finish_print_pdf returned")
-    return list(pdf.pages)
+def finish_pages(doc: pikepdf.Pdf, profile: OutputProfile, bleed_mm: float, crop_marks: bool, report: Report,
+                 first: int = 1) -> None:
+    """The PDF/X work on the open pages of doc (the first of them is page `first`), in place."""
+    _strip_interactive(doc)
+    _RgbToCmyk(profile, report).convert(doc, first)
+    for page in doc.pages:
+        _set_boxes(doc, page, bleed_mm * MM, crop_marks)
+    _set_output_intent(doc, profile)
 
 
-def _page_file(doc: pikepdf.Pdf, n: int, meta: _Meta) -> bytes:
-    """Page n of the finished doc as a PDF/X-4 file of its own: same intent and language, own title and IDs."""
-    with pikepdf.new() as dst:
-        dst.pages.append(doc.pages[n - 1])
-        dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in doc.Root.OutputIntents])
-        if "/Lang" in doc.Root:
-            dst.Root.Lang = doc.Root.Lang
-        return _save(dst, replace(meta, title=f"{meta.title} 第{n}版",
-                                  document=uuid.uuid5(meta.document, f"page {n}"),
-                                  instance=uuid.uuid5(meta.instance, f"page {n}")))
+def assemble_issue(pages: Sequence[bytes], issue: Issue) -> bytes:
+    """The issue's PDF/X-4 file from its pages' PDF/X-4 files (finish_page), in order.
+
+    Each page brings its own resources (fonts subset for that page); the output intent and language
+    are the pages' own. Info, XMP and IDs are the issue's: the instance ID follows the pages' bytes.
+    """
+    if not pages:
+        raise BuildError("an issue needs at least one page")
+    with ExitStack() as stack, pikepdf.new() as dst:
+        sources = [stack.enter_context(pikepdf.open(io.BytesIO(data))) for data in pages]
+        for src in sources:  # the sources stay open until dst is saved: qpdf copies their streams lazily
+            dst.pages.append(src.pages[0])
+        first = sources[0]
+        dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in first.Root.OutputIntents])
+        if "/Lang" in first.Root:
+            dst.Root.Lang = first.Root.Lang
+        digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in pages)).hexdigest()
+        return _save(dst, issue_meta(issue, str(first.docinfo.get("/Producer", "layout")), digest))
+
+
+def issue_meta(issue: Issue, producer: str, digest: str) -> _Meta:
+    """The issue's title and document ID (the same every rebuild); the instance follows the content's digest."""
+    d = issue.info.date
+    return _Meta(title=f"{issue.paper.name} {d.year}年{d.month}月{d.day}日 第{issue.info.number}期",
+                 created=_created(issue), producer=producer,
+                 document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
+                 instance=uuid.uuid5(ID_NAMESPACE, digest))
 
 
 def _created(issue: Issue) -> dt.datetime:
@@ -311,8 +311,8 @@ class _RgbToCmyk:
         self.done: set[tuple[int, int]] = set()
         self.converted: Counter[str] = Counter()
 
-    def convert(self, doc: pikepdf.Pdf) -> None:
-        for n, page in enumerate(doc.pages, 1):
+    def convert(self, doc: pikepdf.Pdf, first: int = 1) -> None:
+        for n, page in enumerate(doc.pages, first):
             self._group(page.obj)
             ops = self._rewrite(pikepdf.parse_content_stream(page), page.resources, n)
             if ops is not None:

@@ -1,0 +1,89 @@
+"""The print pages: each page's HTML rendered by WeasyPrint and finished as PDF/X-4 on its own, the pages
+not in the page cache spread over a pool of worker processes, then the issue's file assembled from them.
+
+A page is rendered alone, so its bytes depend on its own HTML only: the same whatever the number of
+workers, the order they finish in, or whether the page came from the cache (DESIGN.md invariant 5).
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from layout.model import Issue
+from layout.render.page_cache import CachedPage, PageCache, code_version, file_fingerprint
+from layout.render.pdfx import issue_meta, finish_page
+from layout.render.print_images import OutputProfile
+from layout.render.weasy import render_pdf
+from layout.text.fonts import match, resolve
+
+ROLES = ("body", "headline", "caption", "masthead")  # the families the print stylesheet names
+WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture, kicker)
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """What every page of one build is finished with, besides its own HTML."""
+
+    issue: Issue
+    profile: OutputProfile
+    roots: tuple[Path, ...]  # the folders WeasyPrint may read from
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+
+
+@dataclass(frozen=True)
+class PrintedPages:
+    pages: tuple[CachedPage, ...]  # in page order
+    fresh: dict[str, CachedPage]  # rendered by this build, by cache key: the cache entries to write
+    keys: tuple[str, ...]  # every page's cache key, in page order
+    rendered: int  # pages rendered (the rest came from the cache)
+
+
+def default_jobs() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def cache_salt(settings: PrintSettings) -> str:
+    """Everything besides the HTML that a finished page's bytes depend on (see layout.render.page_cache)."""
+    faces = sorted({match(resolve(role).family, w) for role in ROLES for w in (*WEIGHTS, resolve(role).weight)},
+                   key=lambda f: (f.path, f.index))
+    meta = issue_meta(settings.issue, "", "")
+    parts = [code_version(), hashlib.sha256(settings.profile.data).hexdigest(),
+             repr((settings.bleed_mm, settings.crop_marks, meta.title, meta.created.isoformat(), str(meta.document))),
+             *(f"{file_fingerprint(Path(f.path))}#{f.index}" for f in faces)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: PageCache | None = None,
+                jobs: int = 0) -> PrintedPages:
+    """Every (page number, HTML) as its PDF/X-4 file: from the cache where it holds the page, else rendered,
+    by up to jobs worker processes (0 = one per core)."""
+    keys = tuple(cache.key(n, html) if cache else str(n) for n, html in htmls)
+    found = {k: page for k in keys if cache and (page := cache.get(k)) is not None}
+    todo = [(n, html, k) for (n, html), k in zip(htmls, keys) if k not in found]
+    workers = min(jobs or default_jobs(), len(todo))
+    if workers > 1:
+        # fork: the workers start with WeasyPrint and the fonts already loaded instead of importing them again
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_print_page, [(n, html) for n, html, _ in todo], [settings] * len(todo)))
+    else:
+        done = [_print_page((n, html), settings) for n, html, _ in todo]
+    fresh = {k: page for (_, _, k), page in zip(todo, done)}
+    return PrintedPages(tuple(found.get(k) or fresh[k] for k in keys), fresh if cache else {}, keys, len(todo))
+
+
+def _print_page(job: tuple[int, str], settings: PrintSettings) -> CachedPage:
+    number, html = job
+    report: list[str] = []
+    pdf = render_pdf(html, settings.issue.root, settings.roots)
+    page = finish_page(pdf, settings.issue, settings.profile, number, settings.bleed_mm, settings.crop_marks,
+                       report.append)
+    return CachedPage(page, tuple(report))
