@@ -2,12 +2,14 @@
 checked with the tools a prepress operator uses (qpdf, pdffonts, Ghostscript) and our preflight."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLE, run_layout
+from layout.render.page_cache import CACHE_FOLDER
 
 PRINT_FILES = ["XHB-20210122.pdf", "XHB_20210122_01.pdf", "XHB_20210122_02.pdf"]
 
@@ -46,10 +48,47 @@ def test_prepress_tools_accept_the_file(sample_build, name):
 
 
 def test_rebuild_gives_identical_bytes(sample_build, tmp_path):
-    """Invariant 5: the same inputs give the same files, byte for byte."""
-    assert run_layout("build", SAMPLE, "-o", tmp_path).returncode == 0
+    """Invariant 5: the same inputs give the same files, byte for byte, whatever the number of workers
+    and with or without the page cache (the session's build ran one worker per core, cache on)."""
+    assert run_layout("build", SAMPLE, "-o", tmp_path, "--jobs", "1", "--no-cache").returncode == 0
+    assert not (tmp_path / CACHE_FOLDER).exists()
     for path in outputs(sample_build):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_an_edit_renders_only_the_pages_it_changes(sample_build, sample_copy, tmp_path):
+    """Rebuilding into the same folder after an edit on 第1版 takes 第2版 from the page cache; the
+    result is what a build without the cache makes of the edited issue, byte for byte."""
+    out = tmp_path / "out"
+    shutil.copytree(sample_build, out)
+    article = sample_copy / "articles" / "04-zhongxinzu.md"  # on 第1版 only (layout.json)
+    article.write_text(article.read_text(encoding="utf-8").replace("陈保中教授", "陈保中老师"), encoding="utf-8")
+    result = run_layout("build", sample_copy, "-o", out, "--no-fonts")
+    assert result.returncode == 0, result.stderr
+    assert "排出 1 个版（共 2 个版）" in result.stderr
+    first, second = (f"XHB_20210122_0{n}.pdf" for n in (1, 2))
+    assert (out / second).read_bytes() == (sample_build / second).read_bytes()
+    assert (out / first).read_bytes() != (sample_build / first).read_bytes()
+    assert len(list((out / CACHE_FOLDER).rglob("*.page"))) == 2  # the replaced page's entry is gone
+    clean = tmp_path / "clean"
+    assert run_layout("build", sample_copy, "-o", clean, "--no-fonts", "--no-cache").returncode == 0
+    for path in outputs(clean):
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_damaged_cache_entry_is_rendered_again(sample_build, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(sample_build, out)
+    entries = sorted((out / CACHE_FOLDER).rglob("*.page"))
+    entries[0].write_bytes(entries[0].read_bytes()[:-100])  # cut short, as by a full disk
+    entries[1].write_bytes(entries[1].read_bytes().replace(b"/Type /Page", b"/Type /Pagf", 1))  # altered
+    result = run_layout("build", SAMPLE, "-o", out, "--no-fonts")
+    assert result.returncode == 0, result.stderr
+    assert "排出 2 个版（共 2 个版）" in result.stderr
+    for path in outputs(sample_build):
+        if path.suffix == ".pdf":
+            assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+    assert files(out / CACHE_FOLDER) == files(sample_build / CACHE_FOLDER)  # entries written anew
 
 
 def test_failed_build_leaves_earlier_outputs_intact(sample_copy, tmp_path):
