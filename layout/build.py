@@ -19,7 +19,7 @@ from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
 from layout.messages import t
 from layout.render.layout_json import dumps, layout_report
-from layout.render.page_cache import PageCache, cache_folder
+from layout.render.page_cache import CachedPage, PageCache, cache_folder
 from layout.render.paint import paint
 from layout.render.pdfx import assemble_issue, resolve_profile
 from layout.render.preview import page_png
@@ -144,7 +144,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     return result
 
 
-def _keep_in_cache(cache: PageCache, fresh: dict, keys: set[str], progress: Progress) -> None:
+def _keep_in_cache(cache: PageCache, fresh: dict[str, CachedPage], keys: set[str], progress: Progress) -> None:
     """The pages this build rendered go into the cache; what it no longer needs goes. A cache that
     cannot be written costs the next build time, never an output: it is reported, not fatal."""
     try:

@@ -102,7 +102,7 @@ def test_missing_glyph_and_cut_text_are_reported(tmp_path):
         "02-b.md": ARTICLE.replace("priority: 1", "priority: 2\nallow_cut: true").replace(
             "第一段正文，内容用于测试。\n\n第二段正文。", long_body),
     }, toml=one_page)
-    result = run_layout("build", issue, "-o", tmp_path / "out")
+    result = run_layout("build", issue, "-o", tmp_path / "out", "--no-fonts")
     assert result.returncode == 0, result.stderr
     assert "01-a.md line 9" in result.stderr and "𪚥" in result.stderr and "U+2A6A5" in result.stderr
     assert "02-b.md" in result.stderr and "cut by" in result.stderr

@@ -59,6 +59,7 @@ def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch
         epub_validate.ace_check(epub)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["XHB-20210122.pdf", "XHB_20210122_02.pdf", "XHB-20210122.epub"])
 def test_a_clean_build_passes(sample_build, name):
     result = run_layout("check", sample_build / name)

@@ -177,11 +177,13 @@ def _own_text(element: Element) -> str:
 # --- Validators -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sample", "jumped", "no-fonts"])
 def test_epubcheck_clean(builds, name):
     assert validate_epub(builds[name]) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ACE.exists(), reason="Ace by DAISY not installed: run scripts/setup.sh (npm ci)")
 @pytest.mark.parametrize("name", ["sample", "jumped"])
 def test_ace_no_serious_violation(builds, name):
@@ -196,6 +198,7 @@ def _rewrite(path: Path, out: Path, name: str, edit) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_validators_report_problems(builds, tmp_path):
     """A clean result must mean clean, not "the validator did not run"."""
     broken = _rewrite(builds["jumped"], tmp_path / "broken.epub", "EPUB/package.opf",
@@ -405,6 +408,7 @@ def test_block_kinds_in_fixture_match_model(fixture_issue):
     assert kinds == {Paragraph, Subhead, EditorsNote}
 
 
+@pytest.mark.slow
 def test_built_sample_opens_in_ebooklib_and_validates(sample_build):
     """The EPUB that `layout build` writes (with the rendered front page as cover) as a reading system
     sees it: EbookLib opens it, every print page is a document, EPUBCheck finds nothing."""

@@ -20,6 +20,7 @@ from layout.render.furniture import masthead, page_header
 from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
 
+PRINT_ROLES = ("body", "headline", "caption", "masthead")  # the font roles the print stylesheet names
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,14 @@ def _line_markup(lines: list[PaintedLine]) -> dict:
             run = line.runs[0]
             cls, style = _run_style(run, features, xs(_pt(line.x + run["x"])))
             out.append({"cls": f"ln {line.cls} {cls} {ys(_pt(line.y))}", "style": ";".join(size + style),
-                        "text": run["text"], "runs": ()})
+                        "article": line.article, "text": run["text"], "runs": ()})
             continue
         runs = []
         for run in line.runs:
             cls, style = _run_style(run, features)
             runs.append({"cls": cls, "style": ";".join((f"left:{_pt(run['x'])}",) + style), "text": run["text"]})
         out.append({"cls": f"ln {line.cls} {xs(_pt(line.x))} {ys(_pt(line.y))}", "style": ";".join(size),
-                    "text": None, "runs": runs})
+                    "article": line.article, "text": None, "runs": runs})
     return {"lines": out, "line_css": xs.rules() + ys.rules() + features.rules()}
 
 
@@ -158,7 +159,7 @@ def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> list[
     the output profile. Each page renders on its own, so pages can render in parallel and be cached."""
     fmt = fits.fmt
     # The families the composer measured with (fontconfig-resolved), so paint and metrics agree.
-    roles = {role: resolve(role) for role in ("body", "headline", "caption", "masthead")}
+    roles = {role: resolve(role) for role in PRINT_ROLES}
     trim_w, trim_h = fmt.trim
     css = _env().get_template("print.css.j2").render(
         trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from layout.model import Issue
 from layout.render.page_cache import CachedPage, PageCache, code_version, file_fingerprint
-from layout.render.pdfx import issue_meta, finish_page
+from layout.render.paint import PRINT_ROLES
+from layout.render.pdfx import finish_page, issue_meta
 from layout.render.print_images import OutputProfile
 from layout.render.weasy import render_pdf
 from layout.text.fonts import match, resolve
 
-ROLES = ("body", "headline", "caption", "masthead")  # the families the print stylesheet names
 WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture, kicker)
 
 
@@ -53,7 +53,7 @@ def default_jobs() -> int:
 
 def cache_salt(settings: PrintSettings) -> str:
     """Everything besides the HTML that a finished page's bytes depend on (see layout.render.page_cache)."""
-    faces = sorted({match(resolve(role).family, w) for role in ROLES for w in (*WEIGHTS, resolve(role).weight)},
+    faces = sorted({match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)},
                    key=lambda f: (f.path, f.index))
     meta = issue_meta(settings.issue, "", "")
     parts = [code_version(), hashlib.sha256(settings.profile.data).hexdigest(),
