@@ -90,6 +90,7 @@ def test_version_and_help():
         assert result.returncode == 0 and "Usage:" in result.stdout, cmd
 
 
+@pytest.mark.slow  # `layout check ISSUE` runs EPUBCheck, Ace and preflight
 def test_missing_glyph_and_cut_text_are_reported(tmp_path):
     """Nothing is lost silently: a character no font of its role has, and text cut because the
     article allows it, are named with their article (issue 3 item 2; invariant 3)."""

@@ -39,6 +39,7 @@ def test_an_epub_that_is_not_a_zip_is_refused(tmp_path):
     one_line_error(run_layout("check", garbage), 2, "book.EPUB", "not an EPUB")
 
 
+@pytest.mark.slow
 def test_suffixes_are_matched_in_any_case(sample_build, tmp_path):
     upper = tmp_path / "ISSUE.PDF"
     upper.write_bytes((sample_build / "XHB_20210122_01.pdf").read_bytes())
