@@ -2,6 +2,7 @@
 cannot trust is ever used (the builds that use it are tested in test_print.py)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ def test_in_the_output_folder_unless_xdg_cache_home_is_set(tmp_path, monkeypatch
     assert cache_folder(tmp_path / "out", "XHB-20210122") == tmp_path / "out" / CACHE_FOLDER / "XHB-20210122"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_folder(tmp_path / "out", "XHB-20210122") == tmp_path / "xdg" / "layout" / "XHB-20210122"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid by the XDG spec: ignored
+    assert cache_folder(tmp_path / "out", "XHB-20210122") == tmp_path / "out" / CACHE_FOLDER / "XHB-20210122"
 
 
 def test_an_entry_comes_back_as_it_was_put(tmp_path):
@@ -81,3 +84,18 @@ def test_the_salt_follows_the_profile_the_options_and_the_issue(tmp_path):
                 replace(base, issue=replace(issue, info=replace(issue.info, number=2)))]
     assert len({cache_salt(s) for s in variants}) == len(variants)
     assert cache_salt(base) == cache_salt(PrintSettings(issue, profile, (tmp_path,)))
+
+
+def _killed(job, settings):
+    os._exit(1)  # a worker dying as the kernel's OOM killer would stop it
+
+
+def test_a_worker_that_dies_is_a_build_error_not_a_traceback(tmp_path, monkeypatch):
+    from layout.errors import BuildError
+    from layout.render import print_pages
+    from test_pdfx import make_issue
+
+    monkeypatch.setattr(print_pages, "_print_page", _killed)  # the forked workers inherit it
+    settings = print_pages.PrintSettings(make_issue(tmp_path), None, (tmp_path,))
+    with pytest.raises(BuildError, match="stopped unexpectedly .* try --jobs 1"):
+        print_pages.print_pages([(1, "<p>一</p>"), (2, "<p>二</p>")], settings, jobs=2)

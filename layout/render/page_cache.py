@@ -39,8 +39,9 @@ class CachedPage:
 
 
 def cache_folder(out_dir: Path, stem: str) -> Path:
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) / "layout" if xdg else out_dir / CACHE_FOLDER
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG base directory spec: a relative path is invalid and to be ignored.
+    base = Path(xdg) / "layout" if os.path.isabs(xdg) else out_dir / CACHE_FOLDER
     return base / stem
 
 

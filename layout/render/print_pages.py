@@ -10,9 +10,11 @@ import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from layout.errors import BuildError
 from layout.model import Issue
 from layout.render.page_cache import CachedPage, PageCache, code_version, file_fingerprint
 from layout.render.paint import PRINT_ROLES
@@ -72,8 +74,12 @@ def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: Pa
     workers = min(jobs or default_jobs(), len(todo))
     if workers > 1:
         # fork: the workers start with WeasyPrint and the fonts already loaded instead of importing them again
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_print_page, [(n, html) for n, html, _ in todo], [settings] * len(todo)))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                done = list(pool.map(_print_page, [(n, html) for n, html, _ in todo], [settings] * len(todo)))
+        except BrokenProcessPool:
+            raise BuildError(f"a process rendering pages stopped unexpectedly (out of memory?); "
+                             f"{workers} were running: try --jobs 1") from None
     else:
         done = [_print_page((n, html), settings) for n, html, _ in todo]
     fresh = {k: page for (_, _, k), page in zip(todo, done)}
