@@ -105,6 +105,23 @@ def import_(raw: Path, out_dir: Path | None, date: dt.datetime | None, page: int
         _fail(e)
 
 
+@main.command(name="web-index")
+@click.argument("editions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("index.html"),
+              show_default=True, help="The archive page to write; it links the editions relative to its folder.")
+def web_index(editions: tuple[Path, ...], out: Path) -> None:
+    """Write an archive page listing the digital editions built in EDITIONS (output folders of
+    `layout build`) by date, newest first, each linking to its front 版."""
+    from layout.archive import write_web_index
+
+    try:
+        path = write_web_index(list(editions), out)
+    except (InputError, BuildError) as e:
+        _fail(e)
+    err.print(escape(t("Wrote the archive of {count} digital editions: {path}", count=len(editions), path=path)))
+    click.echo(str(path))
+
+
 @main.command()
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 def check(target: Path) -> None:
