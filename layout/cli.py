@@ -46,14 +46,16 @@ def main() -> None:
 @click.option("--previews", "previews_dpi", type=click.FloatRange(10, 600), default=None,
               help="Also write a PNG preview of every page at this resolution (dpi).")
 @click.option("--no-fonts", is_flag=True, help="Build an EPUB without embedded fonts: it uses the reader's own.")
+@click.option("--no-web", is_flag=True, help="Leave out the digital edition (web/).")
 def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_dpi: float | None,
-          no_fonts: bool) -> None:
+          no_fonts: bool, no_web: bool) -> None:
     """Build ISSUE (an issue folder) into the print PDF/X-4 of the issue and of each page
-    (<code>_<yyyymmdd>_<NN>.pdf), the EPUB and layout.json."""
+    (<code>_<yyyymmdd>_<NN>.pdf), the EPUB, layout.json and the digital edition (web/)."""
     from layout.build import BuildOptions, build as run_build
 
     try:
-        result = run_build(issue, out_dir, _progress, BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts))
+        result = run_build(issue, out_dir, _progress,
+                           BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts, not no_web))
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():
@@ -101,6 +103,23 @@ def import_(raw: Path, out_dir: Path | None, date: dt.datetime | None, page: int
             add_pages_until_it_fits(result.issue_dir, _progress)
     except (InputError, BuildError) as e:
         _fail(e)
+
+
+@main.command(name="web-index")
+@click.argument("editions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("index.html"),
+              show_default=True, help="The archive page to write; it links the editions relative to its folder.")
+def web_index(editions: tuple[Path, ...], out: Path) -> None:
+    """Write an archive page listing the digital editions built in EDITIONS (output folders of
+    `layout build`) by date, newest first, each linking to its front 版."""
+    from layout.archive import write_web_index
+
+    try:
+        path = write_web_index(list(editions), out)
+    except (InputError, BuildError) as e:
+        _fail(e)
+    err.print(escape(t("Wrote the archive of {count} digital editions: {path}", count=len(editions), path=path)))
+    click.echo(str(path))
 
 
 @main.command()

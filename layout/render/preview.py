@@ -1,9 +1,83 @@
-"""Page previews: printed pages rasterised to PNG (pypdfium2), for editors and the EPUB cover."""
+"""Page views: printed pages rasterised (pypdfium2) and the article zones on them.
+
+One place for what a page looks like on a screen: the editor's live preview, the digital edition
+(数字报) and the EPUB cover all show these images, and the preview and the digital edition put the
+same zones over them. Zones come from the module rectangles layout.json reports.
+"""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+from PIL import Image
+
+from layout.model import PagePlan
+from layout.plan.grid import PageFormat
+from layout.render.layout_json import module_rect_mm
+
+PERCENT = 100
+ZONE_DECIMALS = 3  # of a percent: a thousandth of a 390 mm page is 0.4 mm, far inside any tolerance
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One module's rectangle on its page image, in percent of the trimmed page: it scales with the image."""
+
+    article_id: str
+    part: int  # 0 = the article's first part, 1 = a continuation (上接)
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class PageImage:
+    width: int  # pixels
+    height: int
+    data: bytes
+    media_type: str
+    extension: str
+
+
+def page_zones(page: PagePlan, fmt: PageFormat) -> tuple[Zone, ...]:
+    """The page's modules as zones, in the plan's order."""
+    trim_w, trim_h = fmt.trim_mm
+
+    def pct(mm: float, whole: float) -> float:
+        return round(mm / whole * PERCENT, ZONE_DECIMALS)
+
+    zones = []
+    for m in page.modules:
+        r = module_rect_mm(m, fmt)
+        zones.append(Zone(m.article_id, m.part, pct(r["x"], trim_w), pct(r["y"], trim_h),
+                          pct(r["width"], trim_w), pct(r["height"], trim_h)))
+    return tuple(zones)
+
+
+def page_images(page_pdf: bytes, widths: tuple[int, ...], webp_quality: int) -> tuple[PageImage, ...]:
+    """A one-page PDF's trimmed page (bleed and crop marks cut off) as WebP at each width in pixels."""
+    doc = pdfium.PdfDocument(page_pdf)
+    try:
+        page = doc[0]
+        view_l, view_b, view_r, view_t = page.get_cropbox()  # what pdfium renders: the MediaBox if none
+        trim_l, trim_b, trim_r, trim_t = page.get_trimbox()
+        crop = (trim_l - view_l, trim_b - view_b, view_r - trim_r, view_t - trim_t)
+        out = []
+        for width in widths:
+            image = page.render(scale=width / (trim_r - trim_l), crop=crop).to_pil().convert("RGB")
+            out.append(PageImage(image.width, image.height, _webp(image, webp_quality), "image/webp", "webp"))
+        return tuple(out)
+    finally:
+        doc.close()
+
+
+def _webp(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    # Lossy WebP with no metadata: the same page gives the same bytes (invariant 5).
+    image.save(buffer, format="WEBP", quality=quality, method=6)
+    return buffer.getvalue()
 
 
 def page_pngs(pdf: bytes, requests: list[tuple[int, float]]) -> list[bytes]:
