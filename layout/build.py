@@ -5,11 +5,12 @@ through a callback so the CLI decides how to show it.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from layout.check.lint import lint
+from layout.check.lint import Finding, lint
 from layout.errors import BuildError, CopyOverflow
 from layout.house import FONTS, STYLES, house
 from layout.messages import t
@@ -38,7 +39,7 @@ class BuildResult:
     issue: Issue
     plan: Plan
     text: TextReport
-    problems: list[str]  # content lint: missing glyphs, cut text, empty pages
+    problems: list[Finding]  # content lint: missing glyphs, cut text, empty pages, placeholders …
     outputs: list[Path] = field(default_factory=list)  # files written, in order
 
 
@@ -55,12 +56,16 @@ class Planned:
 
 def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> Planned:
     issue = load_issue(issue_dir)
-    progress(f"读入 {issue.paper.name} {issue.info.date:%Y-%m-%d}：{len(issue.articles)} 篇稿件，{len(issue.pages)} 个版")
+    progress(t("read {paper} {date}: {articles} articles, {pages} pages", paper=issue.paper.name,
+               date=f"{issue.info.date:%Y-%m-%d}", articles=len(issue.articles), pages=len(issue.pages)))
     pins = load_pins(issue)
     issue, text = normalise_issue(issue)
     fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
-    progress("组版：计算每篇稿件在各栏宽下的行数，安排版面")
-    return Planned(issue, plan_issue(issue, fits, pins), fits, text, pins)
+    progress(t("planning: the lines of every article at every span, then the pages"))
+    started = time.perf_counter()
+    plan = plan_issue(issue, fits, pins)
+    progress(t("planned in {seconds:.2f} s", seconds=time.perf_counter() - started))
+    return Planned(issue, plan, fits, text, pins)
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,8 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
                 raise
             text, _ = add_pages(text, pages + 1, toml_path)
             write_atomic(toml_path, text.encode("utf-8"))
-            progress(f"稿件在 {pages} 个版放不下：issue.toml 增加第{pages + 1}版")
+            progress(t("the copy does not fit on {pages} pages: 第{page}版 added to issue.toml", pages=pages,
+                       page=pages + 1))
 
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
@@ -111,7 +117,8 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
     outputs: dict[Path, bytes] = {}
 
-    progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.description}")
+    progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
+               profile=profile.description))
     html = paint(issue, plan, fits, profile)
     pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
                            bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)
@@ -119,7 +126,8 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     date = f"{issue.info.date:%Y%m%d}"
     page_files = split_pages(pdf)
     if len(page_files) != len(plan.pages):
-        raise BuildError(f"the print PDF has {len(page_files)} pages, the plan {len(plan.pages)}")
+        raise BuildError(t("the print PDF has {printed} pages, the plan {planned}", printed=len(page_files),
+                           planned=len(plan.pages)))
     previews = [(page.number - 1, options.previews_dpi) for page in plan.pages] if options.previews_dpi else []
     cover, *pngs = page_pngs(pdf, [(0, COVER_DPI), *previews])
     for n, (page, page_pdf) in enumerate(zip(plan.pages, page_files)):
@@ -128,7 +136,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
         if pngs:
             outputs[out_dir / f"{stem}.png"] = pngs[n]
 
-    progress("输出 EPUB")
+    progress(t("EPUB"))
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
     outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from layout.messages import t
 from layout.model import Article, EditorsNote, Issue, Paragraph, Subhead
 from layout.text.article_parts import article_parts
 from layout.text.fonts import missing_glyphs, resolve
@@ -42,8 +43,9 @@ class TextReport:
         for aid, changes in self.changes.items():
             if changes:
                 rules = Counter(c.rule for _, c in changes)
-                detail = "，".join(f"{rule} {n} 处" for rule, n in sorted(rules.items()))
-                lines.append(f"{aid}：规范化 {len(changes)} 处（{detail}），详见 layout.json")
+                detail = t(", ").join(t("{rule} {count}×", rule=rule, count=n) for rule, n in sorted(rules.items()))
+                lines.append(t("{file}: {count} changes ({detail}), see layout.json", file=f"{aid}.md",
+                               count=len(changes), detail=detail))
         return lines
 
 
