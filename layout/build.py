@@ -140,11 +140,12 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
     outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
-    outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
+    report = layout_report(issue, plan, fits, text)
+    outputs[out_dir / "layout.json"] = dumps(report)
     if options.web:
-        progress(t("Writing the digital edition: {pages} page views and {articles} articles",
-                   pages=len(plan.pages), articles=len(issue.articles)))
-        site = write_site(issue, plan, fits.fmt, page_files, WebSettings.from_house(house()["web"]))
+        progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),
+                   articles=len(issue.articles)))
+        site = write_site(issue, plan, report, page_files, WebSettings.from_house(house()["web"]))
         outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
     # Everything is produced before anything is written: a failed build leaves old outputs alone.

@@ -186,7 +186,7 @@ def web_index(editions: tuple[Path, ...], out: Path) -> None:
         path = write_web_index(list(editions), out)
     except (InputError, BuildError) as e:
         _fail(e)
-    err.print(escape(t("Wrote the archive of {count} digital editions: {path}", count=len(editions), path=path)))
+    _progress(t("Wrote the archive of {count} digital editions: {path}", count=len(editions), path=path))
     click.echo(str(path))
 
 

@@ -169,6 +169,8 @@ def test_every_page_has_its_image_in_two_widths(served, builds, visit, name):
     pages = report(builds[name])["pages"]
     views = page_hrefs(page)
     assert len(views) == len(pages)
+    labels = page.eval_on_selector_all("nav.pages a", "links => links.map(a => a.textContent)")
+    assert labels == [f"第{p['number']}版　{p['section']}" for p in pages]  # the 版 list names the sections
     for url, spec in zip(views, pages):
         page.goto(url)
         assert page.locator("main h1").inner_text().split() == [f"第{spec['number']}版", spec["section"]]

@@ -19,8 +19,7 @@ from layout.plan.plan_file import plan_address
 from layout.text.issue_text import TextReport
 
 
-def module_rect_mm(m: Module, fmt: PageFormat) -> dict[str, float]:
-    """A module's rectangle in mm from the trim's top-left: layout.json's and the page views' zones."""
+def _rect_mm(m: Module, fmt: PageFormat) -> dict[str, float]:
     return {
         "x": round(fmt.column_x(m.column) / MM, 2),
         "y": round(fmt.line_y(m.line) / MM, 2),
@@ -45,7 +44,7 @@ def layout_report(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> dic
             modules.append({
                 "article": m.article_id, "part": m.part, "plan": plan_address(m, fmt),
                 "grid": {"column": m.column, "line": m.line, "span": m.span, "height": m.height},
-                "mm": module_rect_mm(m, fmt),
+                "mm": _rect_mm(m, fmt),
                 "head_lines": m.head_lines, "figure_lines": m.figure_lines, "top_lines": top_lines(m, fits),
                 "photo_first": m.photo_first,
                 "body_lines": -(-len(slots) // m.span), "body_slots": list(m.slots),

@@ -2,7 +2,8 @@
 
 One place for what a page looks like on a screen: the editor's live preview, the digital edition
 (数字报) and the EPUB cover all show these images, and the preview and the digital edition put the
-same zones over them. Zones come from the module rectangles layout.json reports.
+same zones over them. Zones come from the module rectangles of layout_report (what layout.json is
+written from), so when the frame stage supplies the geometry, both follow.
 """
 from __future__ import annotations
 
@@ -11,10 +12,6 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image
-
-from layout.model import PagePlan
-from layout.plan.grid import PageFormat
-from layout.render.layout_json import module_rect_mm
 
 PERCENT = 100
 ZONE_DECIMALS = 3  # of a percent: a thousandth of a 390 mm page is 0.4 mm, far inside any tolerance
@@ -41,23 +38,20 @@ class PageImage:
     extension: str
 
 
-def page_zones(page: PagePlan, fmt: PageFormat) -> tuple[Zone, ...]:
-    """The page's modules as zones, in the plan's order."""
-    trim_w, trim_h = fmt.trim_mm
+def page_zones(page: dict, trim_mm: tuple[float, float]) -> tuple[Zone, ...]:
+    """The zones of one page of layout_report (its "modules" with their "mm" rectangles), in its order."""
+    trim_w, trim_h = trim_mm
 
     def pct(mm: float, whole: float) -> float:
         return round(mm / whole * PERCENT, ZONE_DECIMALS)
 
-    zones = []
-    for m in page.modules:
-        r = module_rect_mm(m, fmt)
-        zones.append(Zone(m.article_id, m.part, pct(r["x"], trim_w), pct(r["y"], trim_h),
-                          pct(r["width"], trim_w), pct(r["height"], trim_h)))
-    return tuple(zones)
+    return tuple(Zone(m["article"], m["part"], pct(m["mm"]["x"], trim_w), pct(m["mm"]["y"], trim_h),
+                      pct(m["mm"]["width"], trim_w), pct(m["mm"]["height"], trim_h)) for m in page["modules"])
 
 
-def page_images(page_pdf: bytes, widths: tuple[int, ...], webp_quality: int) -> tuple[PageImage, ...]:
-    """A one-page PDF's trimmed page (bleed and crop marks cut off) as WebP at each width in pixels."""
+def page_images(page_pdf: bytes, widths: tuple[int, ...], webp_quality: int | None = None) -> tuple[PageImage, ...]:
+    """A one-page PDF's trimmed page (bleed and crop marks cut off) at each width in pixels: lossy
+    WebP at webp_quality, or PNG when it is None."""
     doc = pdfium.PdfDocument(page_pdf)
     try:
         page = doc[0]
@@ -67,17 +61,20 @@ def page_images(page_pdf: bytes, widths: tuple[int, ...], webp_quality: int) -> 
         out = []
         for width in widths:
             image = page.render(scale=width / (trim_r - trim_l), crop=crop).to_pil().convert("RGB")
-            out.append(PageImage(image.width, image.height, _webp(image, webp_quality), "image/webp", "webp"))
+            out.append(_encode(image, webp_quality))
         return tuple(out)
     finally:
         doc.close()
 
 
-def _webp(image: Image.Image, quality: int) -> bytes:
+def _encode(image: Image.Image, webp_quality: int | None) -> PageImage:
     buffer = io.BytesIO()
-    # Lossy WebP with no metadata: the same page gives the same bytes (invariant 5).
-    image.save(buffer, format="WEBP", quality=quality, method=6)
-    return buffer.getvalue()
+    # No metadata, timestamps or text chunks: the same page gives the same bytes (invariant 5).
+    if webp_quality is None:
+        image.save(buffer, format="PNG")
+        return PageImage(image.width, image.height, buffer.getvalue(), "image/png", "png")
+    image.save(buffer, format="WEBP", quality=webp_quality, method=6)
+    return PageImage(image.width, image.height, buffer.getvalue(), "image/webp", "webp")
 
 
 def page_pngs(pdf: bytes, requests: list[tuple[int, float]]) -> list[bytes]:

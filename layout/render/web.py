@@ -2,8 +2,8 @@
 
 Every 版 is its printed page image with one link zone per module over the module's rectangle,
 leading to the article's own page: its whole text (a jumped article in one piece), photos, and
-the print 版 it appeared on. Pure: the issue, its plan and the print page PDFs in, {path inside
-web/: bytes} out. Templates and stylesheet: styles/web/. Nothing is loaded from outside the
+the print 版 it appeared on. Pure: the issue, its plan, the layout report (layout.json's data:
+the rectangles) and the print page PDFs in, {path inside web/: bytes} out. Templates and stylesheet: styles/web/. Nothing is loaded from outside the
 folder and nothing needs JavaScript; the same inputs give the same bytes.
 """
 from __future__ import annotations
@@ -16,7 +16,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from layout.house import STYLES
 from layout.model import Issue, Module, Plan
-from layout.plan.grid import PageFormat
 from layout.render.article_view import ArticleView, article_view, figure_images, reading_order, xml_ids
 from layout.render.furniture import masthead
 from layout.render.preview import page_images, page_zones
@@ -113,9 +112,10 @@ class _ArticlePage:
         return self.printed_on[0]
 
 
-def write_site(issue: Issue, plan: Plan, fmt: PageFormat, page_pdfs: list[bytes],
+def write_site(issue: Issue, plan: Plan, report: dict, page_pdfs: list[bytes],
                settings: WebSettings) -> dict[str, bytes]:
-    """The digital edition: {path relative to web/: bytes}. page_pdfs are the print pages in plan order."""
+    """The digital edition: {path relative to web/: bytes}. report is layout_report's; page_pdfs are
+    the print pages in plan order."""
     order = reading_order(issue, plan)
     ordered = [a for _, articles in order for a in articles]
     ids = xml_ids([a.id for a in ordered])
@@ -127,7 +127,8 @@ def write_site(issue: Issue, plan: Plan, fmt: PageFormat, page_pdfs: list[bytes]
     site: dict[str, bytes] = {f.href: f.data for f in photos}
     page_numbers = [p.number for p in plan.pages]
     pages = []
-    for n, (page, pdf) in enumerate(zip(plan.pages, page_pdfs)):
+    trim_mm = tuple(report["grid"]["trim_mm"])
+    for n, (page, spec, pdf) in enumerate(zip(plan.pages, report["pages"], page_pdfs)):
         images = page_images(pdf, settings.page_widths, settings.webp_quality)
         image_views = []
         for image in images:
@@ -141,7 +142,7 @@ def write_site(issue: Issue, plan: Plan, fmt: PageFormat, page_pdfs: list[bytes]
                   for m in page.modules if m.part > 0]
         zones = tuple(_ZoneView(hrefs[z.article_id], _zone_label(headlines[z.article_id], m), z.left, z.top,
                                 z.width, z.height)
-                      for z, m in zip(page_zones(page, fmt), page.modules))
+                      for z, m in zip(page_zones(spec, trim_mm), page.modules))
         link = links[page.number]
         pages.append(_PageView(link, tuple(image_views), _page_alt(link, len(zones)), zones, tuple(items),
                                links[page_numbers[n - 1]] if n else None,
