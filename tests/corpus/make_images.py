@@ -41,6 +41,7 @@ PHOTOS = (
     Photo("putuo-2026-05-15/images/suzhouhe.jpg", (2000, 1333), "river", "苏州河畔晨练的市民"),
     Photo("putuo-2026-05-15/images/yiliao.jpg", (2000, 1500), "clinic", "社区卫生服务中心夜间门诊"),
     Photo("putuo-2026-05-15/images/jiazhang-ke.jpg", (2000, 1333), "meeting", "家长课堂现场"),
+    Photo("putuo-2026-05-15/images/kaixin-nongchang.jpg", (1600, 1600), "garden", "校园楼顶的开心农场"),
     Photo("songjiang-2026-06-12/images/daotian-quanjing.jpg", (2400, 800), "fields", "浦南稻田全景"),
     Photo("songjiang-2026-06-12/images/nongmin.jpg", (1400, 2100), "farmer", "种粮大户在田头"),
     Photo("songjiang-2026-06-12/images/xiaomai.jpg", (1600, 1600), "harvest", "新麦入仓"),
