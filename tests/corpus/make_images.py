@@ -46,6 +46,7 @@ PHOTOS = (
     Photo("songjiang-2026-06-12/images/nongmin.jpg", (1400, 2100), "farmer", "种粮大户在田头"),
     Photo("songjiang-2026-06-12/images/xiaomai.jpg", (1600, 1600), "harvest", "新麦入仓"),
     Photo("songjiang-2026-06-12/images/guangfulin.jpg", (2000, 1333), "ruins", "广富林遗址公园"),
+    Photo("songjiang-2026-06-12/images/yanxue.jpg", (2000, 1333), "ruins", "研学学生在遗址公园"),
     Photo("songjiang-2026-06-12/images/yunhe.jpg", (2000, 1333), "river", "夏日里的古镇河道"),
     Photo("hongkou-2026-07-03/images/beiwaitan.jpg", (2400, 800), "skyline", "北外滩天际线"),
     Photo("hongkou-2026-07-03/images/duolun.jpg", (2000, 1333), "street", "多伦路文化名人街"),
