@@ -1,4 +1,4 @@
-"""`layout build`: the stages of DESIGN.md in order, I/O only at the two ends.
+"""`layout build`: the stages of docs/design.md in order, I/O only at the two ends.
 
 source → text → compose/plan → paint → PDF + EPUB + layout.json. Progress is reported
 through a callback so the CLI decides how to show it.
