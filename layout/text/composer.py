@@ -1,6 +1,6 @@
 """The line composer: a paragraph, a style and a measure in; justified Lines out.
 
-Rule IDs refer to reference/cjk-typography.md. Outline:
+Rule IDs refer to docs/rules.md. Outline:
 
 1. The paragraph becomes *atoms* (a Han character, a mark, a `——`, a whole Latin word …)
    and the *gaps* between them (plain, W1, word space …), each with a break penalty
