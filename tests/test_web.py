@@ -19,7 +19,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import ROOT, SAMPLE, run_layout
+from conftest import ARTICLE, ROOT, SAMPLE, run_layout, write_issue
 from layout.build import plan_only
 from layout.model import EditorsNote, Paragraph, Subhead
 
@@ -387,6 +387,31 @@ def test_web_index_of_a_folder_without_an_edition_is_refused(sample_build, tmp_p
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and str(empty) in result.stderr
     assert not (tmp_path / "index.html").exists()
+
+
+def test_page_images_show_the_trim_without_bleed_or_marks(tmp_path):
+    issue = write_issue(tmp_path / "issue")
+    out = tmp_path / "out"
+    result = run_layout("build", issue, "-o", out, "--bleed", "3", "--crop-marks")
+    assert result.returncode == 0, result.stderr
+    trim_w, trim_h = report(out)["grid"]["trim_mm"]
+    for path in (out / "web" / "images").glob("page-*.webp"):
+        with Image.open(path) as image:
+            assert abs(image.height - image.width * trim_h / trim_w) <= 1, path.name
+            corners = [image.getpixel(xy) for xy in ((0, 0), (image.width - 1, 0), (0, image.height - 1))]
+        assert all(min(c) > 240 for c in corners), f"{path.name}: crop marks or bleed in the corners {corners}"
+
+
+def test_rebuild_removes_pages_of_dropped_articles(tmp_path):
+    second = ARTICLE.replace("测试标题", "第二篇").replace("page: 1", "page: 2")
+    issue = write_issue(tmp_path / "issue", {"01-test.md": ARTICLE, "02-second.md": second})
+    out = tmp_path / "out"
+    assert run_layout("build", issue, "-o", out).returncode == 0
+    assert (out / "web" / "a-02-second.html").exists()
+    (issue / "articles" / "02-second.md").unlink()
+    assert run_layout("build", issue, "-o", out).returncode == 0
+    assert not (out / "web" / "a-02-second.html").exists()
+    assert (out / "web" / "a-01-test.html").exists() and (out / "web" / "page-02.html").exists()
 
 
 def test_no_web_leaves_it_out(issue_dir, tmp_path):

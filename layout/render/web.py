@@ -167,10 +167,16 @@ def write_site(issue: Issue, plan: Plan, fmt: PageFormat, page_pdfs: list[bytes]
 
 
 def write_archive(editions: Iterable[tuple[dict, str]]) -> bytes:
-    """The archive index: (edition.json of a built edition, link to its front page) pairs, newest first."""
+    """The archive index: (edition.json of a built edition, link to its front page) pairs, newest
+    first, under a heading for each month."""
     items = sorted(editions, key=lambda e: (e[0]["date"], e[0]["code"], e[1]), reverse=True)
+    months: dict[str, list[tuple[dict, str]]] = {}
+    for edition, href in items:
+        year, month, _ = edition["date"].split("-")
+        months.setdefault(f"{int(year)}年{int(month)}月", []).append((edition, href))
     papers = list(dict.fromkeys(e["paper"] for e, _ in items))
-    return _render("archive.html.j2", {"lang": LANG, "papers": papers, "editions": items,
+    # The stylesheet is inlined: the archive page stands beside the editions, not inside one.
+    return _render("archive.html.j2", {"lang": LANG, "papers": papers, "count": len(items), "months": months,
                                        "css": (TEMPLATES / CSS_FILE).read_text("utf-8")})
 
 
