@@ -1,4 +1,4 @@
-"""`layout build`: the stages of DESIGN.md in order, I/O only at the two ends.
+"""`layout build`: the stages of docs/design.md in order, I/O only at the two ends.
 
 source → text → compose/plan → paint → PDF + EPUB + layout.json. Progress is reported
 through a callback so the CLI decides how to show it.
@@ -109,25 +109,33 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
                        page=pages + 1))
 
 
-def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
-          options: BuildOptions = BuildOptions()) -> BuildResult:
-    planned = plan_only(issue_dir, progress)
-    issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
+def print_pdfs(planned: Planned, progress: Progress = lambda _: None,
+               options: BuildOptions = BuildOptions()) -> tuple[bytes, list[bytes]]:
+    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too)."""
+    issue, plan = planned.issue, planned.plan
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
-    outputs: dict[Path, bytes] = {}
-
     progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
                profile=profile.description))
-    html = paint(issue, plan, fits, profile)
+    html = paint(issue, plan, planned.fits, profile)
     pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
                            bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)
-    outputs[out_dir / f"{issue.stem}.pdf"] = pdf
-    date = f"{issue.info.date:%Y%m%d}"
     page_files = split_pages(pdf)
     if len(page_files) != len(plan.pages):
         raise BuildError(t("the print PDF has {printed} pages, the plan {planned}", printed=len(page_files),
                            planned=len(plan.pages)))
+    return pdf, page_files
+
+
+def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
+          options: BuildOptions = BuildOptions()) -> BuildResult:
+    planned = plan_only(issue_dir, progress)
+    issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
+    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
+    outputs: dict[Path, bytes] = {}
+
+    pdf, page_files = print_pdfs(planned, progress, options)
+    outputs[out_dir / f"{issue.stem}.pdf"] = pdf
+    date = f"{issue.info.date:%Y%m%d}"
     previews = [(page.number - 1, options.previews_dpi) for page in plan.pages] if options.previews_dpi else []
     cover, *pngs = page_pngs(pdf, [(0, COVER_DPI), *previews])
     for n, (page, page_pdf) in enumerate(zip(plan.pages, page_files)):

@@ -29,6 +29,8 @@ class Finding:
     code: str  # I4, H3 … or a kind of note: missing-glyph, cut, photos, blank-page, placeholder, byline-repeated
     message: str  # in the editor's language, without the code
     error: bool = False  # an error fails `layout check`; a note only under --strict
+    article: str = ""  # the article's id, where the finding is about one (the preview shows it on its zone)
+    page: int = 0  # the 版, where it is about one page
 
     def __str__(self) -> str:
         return t("{message} ({code})", message=self.message, code=self.code)
@@ -41,18 +43,19 @@ def _article(a) -> str:
 def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding]:
     found = [Finding("missing-glyph", t("{place}: the {role} font has no glyph for “{char}” U+{code}",
                                         place=m.place, role=m.role, char=m.char, code=f"{ord(m.char):04X}"),
-                     error=True) for m in text.missing]
+                     error=True, article=m.article_id) for m in text.missing]
     for article in issue.articles:
         body = fits.body(article.id)
         printed = sum(m.slots[1] - m.slots[0] for m in plan.modules_of(article.id))
         if printed < len(body):
             lost = sum(len(s.line.text) for s in body[printed:])
             found.append(Finding("cut", t("{article}: cut by {count} characters (allow_cut)",
-                                          article=_article(article), count=lost)))
+                                          article=_article(article), count=lost), article=article.id))
     found += [Finding("photos", t("{article} has {count} photos: print places the first, the EPUB all",
-                                  article=_article(a), count=len(a.figures)))
+                                  article=_article(a), count=len(a.figures)), article=a.id)
               for a in issue.articles if len(a.figures) > 1]
-    found += [Finding("blank-page", t("第{page}版 is empty: the issue ran out of copy", page=page.number))
+    found += [Finding("blank-page", t("第{page}版 is empty: the issue ran out of copy", page=page.number),
+                      page=page.number)
               for page in plan.pages if not page.modules]
     found += _column_breaks(plan, fits)
     found += placeholders(issue)
@@ -69,7 +72,8 @@ def placeholders(issue: Issue) -> list[Finding]:
     if issue.paper.code == PLACEHOLDER_CODE:
         found.append(Finding("placeholder", t("issue.toml: the paper code is still {code}: it names the files "
                                               "the print shop receives", code=PLACEHOLDER_CODE)))
-    found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name (版名)", page=p.number))
+    found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name (版名)", page=p.number),
+                      page=p.number)
               for p in issue.pages if not p.section.strip()]
     return found
 
@@ -84,7 +88,7 @@ def _repeated_bylines(issue: Issue) -> list[Finding]:
             found.append(Finding("byline-repeated", t(
                 "{file}:{line}: the last paragraph repeats the byline “{byline}” of 《{headline}》: it would print "
                 "twice; delete the paragraph", file=f"articles/{a.id}.md", line=last.line, byline=a.byline,
-                headline=a.headline)))
+                headline=a.headline), article=a.id))
     return found
 
 
@@ -105,5 +109,5 @@ def _column_breaks(plan: Plan, fits: Fits) -> list[Finding]:
                                 page=page.number, file=f"{module.article_id}.md", column=k, span=module.span)
                 else:
                     continue
-                out.append(Finding(rule, message))
+                out.append(Finding(rule, message, article=module.article_id, page=page.number))
     return out
