@@ -15,6 +15,7 @@ from PIL import Image
 
 PERCENT = 100
 ZONE_DECIMALS = 3  # of a percent: a thousandth of a 390 mm page is 0.4 mm, far inside any tolerance
+WEBP_METHOD = 4  # libwebp's effort: 6 takes 2.5 times as long for 2 % less
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def _encode(image: Image.Image, webp_quality: int | None) -> PageImage:
     if webp_quality is None:
         image.save(buffer, format="PNG")
         return PageImage(image.width, image.height, buffer.getvalue(), "image/png", "png")
-    image.save(buffer, format="WEBP", quality=webp_quality, method=6)
+    image.save(buffer, format="WEBP", quality=webp_quality, method=WEBP_METHOD)
     return PageImage(image.width, image.height, buffer.getvalue(), "image/webp", "webp")
 
 
