@@ -120,44 +120,38 @@ def write_site(issue: Issue, plan: Plan, report: dict, page_pdfs: list[bytes],
     ordered = [a for _, articles in order for a in articles]
     ids = xml_ids([a.id for a in ordered])
     photos, figures = figure_images(ordered, ids)
-    links = {p.number: _PageLink(p.number, issue.page(p.number).section, _page_href(p.number)) for p in plan.pages}
+    links = [_PageLink(p.number, issue.page(p.number).section, _page_href(p.number)) for p in plan.pages]
     hrefs = {a.id: f"{ids[a.id]}.html" for a in ordered}
     headlines = {a.id: a.headline for a in ordered}
-
     site: dict[str, bytes] = {f.href: f.data for f in photos}
-    page_numbers = [p.number for p in plan.pages]
+
     pages = []
     trim_mm = tuple(report["grid"]["trim_mm"])
-    for n, (page, spec, pdf) in enumerate(zip(plan.pages, report["pages"], page_pdfs)):
-        images = page_images(pdf, settings.page_widths, settings.webp_quality)
-        image_views = []
-        for image in images:
+    for n, (page, spec, pdf, (_, starting)) in enumerate(zip(plan.pages, report["pages"], page_pdfs, order)):
+        images = []
+        for image in page_images(pdf, settings.page_widths, settings.webp_quality):
             href = f"images/page-{page.number:02d}-{image.width}.{image.extension}"
             site[href] = image.data
-            image_views.append(_Image(href, image.width, image.height))
-        starting = next(articles for number, articles in order if number == page.number)
+            images.append(_Image(href, image.width, image.height))
         items = [_ListItem(hrefs[a.id], a.headline, a.kicker, _jump_note(plan.modules_of(a.id)[0]))
                  for a in starting]
         items += [_ListItem(hrefs[m.article_id], headlines[m.article_id], "", _jump_note(m))
-                  for m in page.modules if m.part > 0]
+                  for m in page.modules if m.part > 0]  # continuations (上接) after the page's own articles
         zones = tuple(_ZoneView(hrefs[z.article_id], _zone_label(headlines[z.article_id], m), z.left, z.top,
                                 z.width, z.height)
                       for z, m in zip(page_zones(spec, trim_mm), page.modules))
-        link = links[page.number]
-        pages.append(_PageView(link, tuple(image_views), _page_alt(link, len(zones)), zones, tuple(items),
-                               links[page_numbers[n - 1]] if n else None,
-                               links[page_numbers[n + 1]] if n + 1 < len(page_numbers) else None))
+        pages.append(_PageView(links[n], tuple(images), _page_alt(links[n], len(zones)), zones, tuple(items),
+                               *_around(links, n)))
 
-    articles = []
-    for n, a in enumerate(ordered):
-        printed_on = tuple(dict.fromkeys(links[m.page] for m in plan.modules_of(a.id)))
-        neighbours = [_Neighbour(hrefs[b.id], b.headline) if b else None
-                      for b in (ordered[n - 1] if n else None, ordered[n + 1] if n + 1 < len(ordered) else None)]
-        articles.append(_ArticlePage(article_view(a, ids[a.id], figures[a.id]), hrefs[a.id], printed_on,
-                                     *neighbours))
+    by_number = {link.number: link for link in links}
+    neighbours = [_Neighbour(hrefs[a.id], a.headline) for a in ordered]
+    articles = [_ArticlePage(article_view(a, ids[a.id], figures[a.id]), hrefs[a.id],
+                             tuple(dict.fromkeys(by_number[m.page] for m in plan.modules_of(a.id))),
+                             *_around(neighbours, n))
+                for n, a in enumerate(ordered)]
 
     context = {"lang": LANG, "css": CSS_FILE, "front": FRONT_PAGE, "paper": masthead(issue),
-               "title": _edition_title(issue), "pages": [p.link for p in pages]}
+               "title": _edition_title(issue), "pages": links}
     for view in pages:
         site[view.link.href] = _render("page.html.j2", {**context, "view": view, "current": (view.link.number,)})
     for view in articles:
@@ -179,6 +173,11 @@ def write_archive(editions: Iterable[tuple[dict, str]]) -> bytes:
     # The stylesheet is inlined: the archive page stands beside the editions, not inside one.
     return _render("archive.html.j2", {"lang": LANG, "papers": papers, "count": len(items), "months": months,
                                        "css": (TEMPLATES / CSS_FILE).read_text("utf-8")})
+
+
+def _around(items: list, n: int) -> tuple:
+    """The items before and after the nth: previous and next, None at either end."""
+    return items[n - 1] if n else None, items[n + 1] if n + 1 < len(items) else None
 
 
 def _page_href(number: int) -> str:
