@@ -96,11 +96,18 @@ class _Layout(_Command, click.Group):
         return super().main(args, *rest, **extra)
 
 
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(t("layout, version {version}", version=__version__))
+        ctx.exit()
+
+
 @click.group(cls=_Layout, context_settings={"help_option_names": ["-h", "--help"]},
              help=N_("Lay out a Chinese newspaper issue: Markdown articles in, print-ready PDF and an EPUB out."))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help=N_("Language of the messages: zh (the default) or en; otherwise the locale (LANG) decides."))
-@click.version_option(__version__, prog_name="layout", help=N_("Show the version and exit."))
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help=N_("Show the version and exit."))
 def main(lang: str | None) -> None:
     pass  # --lang is read by _Layout.main before parsing, so that help texts are in that language too
 

@@ -50,7 +50,7 @@ class Preview:
         good = self.good
         return {
             "version": self.version, "error": self.error, "building": self.building, "progress": self.progress,
-            "title": t("preview of {issue}", issue=self.issue.name),
+            "title": t("preview of {issue}", issue=good.get("edition") or self.issue.name),
             "pages": good.get("pages", []), "notes": good.get("notes", []),
             "timing": t("planned in {plan:.2f} s, built in {build:.1f} s", plan=good["plan_seconds"],
                         build=good["build_seconds"]) if good else "",
