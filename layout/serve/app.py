@@ -85,8 +85,23 @@ async def _rebuilds(preview: Preview, pool: ProcessPoolExecutor, changes: asynci
         await changes.wait()
 
 
+INPUT_FILES = ("issue.toml", "plan.toml")
+INPUT_FOLDERS = ("articles", "images")
+
+
+def _is_input(issue: Path, path: str) -> bool:
+    """A file the build reads: not import-report.txt, nor outputs an editor builds into the folder."""
+    parts = Path(path).resolve().relative_to(issue.resolve()).parts
+    return parts in ((name,) for name in INPUT_FILES) or (len(parts) > 1 and parts[0] in INPUT_FOLDERS)
+
+
 async def _watch(issue: Path, changes: asyncio.Event, stop: asyncio.Event) -> None:
-    async for _ in watchfiles.awatch(issue, stop_event=stop):
+    default = watchfiles.DefaultFilter()  # editors' swap and backup files, version control
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        return default(change, path) and _is_input(issue, path)
+
+    async for _ in watchfiles.awatch(issue, watch_filter=wanted, stop_event=stop):
         changes.set()
 
 
