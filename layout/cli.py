@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from layout import __version__
 from layout.errors import BuildError, InputError
-from layout.messages import N_, set_language, t
+from layout.messages import N_, language, set_language, t
 
 LANGUAGES = ("zh", "en")
 MAX_PAGES = 64  # 版 of a new issue: more than any weekly prints
@@ -93,7 +93,35 @@ class _Layout(_Command, click.Group):
             for item in (command, *command.params):
                 english = item.__dict__.setdefault("_english_help", item.help)
                 item.help = t(english) if english else english
-        return super().main(args, *rest, **extra)
+        try:
+            code = super().main(args, *rest, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            if language() == "en":
+                e.show()
+            else:
+                click.echo(f"layout: {_usage_error(e)}", err=True)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo(t("stopped"), err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(e: click.UsageError) -> str:
+    """A mistake on the command line in the editor's words (click's own are English)."""
+    param = getattr(e, "param", None)
+    name = (param.opts[0] if isinstance(param, click.Option) else param.human_readable_name) if param else ""
+    see = f"{e.ctx.command_path} --help" if e.ctx else "layout --help"
+    if isinstance(e, click.MissingParameter) and name:
+        return t("{name} is missing; see {help}", name=name, help=see)
+    if isinstance(e, click.BadParameter) and name:
+        return t("the value of {name} is not valid; see {help}", name=name, help=see)
+    if isinstance(e, click.NoSuchOption):
+        return t("there is no option {option}; see {help}", option=e.option_name, help=see)
+    return t("the command line is not valid; see {help}", help=see)
 
 
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

@@ -37,6 +37,11 @@ def _cases(tmp_path, lang: str) -> dict[str, str]:
     out["new into a folder in use"] = _run(lang, "new", issue, "--paper", PAPER, "--code", "XCB", "--date",
                                            "2026-12-04", "--pages", "1")
     out["issue.toml"] = (issue / "issue.toml").read_text("utf-8")
+    out["new without --paper"] = _run(lang, "new", tmp_path / "other", "--code", "XCB", "--date", "2026-12-04",
+                                      "--pages", "1")
+    out["new with a bad date"] = _run(lang, "new", tmp_path / "other", "--paper", PAPER, "--code", "XCB", "--date",
+                                      "4.12.2026", "--pages", "1")
+    out["build with no such option"] = _run(lang, "build", issue, "--colour")
     out["build"] = _run(lang, "build", issue, "-o", tmp_path / "out")
     out["plan"] = _run(lang, "plan", issue)
     out["plan.toml"] = (issue / "plan.toml").read_text("utf-8")
