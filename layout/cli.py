@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from layout import __version__
 from layout.errors import BuildError, InputError
-from layout.messages import N_, set_language, t
+from layout.messages import N_, language, set_language, t
 
 LANGUAGES = ("zh", "en")
 MAX_PAGES = 64  # 版 of a new issue: more than any weekly prints
@@ -93,14 +93,49 @@ class _Layout(_Command, click.Group):
             for item in (command, *command.params):
                 english = item.__dict__.setdefault("_english_help", item.help)
                 item.help = t(english) if english else english
-        return super().main(args, *rest, **extra)
+        try:
+            code = super().main(args, *rest, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            if language() == "en":
+                e.show()
+            else:
+                click.echo(f"layout: {_usage_error(e)}", err=True)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo(t("stopped"), err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(e: click.UsageError) -> str:
+    """A mistake on the command line in the editor's words (click's own are English)."""
+    param = getattr(e, "param", None)
+    name = (param.opts[0] if isinstance(param, click.Option) else param.human_readable_name) if param else ""
+    see = f"{e.ctx.command_path} --help" if e.ctx else "layout --help"
+    if isinstance(e, click.MissingParameter) and name:
+        return t("{name} is missing; see {help}", name=name, help=see)
+    if isinstance(e, click.BadParameter) and name:
+        return t("the value of {name} is not valid; see {help}", name=name, help=see)
+    if isinstance(e, click.NoSuchOption):
+        return t("there is no option {option}; see {help}", option=e.option_name, help=see)
+    return t("the command line is not valid; see {help}", help=see)
+
+
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(t("layout, version {version}", version=__version__))
+        ctx.exit()
 
 
 @click.group(cls=_Layout, context_settings={"help_option_names": ["-h", "--help"]},
              help=N_("Lay out a Chinese newspaper issue: Markdown articles in, print-ready PDF and an EPUB out."))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help=N_("Language of the messages: zh (the default) or en; otherwise the locale (LANG) decides."))
-@click.version_option(__version__, prog_name="layout", help=N_("Show the version and exit."))
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help=N_("Show the version and exit."))
 def main(lang: str | None) -> None:
     pass  # --lang is read by _Layout.main before parsing, so that help texts are in that language too
 

@@ -11,6 +11,7 @@ from conftest import run_layout
 from layout.check import epub_validate
 from layout.check.report import check_outputs
 from layout.errors import BuildError, InputError
+from layout.messages import set_language
 
 
 def one_line_error(result, code: int, *fragments: str) -> None:
@@ -36,10 +37,18 @@ def test_a_pdf_that_is_not_a_pdf_is_refused(tmp_path):
 def test_an_epub_that_is_not_a_zip_is_refused(tmp_path):
     garbage = tmp_path / "book.EPUB"  # the suffix in any case
     garbage.write_text("not a zip archive", encoding="utf-8")
-    one_line_error(run_layout("check", garbage), 2, "book.EPUB", "not an EPUB")
+    one_line_error(run_layout("check", garbage), 2, "book.EPUB", "不是 EPUB")
+    one_line_error(run_layout("--lang", "en", "check", garbage), 2, "book.EPUB", "not an EPUB")
 
 
-def test_suffixes_are_matched_in_any_case(sample_build, tmp_path):
+@pytest.fixture
+def english():
+    set_language("en")
+    yield
+    set_language(None)
+
+
+def test_suffixes_are_matched_in_any_case(sample_build, tmp_path, english):
     upper = tmp_path / "ISSUE.PDF"
     upper.write_bytes((sample_build / "XHB_20210122_01.pdf").read_bytes())
     assert check_outputs([upper], lambda _: None) == []
@@ -47,7 +56,7 @@ def test_suffixes_are_matched_in_any_case(sample_build, tmp_path):
         check_outputs([upper, sample_build / "layout.json"], lambda _: None)
 
 
-def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch, tmp_path):
+def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch, tmp_path, english):
     epub = tmp_path / "book.epub"
     with zipfile.ZipFile(epub, "w") as z:
         z.writestr("mimetype", "application/epub+zip")

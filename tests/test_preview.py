@@ -85,13 +85,20 @@ def test_preview_shows_zones_updates_live_and_survives_an_error(served, browser,
     version = int(page.evaluate("document.body.dataset.version"))
     article = issue / "articles" / f"{lead.article_id}.md"
     original = article.read_text("utf-8")
+    byline = re.search(r"^byline: (.*)$", original, re.M)[1]
     edited = re.sub(r"^headline: .*$", "headline: 预览里改过的新标题", original, count=1, flags=re.M)
-    assert edited != original
-    article.write_text(edited, "utf-8")
+    article.write_text(edited.rstrip("\n") + f"\n\n{byline}\n", "utf-8")  # and the byline repeated at the end
     _wait_version_after(page, version)
     assert "预览里改过的新标题" in page.locator("#list").inner_text()
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("window.scrollY") == 700
+
+    # The zone carries the article's lint note, and clicking it shows the note.
+    zone = page.locator(f'.zone[data-article="{lead.article_id}"]').first
+    assert "has-notes" in zone.get_attribute("class")
+    zone.click()
+    assert "（byline-repeated）" in page.locator("#details").inner_text()
+    assert "（byline-repeated）" in page.locator("#notes").inner_text()
 
     # An input error appears in the page with the file and line, the last good pages stay, the server runs.
     version = int(page.evaluate("document.body.dataset.version"))

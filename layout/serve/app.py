@@ -50,7 +50,7 @@ class Preview:
         good = self.good
         return {
             "version": self.version, "error": self.error, "building": self.building, "progress": self.progress,
-            "title": t("preview of {issue}", issue=self.issue.name),
+            "title": t("preview of {issue}", issue=good.get("edition") or self.issue.name),
             "pages": good.get("pages", []), "notes": good.get("notes", []),
             "timing": t("planned in {plan:.2f} s, built in {build:.1f} s", plan=good["plan_seconds"],
                         build=good["build_seconds"]) if good else "",
@@ -85,8 +85,23 @@ async def _rebuilds(preview: Preview, pool: ProcessPoolExecutor, changes: asynci
         await changes.wait()
 
 
+INPUT_FILES = ("issue.toml", "plan.toml")
+INPUT_FOLDERS = ("articles", "images")
+
+
+def _is_input(issue: Path, path: str) -> bool:
+    """A file the build reads: not import-report.txt, nor outputs an editor builds into the folder."""
+    parts = Path(path).resolve().relative_to(issue.resolve()).parts
+    return parts in ((name,) for name in INPUT_FILES) or (len(parts) > 1 and parts[0] in INPUT_FOLDERS)
+
+
 async def _watch(issue: Path, changes: asyncio.Event, stop: asyncio.Event) -> None:
-    async for _ in watchfiles.awatch(issue, stop_event=stop):
+    default = watchfiles.DefaultFilter()  # editors' swap and backup files, version control
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        return default(change, path) and _is_input(issue, path)
+
+    async for _ in watchfiles.awatch(issue, watch_filter=wanted, stop_event=stop):
         changes.set()
 
 

@@ -39,6 +39,7 @@ def _progress(message: str) -> None:
 class Snapshot:
     ok: bool
     error: str = ""  # the CLI's one line, when not ok
+    edition: str = ""  # the paper and the date, for the page's title
     pages: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # every lint finding
     plan_seconds: float = 0.0
@@ -107,5 +108,6 @@ def snapshot(issue_dir: str) -> dict:
                       "section": page["section"], "image": digest, "width": width, "height": height,
                       "zones": zones, "notes": [str(f) for f in findings if f.page == page["number"]
                                                 and not f.article]})
-    return asdict(Snapshot(True, pages=pages, notes=[str(f) for f in findings], plan_seconds=plan_seconds,
+    edition = f"{issue.paper.name} {issue.info.date:%Y-%m-%d}"
+    return asdict(Snapshot(True, edition=edition, pages=pages, notes=[str(f) for f in findings], plan_seconds=plan_seconds,
                            build_seconds=time.perf_counter() - started, images=images))
