@@ -32,6 +32,7 @@ MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, i
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
 LEAD_TOP_SHARE = 0.40  # the 头条's 主题 starts in this top share of the type area
 SIZE_EPSILON = 0.25  # pt: sizes closer than this are the same size
+COMPOUND_PART = 2  # the shortest word on either side of a break inside a dictionary compound
 QUOTED_TERM_MAX = 12  # a quoted term up to this many characters is one word (“新5条”, 《民法典》)
 HEAD_ROLES = ("kicker", "headline", "subtitle")
 
@@ -193,14 +194,22 @@ def article_terms(texts: list[str]) -> set[str]:
     return {next(g for g in m.groups() if g) for text in texts for m in _QUOTED.finditer(text)}
 
 
-def word_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    """Half-open spans of `text` that a line may not break inside: dictionary words (jieba),
-    numbers with their units, Latin words and addresses, and the article's own terms."""
-    spans = [(start, end) for _, start, end in _tokenizer().tokenize(text) if end - start > 1]
-    spans += [m.span() for m in _NUMBER_UNIT.finditer(text)]
-    spans += [m.span() for m in _LATIN.finditer(text)]
+def word_spans(text: str, terms: set[str]) -> list[tuple[int, int, frozenset[int]]]:
+    """Spans of `text` that a line may not break inside, each with the inner positions where it may:
+    dictionary words (jieba; a compound of dictionary words of two or more characters each, 足球|联赛,
+    may break between them), numbers with their units, Latin words and addresses, and the article's
+    own terms."""
+    tokenizer = _tokenizer()
+    spans = []
+    for word, start, end in tokenizer.tokenize(text):
+        if end - start > 1:
+            cuts = frozenset(start + k for k in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)
+                             if tokenizer.FREQ.get(word[:k]) and tokenizer.FREQ.get(word[k:]))
+            spans.append((start, end, cuts))
+    spans += [(*m.span(), frozenset()) for m in _NUMBER_UNIT.finditer(text)]
+    spans += [(*m.span(), frozenset()) for m in _LATIN.finditer(text)]
     for term in terms:
-        spans += [(m.start(), m.start() + len(term)) for m in re.finditer(re.escape(term), text)]
+        spans += [(m.start(), m.start() + len(term), frozenset()) for m in re.finditer(re.escape(term), text)]
     return spans
 
 
@@ -224,7 +233,7 @@ def broken_words(source: str, lines: tuple[str, ...], terms: set[str]) -> list[s
     for b in break_positions(source, lines):
         if b >= len(source) or source[b].isspace() or (b and source[b - 1].isspace()):
             continue
-        inside = [(s, e) for s, e in spans if s < b < e]
+        inside = [(s, e) for s, e, cuts in spans if s < b < e and b not in cuts]
         if inside:
             s, e = max(inside, key=lambda span: span[1] - span[0])
             out.append(f"{source[s:b]}/{source[b:e]}")

@@ -41,10 +41,10 @@ PHOTOS = (
     Photo("putuo-2026-05-15/images/suzhouhe.jpg", (2000, 1333), "river", "苏州河畔晨练的市民"),
     Photo("putuo-2026-05-15/images/yiliao.jpg", (2000, 1500), "clinic", "社区卫生服务中心夜间门诊"),
     Photo("putuo-2026-05-15/images/jiazhang-ke.jpg", (2000, 1333), "meeting", "家长课堂现场"),
-    Photo("putuo-2026-05-15/images/kaixin-nongchang.jpg", (1600, 1600), "garden", "校园楼顶的开心农场"),
+    Photo("putuo-2026-05-15/images/kaixin-nongchang.jpg", (2000, 2000), "garden", "校园楼顶的开心农场"),
     Photo("songjiang-2026-06-12/images/daotian-quanjing.jpg", (2400, 800), "fields", "浦南稻田全景"),
     Photo("songjiang-2026-06-12/images/nongmin.jpg", (1400, 2100), "farmer", "种粮大户在田头"),
-    Photo("songjiang-2026-06-12/images/xiaomai.jpg", (1600, 1600), "harvest", "新麦入仓"),
+    Photo("songjiang-2026-06-12/images/xiaomai.jpg", (2000, 2000), "harvest", "新麦入仓"),
     Photo("songjiang-2026-06-12/images/guangfulin.jpg", (2000, 1333), "ruins", "广富林遗址公园"),
     Photo("songjiang-2026-06-12/images/yanxue.jpg", (2000, 1333), "ruins", "研学学生在遗址公园"),
     Photo("songjiang-2026-06-12/images/yunhe.jpg", (2000, 1333), "river", "夏日里的古镇河道"),
@@ -58,7 +58,7 @@ PHOTOS = (
     Photo("qingpu-2026-09-18/images/yugang.jpg", (1500, 2000), "farmer", "渔民展示收获"),
     Photo("fengxian-2026-10-16/images/haiwan.jpg", (2400, 800), "sea", "杭州湾畔海岸线"),
     Photo("fengxian-2026-10-16/images/xiangcun.jpg", (2000, 1333), "village", "乡村振兴示范村"),
-    Photo("fengxian-2026-10-16/images/shufa.jpg", (1600, 1600), "calligraphy", "老年大学书法课"),
+    Photo("fengxian-2026-10-16/images/shufa.jpg", (2000, 2000), "calligraphy", "老年大学书法课"),
 )
 
 
