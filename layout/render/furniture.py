@@ -12,6 +12,10 @@ _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 _MONTHS = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
 _DIGITS = "〇一二三四五六七八九十"
+# The dates lunardate's table converts correctly (it answers nonsense outside, e.g. day 0):
+# issue.toml accepts these and no others.
+FIRST_DATE = dt.date(1900, 1, 31)  # 农历庚子年正月初一
+LAST_DATE = dt.date(2099, 12, 31)
 
 
 def gregorian(date: dt.date) -> str:
