@@ -5,6 +5,7 @@ through a callback so the CLI decides how to show it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,7 +14,7 @@ from layout.check.lint import lint
 from layout.errors import BuildError, CopyOverflow
 from layout.house import FONTS, STYLES
 from layout.model import Issue, Pin, Plan
-from layout.output import write_atomic
+from layout.output import OutputSet, write_atomic
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
@@ -69,12 +70,10 @@ class BuildOptions:
     epub_fonts: bool = True  # embed subset fonts in the EPUB; False relies on the reader's fonts
 
 
-def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
-    """Per-page files of an earlier build of this issue that this build did not write (a page fewer,
-    no previews) would otherwise travel to the print shop with the new ones."""
-    for path in out_dir.glob(f"{prefix}[0-9][0-9].*"):
-        if path.suffix in (".pdf", ".png") and path not in written:
-            path.unlink()
+def page_file_names(prefix: str) -> re.Pattern[str]:
+    """Per-page files of this issue, of any page number width: those of an earlier build that this one
+    does not write (a page fewer, no previews) would otherwise travel to the print shop with the new."""
+    return re.compile(rf"{re.escape(prefix)}\d+\.(pdf|png)")
 
 
 def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None, limit: int = 24) -> int:
@@ -124,12 +123,10 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
     outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
 
-    # Everything is produced before anything is written: a failed build leaves old outputs alone.
-    try:
+    # All or nothing: a failed build leaves every earlier output byte-identical.
+    with OutputSet(out_dir) as out:
+        out.claim(page_file_names(f"{issue.paper.code}_{date}_"))
         for path, data in outputs.items():
-            write_atomic(path, data)
-            result.outputs.append(path)
-        _remove_stale_pages(out_dir, f"{issue.paper.code}_{date}_", set(outputs))
-    except OSError as e:
-        raise BuildError(f"cannot write {e.filename or out_dir}: {e.strerror or e}") from e
+            out.add(path, data)
+    result.outputs += out.written
     return result

@@ -15,13 +15,6 @@ from layout.model import EditorsNote, Paragraph, Subhead
 from layout.source.issue_folder import load_issue
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """These tests read the English messages (the CLI's subprocess inherits the environment)."""
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.setenv("LC_MESSAGES", "en_US.UTF-8")
-
-
 def assert_input_error(issue, path_part: str, line: int | None, words: str) -> None:
     """Through the CLI: exit 2, one line on stderr naming file:line (or only the file) and the problem,
     no traceback."""

@@ -26,7 +26,7 @@ def lunar(date: dt.date) -> str:
     """农历 date as printed on mastheads, e.g. 农历庚子年腊月初十."""
     ld = LunarDate.from_solar_date(date.year, date.month, date.day)
     year = _STEMS[(ld.year - 4) % 10] + _BRANCHES[(ld.year - 4) % 12]
-    month = ("闰" if ld.isLeapMonth else "") + _MONTHS[ld.month - 1] + "月"
+    month = ("闰" if ld.is_leap_month else "") + _MONTHS[ld.month - 1] + "月"
     d = ld.day
     if d <= 10:
         day = "初" + _DIGITS[d]
