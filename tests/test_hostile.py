@@ -362,3 +362,75 @@ def test_outputs_do_not_depend_on_the_locale(tmp_path):
         fonts = {str(font.BaseFont).split("+")[-1] for page in pdf.pages
                  for font in page.Resources.get("/Font", {}).values()}
     assert "LXGW-WenKai" in fonts and all(name.isascii() for name in fonts), fonts
+
+
+# --- layout check refuses what a press or a reader must not open (what to build 7) ---------------
+
+def _blank_pdf(path, setup=lambda pdf: None, **save):
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    setup(pdf)
+    pdf.save(path, **save)
+    return path
+
+
+def _open_action_js(pdf):
+    pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
+
+
+def _embedded_file(pdf):
+    pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00")
+
+
+@pytest.mark.parametrize("setup, save, words", [
+    (_open_action_js, {}, "the document runs an action when opened (/OpenAction)"),
+    (_open_action_js, {}, "the document holds JavaScript"),
+    (_embedded_file, {}, "the document holds embedded files"),
+    (lambda pdf: None, {"encryption": pikepdf.Encryption(user="secret", owner="secret")},
+     "the file is encrypted with a password"),
+], ids=["open action", "javascript", "embedded file", "password"])
+def test_check_refuses_active_or_locked_pdfs(tmp_path, setup, save, words):
+    pdf = _blank_pdf(tmp_path / "x.pdf", setup, **save)
+    result = run_layout("check", pdf)
+    assert result.returncode == 1, result.stderr
+    assert any(line.startswith("x.pdf: ") and words in line for line in result.stdout.splitlines()), result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def small_epub(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("epub")
+    issue = write_issue(tmp / "i")
+    assert run_layout("build", issue, "-o", tmp / "out").returncode == 0
+    return tmp / "out" / "TST-20210122.epub"
+
+
+@pytest.mark.parametrize("name, size, words", [
+    ("OEBPS/smuggled.bin", 100, "OEBPS/smuggled.bin: the entry is not declared in the package's manifest"),
+    ("EPUB/huge.bin", 65 * 2 ** 20, "EPUB/huge.bin: the entry is 65 MB unpacked, more than the 64 MB"),
+    ("../../evil.txt", 10, "../../evil.txt: the entry's name leads out of the book"),
+])
+def test_check_refuses_epubs_with_undeclared_or_oversized_entries(tmp_path, small_epub, name, size, words):
+    import shutil
+    import zipfile
+
+    epub = tmp_path / "book.epub"
+    shutil.copy(small_epub, epub)
+    with zipfile.ZipFile(epub, "a", zipfile.ZIP_DEFLATED) as z, z.open(name, "w") as f:
+        chunk = bytes(2 ** 20)
+        for _ in range(size // len(chunk)):
+            f.write(chunk)
+        f.write(bytes(size % len(chunk)))
+    result = run_layout("check", epub)
+    assert result.returncode == 1, result.stderr
+    assert f"book.epub: {words}" in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_built_epub_and_pdf_have_nothing_to_refuse(small_epub):
+    from layout.check.epub_validate import unsafe_entries
+    from layout.check.preflight import _active_content
+
+    assert unsafe_entries(small_epub) == []
+    with pikepdf.open(small_epub.with_suffix(".pdf")) as pdf:
+        assert _active_content(pdf) == []

@@ -40,8 +40,10 @@ from layout.source.raw_text import (
     credit_match,
     dateline_byline_ok,
     decode,
+    line_breaks,
     read_units,
 )
+from layout.source.validate import check_characters
 
 UNTITLED = "（无标题）"  # headline of text found before any headline; the only text not from the input
 REPORT_NAME = "import-report.txt"
@@ -680,6 +682,7 @@ def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int,
     if page < 1:
         raise InputError(t("--page must be 1 or more, got {page}", page=page), raw)
     decoded = decode(read_input(raw, raw.parent), raw)
+    check_characters(line_breaks(decoded.text), raw)  # what the loader would refuse in the articles
     out = Path(out_dir) if out_dir is not None else (raw.with_suffix("") if raw.suffix else raw.with_name(
         raw.name + "-issue"))
     if out.exists() and not out.is_dir():

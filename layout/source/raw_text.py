@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from layout.errors import InputError
+from layout.messages import t
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2014\u2026\u00b7"
@@ -85,8 +86,8 @@ def _check_controls(text: str, label: str, path: Path) -> None:
     for n, line in enumerate(text.split("\n"), 1):
         bad = next((c for c in line if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS), None)
         if bad is not None:
-            raise InputError(f"decodes as {label} but contains the control character U+{ord(bad):04X}; "
-                             "is this a text file?", path, n)
+            raise InputError(t("decodes as {encoding} but contains the control character U+{code:04X}; is this a "
+                               "text file?", encoding=label, code=ord(bad)), path, n)
 
 
 def decode(data: bytes, path: Path) -> Decoded:
@@ -96,15 +97,15 @@ def decode(data: bytes, path: Path) -> Decoded:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as e:
-                raise InputError(f"starts with a {name} byte order mark but is not {name} text", path,
+                raise InputError(t("starts with a {encoding} byte order mark but is not {encoding} text", encoding=name), path,
                                  _line_at(data, e.start))
             _check_controls(text, f"{name} with BOM", path)
             return Decoded(text, f"{name} with BOM")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        return _decode_legacy(data, path, (e.start, f"UTF-8 (byte 0x{data[e.start]:02X} at line "
-                                                    f"{_line_at(data, e.start)})"))
+        return _decode_legacy(data, path, (e.start, t("{encoding} (byte 0x{byte:02X} at line {line})", encoding="UTF-8",
+                                                      byte=data[e.start], line=_line_at(data, e.start))))
     _check_controls(text, "UTF-8", path)
     return Decoded(text, "UTF-8")
 
@@ -119,20 +120,20 @@ def _decode_legacy(data: bytes, path: Path, utf8_failure: tuple[int, str]) -> De
             text = data.decode(codec)
         except UnicodeDecodeError as e:
             if codec != "cp950":  # Big5's failure already says it
-                failures.append((e.start, f"{label} (at line {_line_at(data, e.start)})"))
+                failures.append((e.start, t("{encoding} (at line {line})", encoding=label, line=_line_at(data, e.start))))
             continue
         candidates.append((plausibility(text), text, label))
     if not candidates:
         # The encoding that got furthest is most likely the intended one: name its line.
         offset = max(f[0] for f in failures)
-        raise InputError("cannot decode the file: it is not " + ", nor ".join(d for _, d in failures)
-                         + "; save it as UTF-8", path, _line_at(data, offset))
+        raise InputError(t("cannot decode the file: it is not {tried}; save it as UTF-8",
+                           tried=t(", nor ").join(d for _, d in failures)), path, _line_at(data, offset))
     candidates.sort(key=lambda c: -c[0])
     score, text, label = candidates[0]
     if score < _MIN_PLAUSIBLE:
         tried = ", ".join(f"{lab} {s:.0%}" for s, _, lab in candidates)
-        raise InputError(f"cannot tell the encoding: no decoding gives plausible Chinese text "
-                         f"(common characters: {tried}); save the file as UTF-8", path)
+        raise InputError(t("cannot tell the encoding: no decoding gives plausible Chinese text (common characters: "
+                           "{tried}); save the file as UTF-8", tried=tried), path)
     _check_controls(text, label, path)
     notes = [Note(0, 0, f"{label} chosen: the file is not UTF-8, and {score:.0%} of its characters are common "
                         "Chinese characters in this decoding"
@@ -160,11 +161,15 @@ def line_endings(text: str) -> str:
     return " and ".join(kinds) if kinds else "none (one line)"
 
 
-def raw_lines(text: str) -> tuple[list[RawLine], int]:
-    """Non-blank lines, trimmed, and how many lines lost leading/trailing whitespace.
+def line_breaks(text: str) -> str:
+    """The text with every line break made LF: a form feed (pdftotext's page break), a vertical tab
+    and U+2028/U+2029 count as line breaks in raw text."""
+    return re.sub(r"\r\n?|[\f\v\u2028\u2029]", "\n", text)
 
-    A form feed (pdftotext's page break) or vertical tab counts as a line break."""
-    text = re.sub(r"\r\n?|[\f\v\u2028\u2029]", "\n", text)
+
+def raw_lines(text: str) -> tuple[list[RawLine], int]:
+    """Non-blank lines (see line_breaks), trimmed, and how many lines lost leading/trailing whitespace."""
+    text = line_breaks(text)
     lines: list[RawLine] = []
     trimmed, blank = 0, False
     for n, line in enumerate(text.split("\n"), 1):
