@@ -111,6 +111,15 @@ def test_b3_repeated_words_quotes_and_short_headline_are_terms():
     assert "步道贯通" not in terms  # said once: the dictionary decides
 
 
+def test_b3_a_long_term_breaks_only_between_its_own_words():
+    # A name of four characters or fewer is one unit; a longer term may still be broken between its
+    # words (at a cost), never inside them: it could not always fit one line.
+    text, terms = "社区卫生服务中心开设夜间门诊", ("社区卫生服务中心",)
+    assert inside(text, "社区卫生服务中心", terms) == [IN_UNIT, COMPOUND, IN_UNIT, COMPOUND, IN_UNIT, COMPOUND,
+                                                       IN_UNIT]
+    assert level_at(text, "中心", terms) == WORD
+
+
 def test_b3_terms_are_cut_around_not_added_to_the_dictionary():
     # A term given for one article does not change another's breaks (the result depends only on
     # the text and its terms, whatever was segmented before).
