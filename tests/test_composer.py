@@ -504,11 +504,12 @@ def test_b5_kicker_and_subtitle_break_between_words():
 
 _HEADLINE_WORDS = st.one_of(
     st.sampled_from(["社区", "卫生", "服务中心", "人工智能", "中心组", "开设", "夜间门诊", "徐汇", "养老", "区委", "举行"]),
-    st.sampled_from(["2025年", "3200个", "第3版", "96.8%", "iPhone", "xhb@xuhui.gov.cn", "“绿色账户”", "《长宁路名》"]),
+    st.sampled_from(["2025年", "3200个", "第3版", "96.8%以上", "iPhone版", "xhb@xuhui.gov.cn邮箱", "“绿色账户”",
+                     "《长宁路名》"]),
     st.sampled_from(list("的了和在为区街镇河路")),
 )
-# A word and what may follow it: a mark never stands next to more than one other, so a line can
-# always respect K1/K2.
+# A word and what may follow it: a mark never stands next to more than one other, and no Latin word
+# runs into the next, so a line can always respect K1/K2.
 _HEADLINE_PIECES = st.tuples(_HEADLINE_WORDS, st.sampled_from(["", "", ""] + list("，、：；！？（）“”") + [
     "——", " ", "\u3000"])).map("".join)
 
