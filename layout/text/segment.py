@@ -7,7 +7,7 @@ unit, a Latin word, an e-mail or URL, a quoted term, a name or one of the articl
 The composer turns the grades into break costs; K1–K3 stay the composer's.
 
 Words come from jieba's dictionary (names it lacks come from the article's terms), loaded
-lazily, once per process, without writing jieba's cache file or logging anything. The article's
+lazily, once per process, without jieba's cache file in the temp folder or its log. The article's
 own terms (`article_terms`) are kept whole by cutting around them, never by changing the
 shared dictionary, so the result depends only on the text and the terms.
 """
@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from functools import lru_cache
 from typing import Iterable
-from pathlib import Path
 
 from layout.model import Article, Paragraph, Subhead
+from layout.text import lexicon
 from layout.text.normalise import is_cjk, is_han, is_latin
 
 __all__ = ["SPACE", "WORD", "COMPOUND", "IN_WORD", "IN_UNIT", "article_terms", "break_levels", "breaks_inside_words"]
@@ -63,31 +64,43 @@ _NOT_LATIN = "“”‘’—…·–"  # marks the composer sets as CJK punctua
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    """jieba's Tokenizer over its own dictionary, built in memory (jieba's cache file and log stay off).
-
-    jieba's own initialize() builds a prefix dictionary of 500,000 entries or loads it from a cache
-    file in the temp folder (0.5 s here either way). A word → frequency dict takes a third of that,
-    and the DAG is found by trying every substring up to the longest word instead of by prefixes.
-    """
-    import jieba
-
+    """jieba's Tokenizer over its own dictionary in compact form (layout/text/lexicon.py): jieba's
+    own prefix dictionary costs 0.5 s and 65 MB per process, its cache file goes to the temp
+    folder and its log to stderr."""
+    # jieba imports pkg_resources if it can, only to open its own files (0.1 s, most of its import
+    # time); without it jieba opens them by path. Left alone if something imported it already.
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
 
     class Tokenizer(jieba.Tokenizer):
         def initialize(self, dictionary=None) -> None:
-            fields = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").split()
-            self.FREQ = dict(zip(fields[0::3], map(int, fields[1::3])))  # word, frequency, part of speech
-            self.total = sum(self.FREQ.values())
-            self.longest = max(map(len, self.FREQ))
+            self.FREQ = lexicon.load()  # jieba reads FREQ.get(word) and total only
+            self.total = self.FREQ.total
             self.initialized = True
 
         def get_DAG(self, sentence: str) -> dict[int, list[int]]:
+            """Where each dictionary word starting at each position ends (jieba's DAG)."""
             self.check_initialized()
-            freq, n = self.FREQ, len(sentence)
-            return {k: [i for i in range(k, min(n, k + self.longest)) if freq.get(sentence[k:i + 1])] or [k]
-                    for k in range(n)}
+            dag, n = {}, len(sentence)
+            for k in range(n):
+                ends, i = [], k + 1
+                while i <= n and (freq := self.FREQ.probe(sentence[k:i])) is not None:
+                    if freq:
+                        ends.append(i - 1)
+                    i += 1
+                dag[k] = ends or [k]
+            return dag
 
-    return Tokenizer()
+    tokenizer = Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
 def _words(stretch: str) -> list[str]:
