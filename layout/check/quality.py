@@ -9,12 +9,14 @@ position on page 1 (top of its 主题 as a share of the type area's height), and
 of the page.
 
 Pure functions of (Issue, Plan, Fits). What is read of the planner's output is confined to
-`placed()` (one module) and `covered_cells()` (one page); when modules change shape (photo
-rectangles, ads) only those two change. They rely on:
+`placed()` with `_module_layout()` (one module) and `covered_cells()` (one page); when modules
+change shape (photo rectangles, ads) only those change. They rely on:
   Module: article_id, part, column, line (type-area line, 报头/报眉 included), span, height,
-          headline_size, head_lines, figure_lines, photo_first, slots, jump_from, jump_to;
+          headline_size, head_lines, slots, jump_from, jump_to; and either (planner v2) head_top,
+          body_tops, photos (PhotoBox span × lines) or (round 1) figure_lines, photo_first;
+  PagePlan: modules, ads (PlacedAd: ad.columns × ad.lines), when there are ads;
   Fits:   fmt (columns, lines, line_pitch, reserved_lines), articles, shape(...).head and
-          .head_lines and .caption (as the painter calls it), and plan.columns.module_slots.
+          .head_lines (as the painter calls it), and plan.columns (module_slots / module_columns).
 """
 from __future__ import annotations
 
@@ -69,23 +71,39 @@ def placed(module: Module, fits: Fits) -> Placed:
     """Read one module the way the painter draws it (render/paint.py)."""
     fmt = fits.fmt
     shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
-    photo = module.figure_lines + len(shape.caption)
-    head_top = module.line + (photo if module.photo_first else 0) + (module.head_lines - shape.head_lines) / 2
+    head_top, columns, photo_cells = _module_layout(module, fits, shape)
+    head_top += module.line + (module.head_lines - shape.head_lines) / 2
     main = [hl for hl in shape.head if hl.role == "headline"]
     line_height = house()["headline"]["line_height"]
     top = head_top + min((hl.y for hl in main), default=0.0) / fmt.line_pitch
     bottom = head_top + max((hl.y + hl.size * line_height for hl in main), default=0.0) / fmt.line_pitch
     roles = tuple((role, tuple(hl.line.text for hl in shape.head if hl.role == role))
                   for role in HEAD_ROLES if any(hl.role == role for hl in shape.head))
-    slots = len(module_slots(module, fits))
     return Placed(module.article_id, module.part, module.column, module.line, module.span, module.height,
-                  module.headline_size, top, bottom, roles, module.span, math.ceil(slots / module.span),
-                  module.figure_lines * module.span if shape.figure else 0)
+                  module.headline_size, top, bottom, roles, len(columns), max(columns, default=0), photo_cells)
+
+
+def _module_layout(module: Module, fits: Fits, shape) -> tuple[int, list[int], int]:
+    """(headline group's first line from the module's top, body lines of each text column, photo cells).
+
+    Planner v2 (issue 10) records them on the Module (head_top, body_tops, photos); until it is in
+    main, the round-1 Module is read too (one photo as wide as the module, figure_lines). Delete
+    the second branch once v2 has landed."""
+    if hasattr(module, "photos"):
+        from layout.plan.columns import module_columns
+
+        columns = [len(c) for c in module_columns(module, fits) if c]
+        return module.head_top, columns, sum(box.span * box.lines for box in module.photos)
+    slots = len(module_slots(module, fits))
+    photo = module.figure_lines + len(shape.caption)
+    return (photo if module.photo_first else 0), [math.ceil(slots / module.span)] * module.span, \
+        (module.figure_lines * module.span if shape.figure else 0)
 
 
 def covered_cells(page: PagePlan) -> int:
-    """Columns × lines the page's modules (and, once planned, its ads) cover."""
-    return sum(m.span * m.height for m in page.modules)
+    """Columns × lines the page's modules and ads cover."""
+    return sum(m.span * m.height for m in page.modules) + sum(a.ad.columns * a.ad.lines
+                                                              for a in getattr(page, "ads", ()))
 
 
 # --- the figures -----------------------------------------------------------------------------
