@@ -157,6 +157,7 @@ def small(tmp_path_factory):
         "a.md": _article("区委召开常委会", 1, "会议研究部署今年重点工作。" * 30),
         "b.md": _article("社区服务站开放", 3, "服务站提供理发、维修和助餐服务。" * 12, "images/p.jpg"),
         "c.md": _article("简讯", 5, "图书馆延长开放时间。"),
+        "d.md": _article("营商服务新举措", 4, "第一段正文。\n\n## 以共享信息数字化助力注册登记便利化\n\n第二段正文。"),
     }, toml=ISSUE_TOML, images={"images/p.jpg": photo.getvalue()})
     return plan_only(root)
 
@@ -259,6 +260,12 @@ def test_word_breaks_read_the_module_headline(small):
     assert word_breaks(placed, small.fits) == []
     broken = Placed(**{**placed.__dict__, "head_lines": (("headline", ("区委召", "开常委会")),)})
     assert word_breaks(broken, small.fits) == ["召/开"]
+
+
+def test_word_breaks_in_subheads(small):
+    """A 小标题 set in one column breaks where the line is full: 注/册 inside 注册登记."""
+    breaks = word_breaks(quality.placed(_module(small, "d", 0, 14, 1, 20), small.fits), small.fits)
+    assert any(b.startswith("注/册") for b in breaks), breaks
 
 
 def test_issue_quality_covers_every_page(small):

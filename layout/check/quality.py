@@ -1,12 +1,12 @@
 """Page quality: the figures a chief editor judges a planned page by (issue 10).
 
-For every page of a plan: fill (area covered by modules / the type area below 报头 or 报眉),
-side-by-side headlines (tombstones: the 主题 of two neighbouring modules at the same height),
-headline-size inversions by priority (a less important article with a larger 主题 than a more
-important one on the page, or any 主题 larger than the 头条's on page 1), multi-column modules with
-fewer than four body lines per column, headlines broken inside a word, the 头条's headline
-position on page 1 (top of its 主题 as a share of the type area's height), and the photos' share
-of the page.
+For every page of a plan: fill (area covered by modules and ads / the type area below 报头 or
+报眉), side-by-side headlines (tombstones: the 主题 of two neighbouring modules at the same
+height), headline-size inversions by priority (a less important article with a larger 主题 than a
+more important one on the page, or any 主题 larger than the 头条's on page 1), multi-column modules
+with fewer than four body lines per column, headlines broken inside a word (主题, 引题, 副题 and
+小标题), the 头条's headline position on page 1 (top of its 主题 as a share of the type area's
+height), and the photos' share of the page.
 
 Pure functions of (Issue, Plan, Fits). What is read of the planner's output is confined to
 `placed()` with `_module_layout()` (one module) and `covered_cells()` (one page); when modules
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from layout.house import house
-from layout.model import Issue, Module, PagePlan, Plan
+from layout.model import Issue, Module, PagePlan, Plan, Subhead
 from layout.plan.columns import module_slots
 from layout.plan.fit import Fits, short_headline
 
@@ -65,6 +65,7 @@ class Placed:
     text_columns: int
     column_lines: int  # body lines in the tallest text column
     photo_cells: int  # columns × lines of photo
+    slots: tuple[int, int]  # the article's body slots the module holds, half-open
 
 
 def placed(module: Module, fits: Fits) -> Placed:
@@ -80,7 +81,8 @@ def placed(module: Module, fits: Fits) -> Placed:
     roles = tuple((role, tuple(hl.line.text for hl in shape.head if hl.role == role))
                   for role in HEAD_ROLES if any(hl.role == role for hl in shape.head))
     return Placed(module.article_id, module.part, module.column, module.line, module.span, module.height,
-                  module.headline_size, top, bottom, roles, len(columns), max(columns, default=0), photo_cells)
+                  module.headline_size, top, bottom, roles, len(columns), max(columns, default=0), photo_cells,
+                  module.slots)
 
 
 def _module_layout(module: Module, fits: Fits, shape) -> tuple[int, list[int], int]:
@@ -259,9 +261,29 @@ def broken_words(source: str, lines: tuple[str, ...], terms: set[str]) -> list[s
 
 
 def word_breaks(module: Placed, fits: Fits) -> list[str]:
+    """Breaks inside a word in the module's kicker, 主题, 副题 and the subheads (小标题) it holds."""
     article = fits.articles[module.article_id]
     sources = {"kicker": article.kicker, "subtitle": article.subtitle,
                "headline": short_headline(article) if module.part else article.headline}
     terms = article_terms([article.kicker, article.headline, article.subtitle]
                           + [getattr(b, "text", "") for b in article.blocks])
-    return [b for role, lines in module.head_lines for b in broken_words(sources[role], lines, terms)]
+    heads = [(sources[role], lines) for role, lines in module.head_lines]
+    return [b for source, lines in heads + subheads(module, fits) for b in broken_words(source, lines, terms)]
+
+
+def subheads(module: Placed, fits: Fits) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, composed lines) of each subhead that starts among the module's body slots."""
+    texts = iter(b.text for b in fits.articles[module.article_id].blocks if isinstance(b, Subhead))
+    body = fits.body(module.article_id)
+    out, k = [], 0
+    while k < len(body):
+        if body[k].role != "subhead":
+            k += 1
+            continue
+        start = k
+        while k < len(body) and body[k].role == "subhead":
+            k += 1
+        text = next(texts, "")
+        if module.slots[0] <= start < module.slots[1]:
+            out.append((text, tuple(slot.line.text for slot in body[start:k])))
+    return out
