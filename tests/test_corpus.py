@@ -32,16 +32,23 @@ NEEDS_SECTIONS_AND_ADS = {"qingpu-2026-09-18", "fengxian-2026-10-16"}
 PLANNER_V2 = "planner v2 (issue 10) has not landed: today's planner"
 
 # Planned in the tests: front pages, inner pages, the sparse page, the 副刊, the photo page, the dense
-# issue that jumps and cuts, pins and ads. The page of 18 briefs (jiading) and the broadsheet (hongkou)
-# do not finish planning today (the hang of issue 10); benchmarks/quality.py plans them with a limit.
+# issue that jumps and cuts, pins and ads, the broadsheet. The page of 20 items (jiading) is left to
+# benchmarks/quality.py: round 1 hung on an earlier draft of it (the hang of issue 10).
 SUBSET = ("changning-2026-03-05", "putuo-2026-05-15", "songjiang-2026-06-12", "baoshan-2026-08-21",
-          "qingpu-2026-09-18", "fengxian-2026-10-16")
+          "qingpu-2026-09-18", "fengxian-2026-10-16", "hongkou-2026-07-03")
 FIGURES = ("fill", "tombstones", "inversions", "short_modules", "word_breaks", "lead_top")
 # (issue, figure) that today's planner fails; remove entries as the planner gets them right.
 _REFUSED = {issue: f"{PLANNER_V2} refuses the issue (a realistic pinned front page does not fit)"
             for issue in ("changning-2026-03-05", "putuo-2026-05-15", "songjiang-2026-06-12", "baoshan-2026-08-21")}
 _REFUSED.update({issue: f"{PLANNER_V2} does not read section:/[[ads]]" for issue in NEEDS_SECTIONS_AND_ADS})
-KNOWN_FAILING = {(issue, figure): reason for issue, reason in _REFUSED.items() for figure in FIGURES}
+KNOWN_FAILING = {
+    **{(issue, figure): reason for issue, reason in _REFUSED.items() for figure in FIGURES},
+    ("hongkou-2026-07-03", "tombstones"): f"{PLANNER_V2} sets a brief's headline beside a story's",
+    ("hongkou-2026-07-03", "inversions"): f"{PLANNER_V2} gives a photo news item a larger headline than priority 2",
+    ("hongkou-2026-07-03", "short_modules"): f"{PLANNER_V2} spreads briefs over 3 columns at 3 lines",
+    ("hongkou-2026-07-03", "lead_top"): f"{PLANNER_V2} sets the 头条's headline under its photo, 40 % down",
+    ("hongkou-2026-07-03", "word_breaks"): f"{PLANNER_V2}'s composer breaks headlines inside words (迎/来)",
+}
 
 
 # --- the corpus -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from functools import cache
 from layout.house import house
 from layout.model import Issue, Module, PagePlan, Plan, Subhead
 from layout.plan.columns import module_slots
-from layout.plan.fit import Fits, short_headline
+from layout.plan.fit import Fits, Shape, short_headline
 
 MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
@@ -85,14 +85,14 @@ def placed(module: Module, fits: Fits) -> Placed:
                   module.slots)
 
 
-def _module_layout(module: Module, fits: Fits, shape) -> tuple[int, list[int], int]:
+def _module_layout(module: Module, fits: Fits, shape: Shape) -> tuple[int, list[int], int]:
     """(headline group's first line from the module's top, body lines of each text column, photo cells).
 
     Planner v2 (issue 10) records them on the Module (head_top, body_tops, photos); until it is in
     main, the round-1 Module is read too (one photo as wide as the module, figure_lines). Delete
     the second branch once v2 has landed."""
     if hasattr(module, "photos"):
-        from layout.plan.columns import module_columns
+        from layout.plan.columns import module_columns  # v2's; round 1's columns.py has none
 
         columns = [len(c) for c in module_columns(module, fits) if c]
         return module.head_top, columns, sum(box.span * box.lines for box in module.photos)
