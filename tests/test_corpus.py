@@ -21,7 +21,7 @@ from layout.check import quality
 from layout.check.quality import Placed, broken_words, issue_quality, page_quality, word_breaks
 from layout.errors import BuildError, InputError
 from layout import model
-from layout.model import Module, PagePlan
+from layout.model import Module, PagePlan, Subhead
 from layout.plan.grid import page_format
 from layout.source.issue_folder import load_issue
 
@@ -73,6 +73,29 @@ def test_corpus_is_as_issue_10_asks():
     positions = {a.byline_position for i in issues for a in i.articles if a.byline}
     assert positions == {"top", "dateline", "end"}
     assert any(a.allow_cut for i in issues for a in i.articles)
+
+
+def _length(article) -> int:
+    return sum(len(block.text) for block in article.blocks)
+
+
+def test_corpus_copy_is_as_an_editor_writes_it():
+    """简讯 of 60–200 characters, 图片新闻 captions of 60–150 that carry the story, features of 1,500–2,500
+    with subheads, an 编者按, a 副刊 with verse; copy close to what the pages hold."""
+    issues = [load_issue(CORPUS / n) for n in ISSUES if n not in NEEDS_SECTIONS_AND_ADS]
+    articles = [a for i in issues for a in i.articles]
+    briefs = [a for a in articles if a.priority == 5 and not a.figures]
+    assert len(briefs) >= 30 and all(60 <= _length(a) <= 200 for a in briefs), \
+        [(a.id, _length(a)) for a in briefs if not 60 <= _length(a) <= 200]
+    photo_news = [a for a in articles if a.figures and _length(a) < 100]
+    assert len(photo_news) >= 5 and all(60 <= len(a.figures[0].caption) <= 150 for a in photo_news)
+    features = [a for a in articles if 1500 <= _length(a) <= 2500 and any(isinstance(b, Subhead) for b in a.blocks)]
+    assert len(features) >= 3
+    raw = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*/articles/*.md"))
+    assert "> 编者按：" in raw and "section: " in raw
+    verse = [a for i in issues for a in i.articles if i.page(a.page or 1).section == "副刊"
+             and sum(len(b.text) <= 20 for b in a.blocks) >= 10]
+    assert verse, "a 副刊 page with a poem"
 
 
 def test_corpus_photos_print_at_200_ppi_over_6_columns():
