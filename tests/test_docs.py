@@ -27,7 +27,8 @@ def _headings() -> set[str]:
 
 def test_every_rule_code_cited_has_a_heading_in_docs():
     headings = _headings()
-    cited = {(code, path.relative_to(ROOT).as_posix()) for path in CITING for code in RULE.findall(path.read_text("utf-8"))}
+    cited = {(code, path.relative_to(ROOT).as_posix())
+             for path in CITING for code in RULE.findall(path.read_text("utf-8"))}
     assert len({code for code, _ in cited}) > 20  # the scan finds the codes the composer and lint cite
     missing = sorted(f"{code} ({where})" for code, where in cited if code not in headings)
     assert not missing, f"rule codes without a heading in docs/: {missing}"

@@ -108,5 +108,5 @@ def snapshot(issue_dir: str) -> dict:
                       "zones": zones, "notes": [str(f) for f in findings if f.page == page["number"]
                                                 and not f.article]})
     edition = f"{issue.paper.name} {issue.info.date:%Y-%m-%d}"
-    return asdict(Snapshot(True, edition=edition, pages=pages, notes=[str(f) for f in findings], plan_seconds=plan_seconds,
-                           build_seconds=time.perf_counter() - started, images=images))
+    return asdict(Snapshot(True, edition=edition, pages=pages, notes=[str(f) for f in findings],
+                           plan_seconds=plan_seconds, build_seconds=time.perf_counter() - started, images=images))
