@@ -47,7 +47,8 @@ class Snapshot:
     images: dict[str, bytes] = field(default_factory=dict)  # digest → PNG, for the pages above
 
 
-def _image(page_pdf: bytes) -> tuple[str, int, int]:
+def _image(page_pdf: bytes) -> tuple[str, bytes, int, int]:
+    """(digest, PNG, width, height) of a page, rendered only when this page PDF was not seen before."""
     from layout.serve.page_views import page_png
 
     digest = hashlib.sha256(page_pdf).hexdigest()[:32]
@@ -55,7 +56,7 @@ def _image(page_pdf: bytes) -> tuple[str, int, int]:
         if len(_images) >= CACHE_PAGES:
             _images.pop(next(iter(_images)))
         _images[digest] = page_png(page_pdf, PAGE_WIDTH_PX)
-    return digest, *_images[digest][1:]
+    return digest, *_images[digest]
 
 
 def _details(article, modules: list[dict], notes: list[str]) -> list[str]:
@@ -95,8 +96,7 @@ def snapshot(issue_dir: str) -> dict:
             by_article.setdefault(m["article"], []).append(m)
     pages, images = [], {}
     for page, page_pdf in zip(report["pages"], page_pdfs):
-        digest, width, height = _image(page_pdf)
-        images[digest] = _images[digest][0]
+        digest, images[digest], width, height = _image(page_pdf)
         zones = []
         for zone, m in zip(page_zones(page, report["grid"]["trim_mm"]), page["modules"]):
             article = issue.article(zone.article_id)
