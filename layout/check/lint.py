@@ -17,6 +17,7 @@ from layout.model import Issue, Paragraph, Plan
 from layout.plan.columns import module_slots, split_columns, stranded
 from layout.plan.fit import Fits
 from layout.source.importer import PLACEHOLDER_CODE, PLACEHOLDER_NAME
+from layout.source.new_issue import EXAMPLE_HEADLINE
 from layout.text.issue_text import TextReport
 
 _BYLINE_MARKS = re.compile(r"[\s（）()■□●◆▲【】\[\]]")
@@ -62,7 +63,7 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding
 
 
 def placeholders(issue: Issue) -> list[Finding]:
-    """Values `layout import` and `layout new` leave for the editor to fill in."""
+    """Values `layout import` and `layout new` leave for the editor to fill in, and the example article."""
     found = []
     if issue.paper.name == PLACEHOLDER_NAME:
         found.append(Finding("placeholder", t("issue.toml: the paper is still named {name}: write its name",
@@ -73,6 +74,9 @@ def placeholders(issue: Issue) -> list[Finding]:
     found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name", page=p.number),
                       page=p.number)
               for p in issue.pages if not p.section.strip()]
+    found += [Finding("placeholder", t("{article} is the example of layout new: replace it with copy",
+                                       article=_article(a)), article=a.id)
+              for a in issue.articles if a.headline == EXAMPLE_HEADLINE]
     return found
 
 

@@ -52,7 +52,8 @@ class Preview:
     def state(self) -> dict:
         good = self.good
         return {
-            "version": self.version, "error": self.error, "building": self.building, "progress": self.progress,
+            "version": self.version, "lang": "en" if language() == "en" else "zh-CN", "error": self.error,
+            "building": self.building, "progress": self.progress,
             "title": t("preview of {issue}", issue=good.get("edition") or self.issue.name),
             "pages": good.get("pages", []), "notes": good.get("notes", []),
             "timing": t("planned in {plan:.2f} s, built in {build:.1f} s", plan=good["plan_seconds"],
