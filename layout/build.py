@@ -12,7 +12,7 @@ from typing import Callable
 
 from layout.check.lint import Finding, lint
 from layout.errors import BuildError, CopyOverflow
-from layout.house import FONTS, STYLES
+from layout.house import FONTS, STYLES, house
 from layout.messages import t
 from layout.model import Issue, Pin, Plan
 from layout.output import write_atomic
@@ -24,6 +24,7 @@ from layout.render.paint import paint
 from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
 from layout.render.preview import page_pngs
 from layout.render.weasy import render_pdf
+from layout.render.web import WEB_DIR, WebSettings, write_site
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
 from layout.source.plan_pins import load_pins
@@ -73,6 +74,7 @@ class BuildOptions:
     crop_marks: bool = False
     previews_dpi: float = 0.0  # 0 = no preview PNGs
     epub_fonts: bool = True  # embed subset fonts in the EPUB; False relies on the reader's fonts
+    web: bool = True  # the digital edition in web/
 
 
 def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
@@ -80,6 +82,13 @@ def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
     no previews) would otherwise travel to the print shop with the new ones."""
     for path in out_dir.glob(f"{prefix}[0-9][0-9].*"):
         if path.suffix in (".pdf", ".png") and path not in written:
+            path.unlink()
+
+
+def _remove_stale_web(web_dir: Path, written: set[Path]) -> None:
+    """Article pages and images of an earlier build that this one did not write (an article dropped)."""
+    for path in web_dir.rglob("*"):
+        if path.is_file() and path not in written:
             path.unlink()
 
 
@@ -139,7 +148,13 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
     outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
-    outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
+    report = layout_report(issue, plan, fits, text)
+    outputs[out_dir / "layout.json"] = dumps(report)
+    if options.web:
+        progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),
+                   articles=len(issue.articles)))
+        site = write_site(issue, plan, report, page_files, WebSettings.from_house(house()["web"]))
+        outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
     # Everything is produced before anything is written: a failed build leaves old outputs alone.
     try:
@@ -147,6 +162,8 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
             write_atomic(path, data)
             result.outputs.append(path)
         _remove_stale_pages(out_dir, f"{issue.paper.code}_{date}_", set(outputs))
+        if options.web:
+            _remove_stale_web(out_dir / WEB_DIR, set(outputs))
     except OSError as e:
         raise BuildError(f"cannot write {e.filename or out_dir}: {e.strerror or e}") from e
     return result

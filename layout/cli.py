@@ -141,7 +141,7 @@ def main(lang: str | None) -> None:
 
 
 @main.command(help=N_("Build ISSUE (an issue folder) into the print PDF/X-4 of the issue and of each page "
-                        "(<code>_<yyyymmdd>_<NN>.pdf), the EPUB and layout.json."))
+                        "(<code>_<yyyymmdd>_<NN>.pdf), the EPUB, layout.json and the digital edition (web/)."))
 @click.argument("issue", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
               help=N_("Folder for the PDFs, the EPUB and layout.json."))
@@ -151,12 +151,14 @@ def main(lang: str | None) -> None:
 @click.option("--previews", "previews_dpi", type=click.FloatRange(10, 600), default=None,
               help=N_("Also write a PNG preview of every page at this resolution (dpi)."))
 @click.option("--no-fonts", is_flag=True, help=N_("Build an EPUB without embedded fonts: it uses the reader's own."))
+@click.option("--no-web", is_flag=True, help=N_("Leave out the digital edition (web/)."))
 def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_dpi: float | None,
-          no_fonts: bool) -> None:
+          no_fonts: bool, no_web: bool) -> None:
     from layout.build import BuildOptions, build as run_build
 
     try:
-        result = run_build(issue, out_dir, _progress, BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts))
+        result = run_build(issue, out_dir, _progress,
+                           BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts, not no_web))
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():
@@ -206,6 +208,21 @@ def import_(raw: Path, out_dir: Path | None, date: dt.datetime | None, page: int
     except (InputError, BuildError) as e:
         _fail(e)
 
+
+@main.command(name="web-index", help=N_("Write an archive page listing the digital editions built in EDITIONS (output "
+                                          "folders of `layout build`) by date, newest first, each linking to its front 版."))
+@click.argument("editions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("index.html"),
+              show_default=True, help=N_("The archive page to write; it links the editions relative to its folder."))
+def web_index(editions: tuple[Path, ...], out: Path) -> None:
+    from layout.archive import write_web_index
+
+    try:
+        path = write_web_index(list(editions), out)
+    except (InputError, BuildError) as e:
+        _fail(e)
+    _progress(t("Wrote the archive of {count} digital editions: {path}", count=len(editions), path=path))
+    click.echo(str(path))
 
 
 def _names(value: str | None) -> tuple[str, ...]:

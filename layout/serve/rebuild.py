@@ -49,13 +49,14 @@ class Snapshot:
 
 def _image(page_pdf: bytes) -> tuple[str, bytes, int, int]:
     """(digest, PNG, width, height) of a page, rendered only when this page PDF was not seen before."""
-    from layout.serve.page_views import page_png
+    from layout.render.preview import page_images
 
     digest = hashlib.sha256(page_pdf).hexdigest()[:32]
     if digest not in _images:
         if len(_images) >= CACHE_PAGES:
             _images.pop(next(iter(_images)))
-        _images[digest] = page_png(page_pdf, PAGE_WIDTH_PX)
+        image = page_images(page_pdf, (PAGE_WIDTH_PX,))[0]  # PNG: the editor's screen, no second width
+        _images[digest] = (image.data, image.width, image.height)
     return digest, *_images[digest]
 
 
@@ -77,7 +78,7 @@ def snapshot(issue_dir: str) -> dict:
     from layout.build import plan_only, print_pdfs
     from layout.check.lint import lint
     from layout.render.layout_json import layout_report
-    from layout.serve.page_views import page_zones
+    from layout.render.preview import page_zones
 
     started = time.perf_counter()
     try:
