@@ -304,7 +304,10 @@ def preview(issue: Path, port: int, no_browser: bool) -> None:
 
     if not (issue / "issue.toml").is_file():
         _fail(InputError(t("no issue folder here: give the folder that holds issue.toml"), issue))
-    serve(issue, port, open_browser=not no_browser, say=_progress)
+    try:
+        serve(issue, port, open_browser=not no_browser, say=_progress)
+    except BuildError as e:
+        _fail(e)
 
 
 

@@ -140,3 +140,14 @@ def _listening(port: int) -> set[str]:
 def test_preview_listens_on_loopback_only(served):
     _, url, _ = served
     assert _listening(int(url.rsplit(":", 1)[1])) == {"0100007F"}  # 127.0.0.1, and no other address
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*LAYOUT, "preview", str(SAMPLE), "--port", str(port), "--no-browser"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"layout: 无法在 127.0.0.1:{port} 上监听：该端口已被其他程序占用；请用 --port 换一个端口"

@@ -16,11 +16,10 @@ from layout.messages import t
 from layout.model import Issue, Paragraph, Plan
 from layout.plan.columns import module_slots, split_columns, stranded
 from layout.plan.fit import Fits
+from layout.source.importer import PLACEHOLDER_CODE, PLACEHOLDER_NAME
+from layout.source.new_issue import EXAMPLE_HEADLINE
 from layout.text.issue_text import TextReport
 
-# What `layout import` and `layout new` write for the editor to replace.
-PLACEHOLDER_NAME = "未命名"
-PLACEHOLDER_CODE = "PAPER"
 _BYLINE_MARKS = re.compile(r"[\s（）()■□●◆▲【】\[\]]")
 
 
@@ -49,7 +48,7 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding
         printed = sum(m.slots[1] - m.slots[0] for m in plan.modules_of(article.id))
         if printed < len(body):
             lost = sum(len(s.line.text) for s in body[printed:])
-            found.append(Finding("cut", t("{article}: cut by {count} characters (allow_cut)",
+            found.append(Finding("cut", t("{article}: the last {count} characters are cut, as allow_cut allows",
                                           article=_article(article), count=lost), article=article.id))
     found += [Finding("photos", t("{article} has {count} photos: print places the first, the EPUB all",
                                   article=_article(a), count=len(a.figures)), article=a.id)
@@ -64,7 +63,7 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding
 
 
 def placeholders(issue: Issue) -> list[Finding]:
-    """Values `layout import` and `layout new` leave for the editor to fill in."""
+    """Values `layout import` and `layout new` leave for the editor to fill in, and the example article."""
     found = []
     if issue.paper.name == PLACEHOLDER_NAME:
         found.append(Finding("placeholder", t("issue.toml: the paper is still named {name}: write its name",
@@ -72,9 +71,12 @@ def placeholders(issue: Issue) -> list[Finding]:
     if issue.paper.code == PLACEHOLDER_CODE:
         found.append(Finding("placeholder", t("issue.toml: the paper code is still {code}: it names the files "
                                               "the print shop receives", code=PLACEHOLDER_CODE)))
-    found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name (版名)", page=p.number),
+    found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name", page=p.number),
                       page=p.number)
               for p in issue.pages if not p.section.strip()]
+    found += [Finding("placeholder", t("{article} is the example of layout new: replace it with copy",
+                                       article=_article(a)), article=a.id)
+              for a in issue.articles if a.headline == EXAMPLE_HEADLINE]
     return found
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import multiprocessing
+import socket
 import threading
 import webbrowser
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from layout.errors import BuildError
 from layout.house import STYLES
 from layout.messages import language, t
 from layout.serve.rebuild import snapshot, start_worker
@@ -49,7 +52,8 @@ class Preview:
     def state(self) -> dict:
         good = self.good
         return {
-            "version": self.version, "error": self.error, "building": self.building, "progress": self.progress,
+            "version": self.version, "lang": "en" if language() == "en" else "zh-CN", "error": self.error,
+            "building": self.building, "progress": self.progress,
             "title": t("preview of {issue}", issue=good.get("edition") or self.issue.name),
             "pages": good.get("pages", []), "notes": good.get("notes", []),
             "timing": t("planned in {plan:.2f} s, built in {build:.1f} s", plan=good["plan_seconds"],
@@ -193,11 +197,22 @@ class _Server(uvicorn.Server):
 
 
 def serve(issue: Path, port: int, open_browser: bool, say: Callable[[str], None]) -> None:
+    """Serve the preview of issue on 127.0.0.1:port (0 = a free port) until Ctrl+C.
+    BuildError when the port is taken."""
     def announce(url: str) -> None:
         say(t("preview at {url} (Ctrl+C stops it)", url=url))
         if open_browser:
             webbrowser.open(url)
 
-    config = uvicorn.Config(create_app(issue), host=HOST, port=port, log_level="warning",
-                            timeout_graceful_shutdown=GRACE_SECONDS)
-    _Server(config, announce).run()
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((HOST, port))  # bound here, so a taken port is one line in the editor's language
+    except OSError as e:
+        listener.close()
+        reason = t("another program uses it") if e.errno == errno.EADDRINUSE else e.strerror or str(e)
+        raise BuildError(t("cannot listen on {host}:{port}: {reason}; choose another port with --port", host=HOST,
+                           port=port, reason=reason)) from None
+    config = uvicorn.Config(create_app(issue), log_level="warning", timeout_graceful_shutdown=GRACE_SECONDS)
+    with listener:
+        _Server(config, announce).run(sockets=[listener])

@@ -19,11 +19,12 @@ from layout.source.issue_folder import load_issue
 
 EXAMPLE_ID = "01-example"
 IMAGES_KEEP = "images/.gitkeep"  # keeps the empty folder in version control
+EXAMPLE_HEADLINE = "用您的稿件替换这篇示例"  # `layout check` flags the example until it is replaced
 # Copy, not a message: the paper is Chinese whatever language the editor reads messages in.
-EXAMPLE_ARTICLE = """\
+EXAMPLE_ARTICLE = f"""\
 ---
 kicker: 示例稿件
-headline: 用您的稿件替换这篇示例
+headline: {EXAMPLE_HEADLINE}
 byline: 记者 王芳
 byline_position: dateline
 dateline: 本报讯
