@@ -1,11 +1,11 @@
 """Content lint: what an editor must hear about an issue that builds: characters a font cannot
-print, text cut because the article allows it, photos print leaves out, pages left empty, and
-column breaks that strand a paragraph's last line (I4) or a subhead (H3)."""
+print, text cut because the article allows it, pages left empty or not full enough, headlines
+side by side, and column breaks that strand a paragraph's last line (I4) or a subhead (H3)."""
 from __future__ import annotations
 
 from layout.model import Issue, Plan
 from layout.plan.fit import Fits
-from layout.plan.columns import module_slots, split_columns, stranded
+from layout.plan.columns import module_columns, stranded
 from layout.text.issue_text import TextReport
 
 
@@ -17,8 +17,7 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[str]:
         if printed < len(body):
             lost = sum(len(s.line.text) for s in body[printed:])
             problems.append(f"{article.id}.md: 《{article.headline}》 cut by {lost} characters (allow_cut)")
-    problems += [f"{a.id}.md: 《{a.headline}》 has {len(a.figures)} photos: print places the first, the EPUB all"
-                 for a in issue.articles if len(a.figures) > 1]
+    problems += list(plan.warnings)  # the planner's: pages not full enough, headlines side by side
     problems += [f"第{page.number}版 is empty: the issue ran out of copy" for page in plan.pages if not page.modules]
     problems += _column_breaks(plan, fits)
     return problems
@@ -29,7 +28,7 @@ def _column_breaks(plan: Plan, fits: Fits) -> list[str]:
     out = []
     for page in plan.pages:
         for module in page.modules:
-            columns = split_columns(module_slots(module, fits), module.span)
+            columns = module_columns(module, fits)
             for k, (column, following) in enumerate(zip(columns, columns[1:]), start=1):
                 rule = stranded(column, following)
                 if rule:
