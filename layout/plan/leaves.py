@@ -78,6 +78,7 @@ class Context:
     front: bool  # on page 1: the 头条's headline starts in the top share of the type area
     can_jump: bool  # a later page exists
     free_lines: int  # the page's free lines (photo heights are a share of it)
+    last: bool = False  # the issue's last page: a brief a stack leaves out does not fit the issue
 
 
 class LeafTable:
@@ -120,8 +121,9 @@ class LeafTable:
         brief = is_brief(article)
         if brief and span > c["brief_max_span"]:
             return
-        caps = [ctx.cap] if ctx.lead else sorted({max(house()["headline"]["min_size"], round(ctx.cap * f))
-                                                  for f in c["headline_scales"]}, reverse=True)
+        # Smaller sizes too (fewer headline lines can close a page); the 头条 stays largest by rank_headlines.
+        caps = sorted({max(house()["headline"]["min_size"], round(ctx.cap * f)) for f in c["headline_scales"]},
+                      reverse=True)
         rows = photo_rows(article, fits, span, standing(article, ctx.lead), ctx.free_lines) if item.part == 0 \
             else [PhotoRow((), 0.0, True)]
         base = c["lead_narrow"] * (fits.fmt.columns - span) if ctx.lead and item.part == 0 else 0.0
@@ -230,7 +232,8 @@ class LeafTable:
                 continue
             for air in range(c["max_foot_air"] + 2):
                 last = replace(modules[-1], height=height + air)
-                yield Leaf(y + air, left * c["deferred"] + air * c["foot_air"], tuple(modules[:-1]) + (last,),
+                per = c["overflow"] if ctx.last else c["deferred"]
+                yield Leaf(y + air, left * per + air * c["foot_air"], tuple(modules[:-1]) + (last,),
                            headline_first=False)
 
 

@@ -1,7 +1,7 @@
 """The search for one page: items → modules tiling the page's free rectangles.
 
 Newspaper pages are guillotine layouts: a free rectangle can be cut edge to edge into its
-modules (reference/auto-layout.md, docs/layout-rules.md). For the items offered to a page, in
+modules (docs/layout.md). For the items offered to a page, in
 priority order, the search tries every guillotine tree whose leaves, read top-left first, are the
 items in that order, so importance falls from top to bottom and left to right by construction.
 A bitmask of reachable heights per (items, width) keeps it to splits that can close exactly;
@@ -116,7 +116,8 @@ class PageSearch:
     """Guillotine search for one page's items over its free rectangles."""
 
     def __init__(self, table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None, front: bool,
-                 lead_span: int, budget: Budget, allow_tombstones: bool = False, allow_blank: bool = False):
+                 lead_span: int, budget: Budget, allow_tombstones: bool = False, allow_blank: bool = False,
+                 last: bool = False):
         self.table, self.fits, self.items, self.page, self.next_page = table, table.fits, items, page, next_page
         self.front, self.lead_span, self.budget = front, lead_span, budget
         self.allow_tombstones = allow_tombstones
@@ -129,6 +130,7 @@ class PageSearch:
         self._solved: dict[tuple, tuple[Layout, ...]] = {}
         self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]] = {}
         self.jumpers = _jumpers(self.fits, items)
+        self.last = last
         lead = items[0]
         self.lead_size = self.fits.shape(lead.article_id, lead_span, headline_cap(lead_span, 1),
                                          lead.part > 0).headline_size
@@ -146,7 +148,7 @@ class PageSearch:
             if allowed:
                 cap = headline_caps(self.items, self.fits, span, i, self.lead_size)
                 ctx = Context(cap, i == 0, self.front and i == 0, self.next_page is not None and i in self.jumpers,
-                              self.lines)
+                              self.lines, self.last)
                 out = (self.table.padded(item, span, ctx, min(self.lines, self.cost["max_blank"])) if self.allow_blank
                        else self.table.leaves(item, span, ctx))
             self._leaves[key] = out
@@ -248,7 +250,7 @@ class PageSearch:
                     result = None
                 else:
                     # Copy left over after the last page does not fit the issue: only if nothing else can.
-                    per = self.cost["deferred"] if self.next_page is not None else self.cost["overflow"]
+                    per = self.cost["overflow"] if self.last else self.cost["deferred"]
                     result = Layout((n - i) * per, unplaced=n - i)
             else:
                 x, y, w, h = regions[r]

@@ -1,5 +1,5 @@
 """An article's photos inside its module: how wide and how high, by the story's standing and each
-photo's aspect (reference: what editors do, docs/layout-rules.md).
+photo's aspect (docs/layout.md: what editors do).
 
 A module holds all of its article's photos, in order, each with its caption under it, in a row
 under the headline (or above it): one photo over some of the module's columns with text beside
@@ -18,6 +18,7 @@ from layout.model import Article, Figure, PhotoBox
 from layout.plan.fit import Fits, natural_photo_lines
 
 Standing = Literal["lead", "news", "major", "minor"]
+HEIGHTS_PER_WIDTH = 2
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,15 @@ def photo_rows(article: Article, fits: Fits, span: int, kind: Standing, free_lin
             depths = {b.lines + b.caption_lines for b in boxes}
             rows.append(PhotoRow(tuple(boxes), cost_here, column == span and len(depths) == 1))
     rows.sort(key=lambda row: row.cost)
-    return rows
+    # At most two heights per arrangement of widths, so smaller photos are among the cheapest tried.
+    seen: dict[tuple[int, ...], int] = {}
+    kept = []
+    for row in rows:
+        widths = tuple(b.span for b in row.boxes)
+        seen[widths] = seen.get(widths, 0) + 1
+        if seen[widths] <= HEIGHTS_PER_WIDTH:
+            kept.append(row)
+    return kept
 
 
 def _widths(figures: tuple[Figure, ...], span: int) -> list[tuple[int, ...]]:

@@ -107,16 +107,70 @@ class _Planner:
         fmt = self.fmt
         free_lines = fmt.lines - fmt.reserved_lines(number)
         ads = tuple(PlacedAd(ad, *_ad_rect(ad, fmt, free_lines)[:2]) for ad in self.issue.ads if ad.page == number)
-        blocks: list[Rect] = [(a.column, a.line, a.ad.columns, a.ad.lines) for a in ads]
-        fixed: list[Module] = []
+        ad_blocks: list[Rect] = [(a.column, a.line, a.ad.columns, a.ad.lines) for a in ads]
         placed_pins = [it for it in pinned if it.pin and (it.pin.column is not None or it.pin.line is not None)]
         # Where the other pins start: a pinned article never runs into one below it.
         starts = [(it.pin.column or 0, it.pin.line or 0, it.pin.span or 1, 1) for it in placed_pins]
-        for item in placed_pins:
-            others = [s for s, it in zip(starts, placed_pins) if it is not item]
-            module = self.pinned_module(item, number, next_page, blocks + others, free_lines)
-            fixed.append(module)
-            blocks.append((module.column, module.line - fmt.reserved_lines(number), module.span, module.height))
+        if next_page is not None and self.next_room(next_page) < self.cost["jump_room"]:
+            next_page_for_jumps = None  # the next page is full with its own copy: nothing jumps there
+        else:
+            next_page_for_jumps = next_page
+        # The first position pin is tried at a few heights (the rest of the page is planned around each).
+        best: tuple[float, list[Module], Layout | None] | None = None
+        variants = [None]
+        if placed_pins:
+            others = starts[1:]
+            # Room the first pin may take: the page less its ads and the estimate of its other pinned copy.
+            others_need = sum(_estimate(self.fits, it) for it in pinned if it is not placed_pins[0])
+            room = fmt.columns * free_lines - sum(b[2] * b[3] for b in ad_blocks) - others_need
+            variants = self.pinned_candidates(placed_pins[0], number, next_page_for_jumps, ad_blocks + others,
+                                              free_lines, room)
+        failure: BuildError | None = None
+        for first in variants:
+            fixed, blocks = [], list(ad_blocks)
+            for n, item in enumerate(placed_pins):
+                if n == 0:
+                    cost, module = first
+                else:
+                    others = [s for s, it in zip(starts, placed_pins) if it is not item]
+                    cost, module = self.pinned_candidates(item, number, next_page_for_jumps, blocks + others,
+                                                          free_lines)[0]
+                fixed.append(module)
+                blocks.append((module.column, module.line - fmt.reserved_lines(number), module.span, module.height))
+            try:
+                layout = self.rest_of_page(number, next_page_for_jumps, pinned, fixed, blocks, carry, pool,
+                                           free_lines)
+            except BuildError as e:
+                failure = failure or e
+                continue
+            total = (first[0] if first else 0.0) + (layout.cost if layout else 0.0)
+            if best is None or total < best[0]:
+                best = (total, fixed, layout)
+        if best is None:
+            raise failure
+        _, fixed, layout = best
+        top = fmt.reserved_lines(number)
+        modules = list(fixed) + list(layout.modules(number, top, next_page) if layout else ())
+        modules = rank_headlines(modules, self.issue, self.fits, number == self.numbers[0])
+        modules.sort(key=lambda m: (m.line, m.column))
+        if layout and layout.stones:
+            self.warnings.append(t("第{page}版: {count} pair(s) of headlines stand side by side; nothing else "
+                                   "closed the page", page=number, count=layout.stones))
+        placed = {(m.article_id, m.part) for m in modules}
+        return PagePlan(number, tuple(modules), ads), placed
+
+    def next_room(self, number: int) -> int:
+        """Cells of a page left once its ads and the articles pinned to it are set (a rough estimate)."""
+        fmt = self.fmt
+        area = fmt.columns * (fmt.lines - fmt.reserved_lines(number))
+        area -= sum(ad.columns * ad.lines for ad in self.issue.ads if ad.page == number)
+        return area - sum(_estimate(self.fits, Item(a.id)) for a in self.issue.articles if self.page_of(a.id) == number)
+
+    def rest_of_page(self, number: int, next_page: int | None, pinned: list[Item], fixed: list[Module],
+                     blocks: list[Rect], carry: list[Item], pool: list[Item], free_lines: int) -> Layout | None:
+        """The page's flowing copy around its fixed blocks: its own (pinned to it, of its section), jumped
+        continuations, then the rest of the issue in priority order."""
+        fmt = self.fmt
         fixed_ids = {m.article_id for m in fixed}
         required = [it for it in pinned if it.article_id not in fixed_ids]
         own = required + [it for it in pool if self.home(it.article_id) == number]
@@ -131,22 +185,16 @@ class _Planner:
             chosen.append(item)
             used += _estimate(self.fits, item)
         chosen = self.stack_briefs(chosen, required, [it for it in queue if it not in chosen], free_lines)
-        layout = None
-        if chosen:
-            others = [it for it in rest if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
-            fillers = sorted(others, key=lambda it: _estimate(self.fits, it))[:self.cost["fillers"]]
-            layout = self.choose(chosen, fillers, number, next_page, blocks, required)
-            if layout is None and required:
-                raise BuildError(self.pin_does_not_fit(number, required, capacity))
-        top = fmt.reserved_lines(number)
-        modules = list(fixed) + list(layout.modules(number, top, next_page) if layout else ())
-        modules = rank_headlines(modules, self.issue, self.fits, number == self.numbers[0])
-        modules.sort(key=lambda m: (m.line, m.column))
-        if layout and layout.stones:
-            self.warnings.append(t("第{page}版: {count} pair(s) of headlines stand side by side; nothing else "
-                                   "closed the page", page=number, count=layout.stones))
-        placed = {(m.article_id, m.part) for m in modules}
-        return PagePlan(number, tuple(modules), ads), placed
+        if not chosen:
+            return None
+        others = [it for it in rest if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
+        fillers = sorted(others, key=lambda it: _estimate(self.fits, it))[:self.cost["fillers"]]
+        layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
+        if layout is None:  # continuations that cannot all be set here: the copy does not fit, said as such
+            layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=False)
+        if layout is None and required:
+            raise BuildError(self.pin_does_not_fit(number, required, capacity))
+        return layout
 
     # --- briefs -------------------------------------------------------------------
 
@@ -163,14 +211,15 @@ class _Planner:
         # Briefs pinned to the page first (the stack must hold them), then the others in priority order.
         briefs = [it for it in briefs if it in required] + [it for it in briefs if it not in required]
         briefs += [it for it in later if brief(it)]
-        limit = free_lines * self.fmt.columns // 2  # cells: stacks never take more than half a page
+        limit = free_lines * self.fmt.columns  # cells: what the page could hold at most
+        tall = free_lines  # a stack at most a page deep
         stacks: list[list[str]] = [[]]
         height, cells = 0, 0
         for it in briefs:
             need = _estimate(self.fits, it)
             if cells + need > limit:
                 break
-            if height + need > free_lines and stacks[-1]:
+            if height + need > tall and stacks[-1]:
                 stacks.append([])
                 height = 0
             stacks[-1].append(it.article_id)
@@ -186,14 +235,14 @@ class _Planner:
     # --- one page -----------------------------------------------------------------
 
     def choose(self, chosen: list[Item], fillers: list[Item], number: int, next_page: int | None,
-               blocks: list[Rect], required: list[Item]) -> Layout | None:
+               blocks: list[Rect], required: list[Item], strict: bool = True) -> Layout | None:
         """The best page from the chosen items. Only if it leaves a hole: re-ordered among equals, then
         with a short item from later in the issue as a filler (补白), as an editor would."""
         budget = Budget(self.cost["budget"])
         best: Layout | None = None
         def must(items: list[Item]) -> int:
             """Items to place at least: up to the last pinned one or continuation (they cannot wait)."""
-            return max((n + 1 for n, it in enumerate(items) if it in required or it.part > 0 or it.keep),
+            return max((n + 1 for n, it in enumerate(items) if it in required or (strict and it.part > 0) or it.keep),
                        default=0)
 
         attempts = _orders(chosen, self.issue, self.cost["shuffles"], must(chosen)) + [chosen + [f] for f in fillers]
@@ -231,7 +280,7 @@ class _Planner:
                     if best and best.cost <= narrow * (widest - lead_span):
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
-                                        budget, allow_tombstones, allow_blank)
+                                        budget, allow_tombstones, allow_blank, number == self.numbers[-1])
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
@@ -243,17 +292,18 @@ class _Planner:
 
     # --- pins ---------------------------------------------------------------------
 
-    def pinned_module(self, item: Item, number: int, next_page: int | None, blocks: list[Rect],
-                      free_lines: int) -> Module:
-        """An article pinned to a line or column, at the span that sets it best in the room below its
-        line: whole if it fits, else filling that room and continued on the next page (下转)."""
+    def pinned_candidates(self, item: Item, number: int, next_page: int | None, blocks: list[Rect],
+                          free_lines: int, room_for_me: float = math.inf) -> list[tuple[float, Module]]:
+        """Ways to set an article pinned to a line or column, best first: whole at the span that sets it
+        best in the room below its line (up to a block below it, closing the gap), a shorter whole
+        shape, or filling part of that room and continued on the next page (下转)."""
         fmt, pin = self.fmt, item.pin
         column, line = pin.column or 0, pin.line or 0
         spans = [pin.span] if pin.span else list(range(1, fmt.columns - column + 1))
         lead = number == self.numbers[0] and self.issue.article(item.article_id).priority == 1
         total = len(self.fits.body(item.article_id))
-        whole_best: tuple[tuple, Leaf] | None = None
-        cut_best: tuple[int, float, Leaf] | None = None
+        wholes: list[tuple[tuple, Leaf]] = []
+        cuts: list[Leaf] = []
         needs: list[int] = []
         left_below = free_lines - line
         for span in spans:
@@ -272,20 +322,33 @@ class _Planner:
                 if leaf.height > room:
                     continue
                 if leaf.slots[1] == total:
-                    # Up to a block below it, the pin closes the gap (as `layout plan` had it); else cheapest.
-                    key = (leaf.height != room if below else 0, leaf.cost)
-                    if whole_best is None or key < whole_best[0]:
-                        whole_best = (key, leaf)
-                elif leaf.jumps and (cut_best is None or (leaf.height, -leaf.cost) > cut_best[:2]):
-                    cut_best = (leaf.height, -leaf.cost, leaf)
-        chosen = whole_best[1] if whole_best else cut_best[2] if cut_best else None
-        if chosen is None:
+                    wholes.append(((leaf.height != room if below else 0, leaf.cost), leaf))
+                elif leaf.jumps:
+                    cuts.append(leaf)
+        if not wholes and not cuts:
             raise BuildError(t("第{page}版 line {line}: {title} needs {need} lines, {left} are left below line {line}",
                                page=number, line=line + 1, title=self.title(item.article_id),
                                need=min(needs, default=0), left=max(0, left_below)))
+        wholes.sort(key=lambda w: w[0])
+        chosen = [w[1] for w in wholes[:1]]
+        # The cheapest shape that leaves the page's other pinned copy its room, if the first does not.
+        fits_room = [w[1] for w in wholes if w[1].height * w[1].template[0].span <= room_for_me]
+        fits_room += sorted((leaf for leaf in cuts if leaf.height * leaf.template[0].span <= room_for_me),
+                            key=lambda leaf: leaf.cost)
+        if fits_room and fits_room[0] not in chosen:
+            chosen.insert(0, fits_room[0])
+        if wholes:  # and the shortest whole shape, leaving the most room to the rest of the page
+            short = min((w[1] for w in wholes), key=lambda leaf: (leaf.height * leaf.template[0].span, leaf.cost))
+            chosen += [short] if short is not chosen[0] else []
+        if cuts:  # filling the room, and about half of it, continued on the next page
+            cuts.sort(key=lambda leaf: (-leaf.height, leaf.cost))
+            chosen += [cuts[0]]
+            half = min(cuts, key=lambda leaf: (abs(leaf.height - cuts[0].height // 2), leaf.cost))
+            chosen += [half] if half is not cuts[0] else []
         top = fmt.reserved_lines(number)
-        return replace(chosen.modules[0], page=number, column=column, line=top + line,
-                       jump_to=next_page if chosen.jumps else None)
+        return [(leaf.cost, replace(leaf.modules[0], page=number, column=column, line=top + line,
+                                    jump_to=next_page if leaf.jumps else None))
+                for leaf in chosen[:self.cost["pin_variants"]]]
 
     def pin_does_not_fit(self, number: int, required: list[Item], capacity: int) -> str:
         need = sum(_estimate(self.fits, it) for it in required)
