@@ -277,5 +277,6 @@ def test_fill_warning_for_a_sparse_last_page(tmp_path):
                                         "02-small.md": _article("第二版小稿", 150, extra="page: 2\n")})
     issue, fits, plan = _planned(root)
     assert page_fill(plan.pages[-1], fits.fmt) < 0.5
-    assert [w for w in plan.warnings if "the last page" in w] == [
-        f"第2版, the last page, is only {int(page_fill(plan.pages[-1], fits.fmt) * 100)}% full: an editor would drop it"]
+    assert [(w.code, w.page, w.message) for w in plan.warnings if w.code == "last-page-fill"] == [
+        ("last-page-fill", 2, f"第2版, the last page, is only {int(page_fill(plan.pages[-1], fits.fmt) * 100)}% full: "
+                              "an editor would drop it")]
