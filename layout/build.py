@@ -1,29 +1,32 @@
-"""`layout build`: the stages of DESIGN.md in order, I/O only at the two ends.
+"""`layout build`: the stages of docs/design.md in order, I/O only at the two ends.
 
 source → text → compose/plan → paint → PDF + EPUB + layout.json. Progress is reported
 through a callback so the CLI decides how to show it.
 """
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from layout.check.lint import lint
+from layout.check.lint import Finding, lint
 from layout.errors import BuildError, CopyOverflow
-from layout.house import FONTS, STYLES
+from layout.house import FONTS, STYLES, house
+from layout.messages import t
 from layout.model import Issue, Pin, Plan
-from layout.output import write_atomic
+from layout.output import OutputSet, write_atomic
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
-from layout.messages import t
 from layout.render.layout_json import dumps, layout_report
-from layout.render.page_cache import CachedPage, PageCache, cache_folder
+from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
 from layout.render.pdfx import assemble_issue, resolve_profile
 from layout.render.preview import page_png
-from layout.render.print_pages import PrintSettings, cache_salt, print_pages
+from layout.render.print_pages import PrintSettings, print_pages
+from layout.render.web import WEB_DIR, WebSettings, write_site
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
 from layout.source.plan_pins import load_pins
@@ -38,7 +41,7 @@ class BuildResult:
     issue: Issue
     plan: Plan
     text: TextReport
-    problems: list[str]  # content lint: missing glyphs, cut text, empty pages
+    problems: list[Finding]  # content lint: missing glyphs, cut text, empty pages, placeholders …
     outputs: list[Path] = field(default_factory=list)  # files written, in order
 
 
@@ -55,12 +58,16 @@ class Planned:
 
 def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> Planned:
     issue = load_issue(issue_dir)
-    progress(f"读入 {issue.paper.name} {issue.info.date:%Y-%m-%d}：{len(issue.articles)} 篇稿件，{len(issue.pages)} 个版")
+    progress(t("read {paper} {date}: {articles} articles, {pages} pages", paper=issue.paper.name,
+               date=f"{issue.info.date:%Y-%m-%d}", articles=len(issue.articles), pages=len(issue.pages)))
     pins = load_pins(issue)
     issue, text = normalise_issue(issue)
     fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
-    progress("组版：计算每篇稿件在各栏宽下的行数，安排版面")
-    return Planned(issue, plan_issue(issue, fits, pins), fits, text, pins)
+    progress(t("planning: the lines of every article at every span, then the pages"))
+    started = time.perf_counter()
+    plan = plan_issue(issue, fits, pins)
+    progress(t("planned in {seconds:.2f} s", seconds=time.perf_counter() - started))
+    return Planned(issue, plan, fits, text, pins)
 
 
 @dataclass(frozen=True)
@@ -69,16 +76,15 @@ class BuildOptions:
     crop_marks: bool = False
     previews_dpi: float = 0.0  # 0 = no preview PNGs
     epub_fonts: bool = True  # embed subset fonts in the EPUB; False relies on the reader's fonts
+    web: bool = True  # the digital edition in web/
     jobs: int = 0  # worker processes rendering pages; 0 = one per core
     cache: bool = True  # reuse the finished pages of earlier builds (layout.render.page_cache)
 
 
-def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
-    """Per-page files of an earlier build of this issue that this build did not write (a page fewer,
-    no previews) would otherwise travel to the print shop with the new ones."""
-    for path in out_dir.glob(f"{prefix}[0-9][0-9].*"):
-        if path.suffix in (".pdf", ".png") and path not in written:
-            path.unlink()
+def page_file_names(prefix: str) -> re.Pattern[str]:
+    """Per-page files of this issue, of any page number width: those of an earlier build that this one
+    does not write (a page fewer, no previews) would otherwise travel to the print shop with the new."""
+    return re.compile(rf"{re.escape(prefix)}\d+\.(pdf|png)")
 
 
 def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None, limit: int = 24) -> int:
@@ -94,21 +100,20 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
                 raise
             text, _ = add_pages(text, pages + 1, toml_path)
             write_atomic(toml_path, text.encode("utf-8"))
-            progress(f"稿件在 {pages} 个版放不下：issue.toml 增加第{pages + 1}版")
+            progress(t("the copy does not fit on {pages} pages: 第{page}版 added to issue.toml", pages=pages,
+                       page=pages + 1))
 
 
-def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
-          options: BuildOptions = BuildOptions()) -> BuildResult:
-    planned = plan_only(issue_dir, progress)
-    issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
+def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: BuildOptions = BuildOptions(),
+               cache: PageCache | None = None) -> tuple[bytes, list[bytes]]:
+    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too): each page
+    rendered on its own, in parallel, unless the cache holds it (the pages rendered are staged there)."""
+    issue, plan = planned.issue, planned.plan
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
-    outputs: dict[Path, bytes] = {}
-
-    progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.description}")
-    htmls = list(zip((page.number for page in plan.pages), paint(issue, plan, fits, profile)))
+    progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
+               profile=profile.description))
+    htmls = list(zip((page.number for page in plan.pages), paint(issue, plan, planned.fits, profile)))
     settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks)
-    cache = PageCache(cache_folder(out_dir, issue.stem), cache_salt(settings)) if options.cache else None
     printed = print_pages(htmls, settings, cache, options.jobs)
     if cache:
         progress(t("{rendered} of {pages} pages rendered, the others taken from the page cache",
@@ -116,7 +121,20 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     for line in (line for page in printed.pages for line in page.report):
         progress(line)
     page_files = [page.pdf for page in printed.pages]
-    outputs[out_dir / f"{issue.stem}.pdf"] = assemble_issue(page_files, issue)
+    pdf = assemble_issue(page_files, issue)
+    return pdf, page_files
+
+
+def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
+          options: BuildOptions = BuildOptions()) -> BuildResult:
+    planned = plan_only(issue_dir, progress)
+    issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
+    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
+    outputs: dict[Path, bytes] = {}
+
+    cache = PageCache(cache_folder(out_dir, issue.stem)) if options.cache else None
+    pdf, page_files = print_pdfs(planned, progress, options, cache)
+    outputs[out_dir / f"{issue.stem}.pdf"] = pdf
     date = f"{issue.info.date:%Y%m%d}"
     cover = page_png(page_files[0], COVER_DPI)
     for page, page_pdf in zip(plan.pages, page_files):
@@ -125,32 +143,36 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
         if options.previews_dpi:
             outputs[out_dir / f"{stem}.png"] = page_png(page_pdf, options.previews_dpi)
 
-    progress("输出 EPUB")
+    progress(t("EPUB"))
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
     outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
-    outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
+    report = layout_report(issue, plan, fits, text)
+    outputs[out_dir / "layout.json"] = dumps(report)
+    if options.web:
+        progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),
+                   articles=len(issue.articles)))
+        site = write_site(issue, plan, report, page_files, WebSettings.from_house(house()["web"]))
+        outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
-    # Everything is produced before anything is written: a failed build leaves old outputs alone.
-    try:
+    # All or nothing: a failed build leaves every earlier output byte-identical.
+    with OutputSet(out_dir) as out:
+        out.claim(page_file_names(f"{issue.paper.code}_{date}_"))
+        if options.web:
+            out.claim_tree(out_dir / WEB_DIR)
         for path, data in outputs.items():
-            write_atomic(path, data)
-            result.outputs.append(path)
-        _remove_stale_pages(out_dir, f"{issue.paper.code}_{date}_", set(outputs))
-    except OSError as e:
-        raise BuildError(f"cannot write {e.filename or out_dir}: {e.strerror or e}") from e
+            out.add(path, data)
+    result.outputs += out.written
     if cache:
-        _keep_in_cache(cache, printed.fresh, set(printed.keys), progress)
+        _commit_cache(cache, progress)
     return result
 
 
-def _keep_in_cache(cache: PageCache, fresh: dict[str, CachedPage], keys: set[str], progress: Progress) -> None:
+def _commit_cache(cache: PageCache, progress: Progress) -> None:
     """The pages this build rendered go into the cache; what it no longer needs goes. A cache that
     cannot be written costs the next build time, never an output: it is reported, not fatal."""
     try:
-        for key, page in fresh.items():
-            cache.put(key, page)
-        cache.keep_only(keys)
+        cache.commit()
     except OSError as e:
         progress(t("the page cache in {folder} could not be written: {reason}", folder=cache.folder,
                    reason=e.strerror or e))

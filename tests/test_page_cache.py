@@ -22,8 +22,8 @@ def test_in_the_output_folder_unless_xdg_cache_home_is_set(tmp_path, monkeypatch
 
 
 def test_an_entry_comes_back_as_it_was_put(tmp_path):
-    cache = PageCache(tmp_path, "salt")
-    key = cache.key(1, "<p>第一版</p>")
+    cache = PageCache(tmp_path)
+    key = cache.key("salt", 1, "<p>第一版</p>")
     assert cache.get(key) is None
     cache.put(key, PAGE)
     assert cache.get(key) == PAGE
@@ -31,10 +31,9 @@ def test_an_entry_comes_back_as_it_was_put(tmp_path):
 
 
 def test_the_key_follows_the_page_html_number_and_salt(tmp_path):
-    keys = {PageCache(tmp_path, salt).key(n, html) for salt in ("a", "b") for n in (1, 2)
-            for html in ("<p>甲</p>", "<p>乙</p>")}
+    keys = {PageCache.key(salt, n, html) for salt in ("a", "b") for n in (1, 2) for html in ("<p>甲</p>", "<p>乙</p>")}
     assert len(keys) == 8
-    assert PageCache(tmp_path, "a").key(1, "<p>甲</p>") == PageCache(tmp_path / "x", "a").key(1, "<p>甲</p>")
+    assert PageCache.key("a", 1, "<p>甲</p>") == PageCache.key("a", 1, "<p>甲</p>")
 
 
 @pytest.mark.parametrize("damage", [
@@ -46,8 +45,8 @@ def test_the_key_follows_the_page_html_number_and_salt(tmp_path):
     lambda d: d.replace(b"cache 1", b"cache 9"),  # another format
 ])
 def test_a_damaged_entry_is_ignored(tmp_path, damage):
-    cache = PageCache(tmp_path, "salt")
-    key = cache.key(1, "<p>第一版</p>")
+    cache = PageCache(tmp_path)
+    key = cache.key("salt", 1, "<p>第一版</p>")
     cache.put(key, PAGE)
     path = next(tmp_path.glob("*.page"))
     path.write_bytes(damage(path.read_bytes()))
@@ -56,15 +55,19 @@ def test_a_damaged_entry_is_ignored(tmp_path, damage):
     assert cache.get(key) == PAGE
 
 
-def test_keep_only_removes_what_the_build_did_not_use(tmp_path):
-    cache = PageCache(tmp_path, "salt")
-    used, old = cache.key(1, "new"), cache.key(1, "old")
-    for key in (used, old):
-        cache.put(key, PAGE)
+def test_commit_writes_what_was_rendered_and_removes_what_the_build_did_not_use(tmp_path):
+    earlier = PageCache(tmp_path)
+    kept, old, new = (PageCache.key("salt", 1, html) for html in ("kept", "old", "new"))
+    for key in (kept, old):
+        earlier.put(key, PAGE)
     (tmp_path / "notes.txt").write_text("not ours")
-    cache.keep_only({used})
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{used}.page", "notes.txt"])
-    PageCache(Path(tmp_path / "missing"), "salt").keep_only(set())  # no folder yet: nothing to do
+    build = PageCache(tmp_path)
+    assert build.get(kept) == PAGE
+    build.stage(new, PAGE)
+    assert not (tmp_path / f"{new}.page").exists()  # nothing is written before the build's outputs are
+    build.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{kept}.page", f"{new}.page", "notes.txt"])
+    PageCache(tmp_path / "missing").commit()  # no folder yet: nothing to do
 
 
 def test_the_salt_follows_the_profile_the_options_and_the_issue(tmp_path):

@@ -63,20 +63,26 @@ def file_fingerprint(path: Path) -> str:
 
 
 class PageCache:
-    """Finished pages under folder, keyed by their HTML plus the build's salt (see key)."""
+    """Finished pages under folder, keyed by their HTML plus a build's salt (see key).
 
-    def __init__(self, folder: Path, salt: str):
+    A build reads entries as it goes and stages the pages it rendered; commit() writes those and
+    removes the entries the build did not use, once the build's outputs are written."""
+
+    def __init__(self, folder: Path):
         self.folder = folder
-        self.salt = salt
+        self.used: set[str] = set()
+        self.staged: dict[str, CachedPage] = {}
 
-    def key(self, number: int, html: str) -> str:
-        return hashlib.sha256(f"{self.salt}\0{number}\0".encode() + html.encode("utf-8")).hexdigest()
+    @staticmethod
+    def key(salt: str, number: int, html: str) -> str:
+        return hashlib.sha256(f"{salt}\0{number}\0".encode() + html.encode("utf-8")).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}{SUFFIX}"
 
     def get(self, key: str) -> CachedPage | None:
         """The entry, or None when there is none or it cannot be trusted (it is then rendered anew)."""
+        self.used.add(key)
         try:
             data = self._path(key).read_bytes()
         except OSError:
@@ -94,12 +100,22 @@ class PageCache:
             return None
         return CachedPage(pdf, tuple(report))
 
+    def stage(self, key: str, page: CachedPage) -> None:
+        self.used.add(key)
+        self.staged[key] = page
+
     def put(self, key: str, page: CachedPage) -> None:
         payload = json.dumps(list(page.report), ensure_ascii=False).encode() + b"\n" + page.pdf
         write_atomic(self._path(key), MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
+    def commit(self) -> None:
+        """Write the staged pages; remove the entries of earlier builds that this build did not use."""
+        for key, page in self.staged.items():
+            self.put(key, page)
+        self.staged = {}
+        self.keep_only(self.used)
+
     def keep_only(self, keys: set[str]) -> None:
-        """Remove the entries of earlier builds that this build did not use."""
         if not self.folder.is_dir():
             return
         for path in self.folder.glob(f"*{SUFFIX}"):

@@ -40,8 +40,6 @@ class PrintSettings:
 @dataclass(frozen=True)
 class PrintedPages:
     pages: tuple[CachedPage, ...]  # in page order
-    fresh: dict[str, CachedPage]  # rendered by this build, by cache key: the cache entries to write
-    keys: tuple[str, ...]  # every page's cache key, in page order
     rendered: int  # pages rendered (the rest came from the cache)
 
 
@@ -66,9 +64,10 @@ def cache_salt(settings: PrintSettings) -> str:
 
 def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: PageCache | None = None,
                 jobs: int = 0) -> PrintedPages:
-    """Every (page number, HTML) as its PDF/X-4 file: from the cache where it holds the page, else rendered,
-    by up to jobs worker processes (0 = one per core)."""
-    keys = tuple(cache.key(n, html) if cache else str(n) for n, html in htmls)
+    """Every (page number, HTML) as its PDF/X-4 file: from the cache where it holds the page, else rendered
+    by up to jobs worker processes (0 = one per core) and staged in the cache."""
+    salt = cache_salt(settings) if cache else ""
+    keys = [PageCache.key(salt, n, html) for n, html in htmls]
     found = {k: page for k in keys if cache and (page := cache.get(k)) is not None}
     todo = [(n, html, k) for (n, html), k in zip(htmls, keys) if k not in found]
     workers = min(jobs or default_jobs(), len(todo))
@@ -83,7 +82,10 @@ def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: Pa
     else:
         done = [_print_page((n, html), settings) for n, html, _ in todo]
     fresh = {k: page for (_, _, k), page in zip(todo, done)}
-    return PrintedPages(tuple(found.get(k) or fresh[k] for k in keys), fresh if cache else {}, keys, len(todo))
+    if cache:
+        for key, page in fresh.items():
+            cache.stage(key, page)
+    return PrintedPages(tuple(found.get(k) or fresh[k] for k in keys), len(todo))
 
 
 def _print_page(job: tuple[int, str], settings: PrintSettings) -> CachedPage:
