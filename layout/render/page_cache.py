@@ -10,7 +10,7 @@ inside it, converted), the font files the roles resolve to (path, size, mtime), 
 and crop marks, the issue's metadata, and the versions of WeasyPrint, pikepdf/qpdf and this program's code.
 Entries are written atomically (a temporary file, then a rename) and carry a checksum; an entry that is
 unreadable, truncated or altered is ignored and rendered again. The cache never changes an output: a page
-comes out byte-identical whether rendered now or read back (DESIGN.md invariant 5).
+comes out byte-identical whether rendered now or read back (docs/design.md, invariant 5).
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 not in the page cache spread over a pool of worker processes, then the issue's file assembled from them.
 
 A page is rendered alone, so its bytes depend on its own HTML only: the same whatever the number of
-workers, the order they finish in, or whether the page came from the cache (DESIGN.md invariant 5).
+workers, the order they finish in, or whether the page came from the cache (docs/design.md, invariant 5).
 """
 from __future__ import annotations
 
