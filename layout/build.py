@@ -5,6 +5,7 @@ through a callback so the CLI decides how to show it.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from layout.errors import BuildError, CopyOverflow
 from layout.house import FONTS, STYLES, house
 from layout.messages import t
 from layout.model import Issue, Pin, Plan
-from layout.output import write_atomic
+from layout.output import OutputSet, write_atomic
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
@@ -77,19 +78,10 @@ class BuildOptions:
     web: bool = True  # the digital edition in web/
 
 
-def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
-    """Per-page files of an earlier build of this issue that this build did not write (a page fewer,
-    no previews) would otherwise travel to the print shop with the new ones."""
-    for path in out_dir.glob(f"{prefix}[0-9][0-9].*"):
-        if path.suffix in (".pdf", ".png") and path not in written:
-            path.unlink()
-
-
-def _remove_stale_web(web_dir: Path, written: set[Path]) -> None:
-    """Article pages and images of an earlier build that this one did not write (an article dropped)."""
-    for path in web_dir.rglob("*"):
-        if path.is_file() and path not in written:
-            path.unlink()
+def page_file_names(prefix: str) -> re.Pattern[str]:
+    """Per-page files of this issue, of any page number width: those of an earlier build that this one
+    does not write (a page fewer, no previews) would otherwise travel to the print shop with the new."""
+    return re.compile(rf"{re.escape(prefix)}\d+\.(pdf|png)")
 
 
 def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None, limit: int = 24) -> int:
@@ -156,14 +148,12 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
         site = write_site(issue, plan, report, page_files, WebSettings.from_house(house()["web"]))
         outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
-    # Everything is produced before anything is written: a failed build leaves old outputs alone.
-    try:
-        for path, data in outputs.items():
-            write_atomic(path, data)
-            result.outputs.append(path)
-        _remove_stale_pages(out_dir, f"{issue.paper.code}_{date}_", set(outputs))
+    # All or nothing: a failed build leaves every earlier output byte-identical.
+    with OutputSet(out_dir) as out:
+        out.claim(page_file_names(f"{issue.paper.code}_{date}_"))
         if options.web:
-            _remove_stale_web(out_dir / WEB_DIR, set(outputs))
-    except OSError as e:
-        raise BuildError(f"cannot write {e.filename or out_dir}: {e.strerror or e}") from e
+            out.claim_tree(out_dir / WEB_DIR)
+        for path, data in outputs.items():
+            out.add(path, data)
+    result.outputs += out.written
     return result

@@ -178,12 +178,12 @@ def plan(issue: Path) -> None:
     from layout.output import write_atomic
     from layout.plan.plan_file import dumps_plan
 
+    path = issue / "plan.toml"
     try:
         planned = plan_only(issue, _progress)
+        write_atomic(path, dumps_plan(planned.issue, planned.plan, planned.pins).encode("utf-8"))
     except (InputError, BuildError) as e:
         _fail(e)
-    path = issue / "plan.toml"
-    write_atomic(path, dumps_plan(planned.issue, planned.plan, planned.pins).encode("utf-8"))
     click.echo(str(path))
 
 
@@ -201,11 +201,10 @@ def import_(raw: Path, out_dir: Path | None, date: dt.datetime | None, page: int
     from layout.source.importer import run_import
 
     try:
-        result = run_import(raw, out_dir, date.date() if date else None, page, dry_run)
+        result = run_import(raw, out_dir, date.date() if date else None, page, dry_run,
+                            settle=lambda folder: add_pages_until_it_fits(folder, _progress))
         for line in result.report:
             click.echo(line)
-        if result.new_issue and not dry_run:
-            add_pages_until_it_fits(result.issue_dir, _progress)
     except (InputError, BuildError) as e:
         _fail(e)
 

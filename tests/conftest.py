@@ -66,6 +66,14 @@ def run_layout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([*LAYOUT, *map(str, args)], cwd=cwd, capture_output=True, text=True)
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Tests read the English messages unless they ask for Chinese (the CLI's subprocesses inherit
+    the environment; LC_MESSAGES leaves fontconfig's language, which follows LC_ALL/LC_CTYPE/LANG, alone)."""
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LC_MESSAGES", "en_US.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
     """The sample issue built once per test session; returns the output folder."""

@@ -285,7 +285,7 @@ def test_dry_run_writes_nothing(tmp_path):
 def test_dry_run_into_existing_folder_changes_nothing(tmp_path):
     do_import(SEED, tmp_path / "issue")
     before = folder_files(tmp_path / "issue")
-    do_import(SEED, tmp_path / "issue", page=2, dry_run=True)
+    do_import(FIXTURES / "features.txt", tmp_path / "issue", page=2, dry_run=True)
     assert folder_files(tmp_path / "issue") == before
 
 
@@ -309,15 +309,18 @@ def test_second_page_adds_to_the_folder(tmp_path):
     assert [a.priority for a in issue.articles] == [1, 2, 3, 4, 5, 1, 6, 7]
     report = (root / REPORT_NAME).read_text(encoding="utf-8")
     assert report.count("import of ") == 2  # the first import's report is kept
-    # Importing page 1 again keeps issue.toml byte for byte.
-    do_import(SEED, root, page=1, date=None)
-    assert (root / "issue.toml").read_text(encoding="utf-8") == toml_after
+    # Importing page 1 again would double its articles: refused, the folder byte for byte as it was.
+    before = folder_files(root)
+    with pytest.raises(InputError, match="is already in the issue folder as articles/01.md") as e:
+        do_import(SEED, root, page=1, date=None)
+    assert e.value.path == SEED and e.value.line == 3  # the first article's headline
+    assert folder_files(root) == before
 
 
 def test_existing_date_mismatch_is_flagged(tmp_path):
     root = tmp_path / "issue"
     do_import(SEED, root)
-    result = do_import(SEED, root, date=dt.date(2021, 1, 29))
+    result = do_import(FIXTURES / "features.txt", root, page=2, date=dt.date(2021, 1, 29))
     assert any("differs from the date in issue.toml" in w for w in result.warnings)
     assert load_issue(root).info.date == DATE
 
@@ -344,7 +347,7 @@ def test_imported_folders_build(tmp_path):
     result = subprocess.run([sys.executable, "-m", "layout.cli", "import", str(SEED), "-o", str(tmp_path / "seed"),
                              "--date", "2021-01-22"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "issue.toml 增加第2版" in result.stderr
+    assert "第2版 added to issue.toml" in result.stderr
     result = build(tmp_path / "seed", tmp_path / "out-seed")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out-seed" / "PAPER-20210122.pdf").is_file()

@@ -9,11 +9,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from layout.errors import BuildError, InputError
 from layout.messages import t
@@ -28,6 +31,15 @@ _REPORTED = ("FATAL", "ERROR", "WARNING")  # EPUBCheck's INFO and USAGE are advi
 _ACE_REPORTED = ("critical", "serious")
 
 
+# An issue's EPUB holds a few MB of fonts and images; anything far beyond is a zip bomb or a smuggled file,
+# refused before a validator unpacks it.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+_CONTAINER = "META-INF/container.xml"
+_OPF_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf"}
+_FREE = {"mimetype", _CONTAINER}  # entries no manifest declares; META-INF/ holds the rest of them
+
+
 class ToolMissing(BuildError):
     """A validator is not installed; the message says how to install it."""
 
@@ -35,6 +47,50 @@ class ToolMissing(BuildError):
 def _require_epub(path: Path) -> None:
     if not zipfile.is_zipfile(path):
         raise InputError(t("not an EPUB: the file is not a zip archive"), path)
+
+
+def unsafe_entries(path: Path) -> list[str]:
+    """Entries of the EPUB's zip that a reader should never unpack: oversized ones, names that climb
+    out of the book, and files the package's manifest does not declare. [] when there are none (a
+    missing or broken container is left to EPUBCheck, which names it)."""
+    _require_epub(path)
+    try:
+        with zipfile.ZipFile(path) as z:
+            entries = z.infolist()
+            found = [t("{name}: the entry is {size} MB unpacked, more than the {limit} MB an EPUB entry may be",
+                       name=e.filename, size=e.file_size // 2 ** 20, limit=MAX_ENTRY_BYTES // 2 ** 20)
+                     for e in entries if e.file_size > MAX_ENTRY_BYTES]
+            total = sum(e.file_size for e in entries)
+            if total > MAX_TOTAL_BYTES:
+                found.append(t("the EPUB is {size} MB unpacked, more than {limit} MB", size=total // 2 ** 20,
+                               limit=MAX_TOTAL_BYTES // 2 ** 20))
+            found += [t("{name}: the entry's name leads out of the book", name=e.filename) for e in entries
+                      if e.filename.startswith("/") or ".." in e.filename.split("/")]
+            declared = None if found else _declared(z)  # nothing more is unpacked from a bomb
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(t("not an EPUB: the zip archive is damaged ({reason})", reason=e), path) from None
+    if declared is not None:
+        found += [t("{name}: the entry is not declared in the package's manifest", name=e.filename)
+                  for e in entries if not e.is_dir() and e.filename not in declared
+                  and e.filename not in _FREE and not e.filename.startswith("META-INF/")]
+    return found
+
+
+def _declared(z: zipfile.ZipFile) -> set[str] | None:
+    """The package document and every manifest item, as zip entry names; None without a readable OPF."""
+    try:
+        container = ET.fromstring(z.read(_CONTAINER)[:MAX_ENTRY_BYTES])
+        rootfile = container.find(".//c:rootfile", _OPF_NS)
+        opf = rootfile.get("full-path") if rootfile is not None else None
+        if not opf:
+            return None
+        package = ET.fromstring(z.read(opf)[:MAX_ENTRY_BYTES])
+    except (KeyError, ET.ParseError):
+        return None
+    base = posixpath.dirname(opf)
+    items = {posixpath.normpath(posixpath.join(base, unquote(item.get("href", ""))))
+             for item in package.iterfind(".//opf:manifest/opf:item", _OPF_NS)}
+    return items | {opf}
 
 
 def epubcheck_jar() -> Path:

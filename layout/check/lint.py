@@ -1,7 +1,7 @@
 """Content lint: what an editor must hear about an issue that builds: characters a font cannot
-print, text cut because the article allows it, photos print leaves out, pages left empty, column
-breaks that strand a paragraph's last line (I4) or a subhead (H3), placeholders left by
-`layout import` or `layout new`, and a byline repeated as the last paragraph.
+print, text cut because the article allows it, pages left empty or not full enough, headlines side
+by side, column breaks that strand a paragraph's last line (I4) or a subhead (H3), placeholders
+left by `layout import` or `layout new`, and a byline repeated as the last paragraph.
 
 Every finding carries a code (a rule of docs/rules.md or a kind of note of docs/check.md) that ends
 its message in parentheses, so `layout check --allow CODE` can accept a kind of note. A missing
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from layout.messages import t
 from layout.model import Issue, Paragraph, Plan
-from layout.plan.columns import module_slots, split_columns, stranded
+from layout.plan.columns import module_columns, stranded
 from layout.plan.fit import Fits
 from layout.source.importer import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from layout.source.new_issue import EXAMPLE_HEADLINE
@@ -25,7 +25,7 @@ _BYLINE_MARKS = re.compile(r"[\s（）()■□●◆▲【】\[\]]")
 
 @dataclass(frozen=True)
 class Finding:
-    code: str  # I4, H3 … or a kind of note: missing-glyph, cut, photos, blank-page, placeholder, byline-repeated
+    code: str  # I4, H3 … or a kind of note of docs/check.md: missing-glyph, cut, fill, tombstone, placeholder …
     message: str  # in the editor's language, without the code
     error: bool = False  # an error fails `layout check`; a note only under --strict
     article: str = ""  # the article's id, where the finding is about one (the preview shows it on its zone)
@@ -50,9 +50,7 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding
             lost = sum(len(s.line.text) for s in body[printed:])
             found.append(Finding("cut", t("{article}: the last {count} characters are cut, as allow_cut allows",
                                           article=_article(article), count=lost), article=article.id))
-    found += [Finding("photos", t("{article} has {count} photos: print places the first, the EPUB all",
-                                  article=_article(a), count=len(a.figures)), article=a.id)
-              for a in issue.articles if len(a.figures) > 1]
+    found += [Finding(note.code, note.message, page=note.page) for note in plan.warnings]
     found += [Finding("blank-page", t("第{page}版 is empty: the issue ran out of copy", page=page.number),
                       page=page.number)
               for page in plan.pages if not page.modules]
@@ -99,7 +97,7 @@ def _column_breaks(plan: Plan, fits: Fits) -> list[Finding]:
     out = []
     for page in plan.pages:
         for module in page.modules:
-            columns = split_columns(module_slots(module, fits), module.span)
+            columns = module_columns(module, fits)
             for k, (column, following) in enumerate(zip(columns, columns[1:]), start=1):
                 rule = stranded(column, following)
                 if rule == "I4":

@@ -22,6 +22,7 @@ from pikepdf import Array, Dictionary, Name
 
 from layout.errors import BuildError, InputError
 from layout.house import MM, house
+from layout.messages import t
 
 LIMITS = house()["print"]  # max_tac: C+M+Y+K in %; min_ppi: effective resolution of a placed image
 TAC_DPI = 50  # area coverage is about areas: 0.5 mm pixels find any patch a press would notice
@@ -48,9 +49,13 @@ def preflight(path: Path, max_tac: float = LIMITS["max_tac"], min_ppi: float = L
     try:
         with pikepdf.open(path) as doc:
             found += _document(doc)
+            found += _active_content(doc)
             fonts_seen: set[tuple[int, int]] = set()
             for n, page in enumerate(doc.pages, 1):
                 found += _page(page, n, min_ppi, fonts_seen)
+    except pikepdf.PasswordError:  # nothing inside can be checked, nor printed
+        return [Violation(None, "document", "encrypted", t("the file is encrypted with a password; a print file must "
+                                                           "not be encrypted"))]
     except pikepdf.PdfError as e:  # also a broken content stream: a RIP would refuse the file too
         detail = (str(e).strip().splitlines() or [type(e).__name__])[0].removeprefix(f"{path}: ")
         raise InputError(f"not a readable PDF ({detail})", path) from None
@@ -76,6 +81,48 @@ def _document(doc: pikepdf.Pdf) -> list[Violation]:
     if info.get("/Trapped") not in (Name("/True"), Name("/False")):
         found.append(Violation(None, "document", "trapped", "Info /Trapped must be /True or /False"))
     return found
+
+
+# What makes a PDF do something rather than show something: none of it belongs in a print file.
+_ACTION_KEYS = ("/OpenAction", "/AA")
+_NAME_TREES = {"/JavaScript": "javascript", "/EmbeddedFiles": "embedded-file"}
+
+
+def _active_content(doc: pikepdf.Pdf) -> list[Violation]:
+    """JavaScript, actions, embedded files and forms anywhere in the file, one line per kind."""
+    found: dict[str, Violation] = {}
+
+    def add(rule: str, obj: str, message: str) -> None:
+        found.setdefault(rule, Violation(None, obj, rule, message))
+
+    root = doc.Root
+    for key in _ACTION_KEYS:
+        if key in root:
+            add("action", f"catalog {key}", t("the document runs an action when opened ({key}); a print file must "
+                                              "not", key=key))
+    names = root.get("/Names", Dictionary())
+    for key, rule in _NAME_TREES.items():
+        if key in names:
+            add(rule, f"names {key}", t("the document holds {kind}; a print file must not",
+                                        kind=_KIND[rule]()))
+    if "/AcroForm" in root:
+        add("form", "catalog /AcroForm", t("the document has an interactive form; a print file must not"))
+    for obj in doc.objects:
+        if not isinstance(obj, Dictionary):
+            continue
+        if obj.get("/S") == Name.JavaScript or "/JS" in obj:
+            add("javascript", "action /JavaScript", t("the document holds {kind}; a print file must not",
+                                                      kind=_KIND["javascript"]()))
+        if obj.get("/Type") == Name.EmbeddedFile or ("/EF" in obj and obj.get("/Type") == Name.Filespec):
+            add("embedded-file", "file specification", t("the document holds {kind}; a print file must not",
+                                                         kind=_KIND["embedded-file"]()))
+        if "/AA" in obj:
+            add("action", "additional actions /AA", t("the document runs an action when opened ({key}); a print "
+                                                      "file must not", key="/AA"))
+    return list(found.values())
+
+
+_KIND = {"javascript": lambda: t("JavaScript"), "embedded-file": lambda: t("embedded files")}
 
 
 def _xmp_pdfx(doc: pikepdf.Pdf) -> bool:

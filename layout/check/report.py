@@ -32,8 +32,12 @@ def check_outputs(paths: list[Path], progress: Callable[[str], None]) -> list[st
             progress(t("preflight of {file}", file=path.name))
             problems += [f"{path.name}: {v}" for v in preflight(path)]
         else:
-            from layout.check.epub_validate import ace_check, validate_epub
+            from layout.check.epub_validate import ace_check, unsafe_entries, validate_epub
 
+            unsafe = unsafe_entries(path)  # refused before any validator unpacks the book
+            if unsafe:
+                problems += [f"{path.name}: {m}" for m in unsafe]
+                continue
             progress(t("EPUBCheck and Ace on {file}", file=path.name))
             problems += [f"{path.name}: {m}" for m in validate_epub(path) + ace_check(path)]
     return problems

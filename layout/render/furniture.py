@@ -12,6 +12,10 @@ _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 _MONTHS = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
 _DIGITS = "〇一二三四五六七八九十"
+# The dates lunardate's table converts correctly (it answers nonsense outside, e.g. day 0):
+# issue.toml accepts these and no others.
+FIRST_DATE = dt.date(1900, 1, 31)  # 农历庚子年正月初一
+LAST_DATE = dt.date(2099, 12, 31)
 
 
 def gregorian(date: dt.date) -> str:
@@ -22,7 +26,7 @@ def lunar(date: dt.date) -> str:
     """农历 date as printed on mastheads, e.g. 农历庚子年腊月初十."""
     ld = LunarDate.from_solar_date(date.year, date.month, date.day)
     year = _STEMS[(ld.year - 4) % 10] + _BRANCHES[(ld.year - 4) % 12]
-    month = ("闰" if ld.isLeapMonth else "") + _MONTHS[ld.month - 1] + "月"
+    month = ("闰" if ld.is_leap_month else "") + _MONTHS[ld.month - 1] + "月"
     d = ld.day
     if d <= 10:
         day = "初" + _DIGITS[d]

@@ -11,16 +11,20 @@ Parsing is pure (import_text, render_report, check_nothing_lost); run_import doe
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 import yaml
 
-from layout.errors import InputError
+from layout.errors import BuildError, InputError
 from layout.messages import t
-from layout.output import write_atomic
+from layout.output import OutputSet
+from layout.source.input_files import article_files, read_input
 from layout.source.issue_folder import parse_toml, read_text
 from layout.source.markdown_body import parse_body
 from layout.source.raw_text import (
@@ -36,8 +40,10 @@ from layout.source.raw_text import (
     credit_match,
     dateline_byline_ok,
     decode,
+    line_breaks,
     read_units,
 )
+from layout.source.validate import check_characters
 
 UNTITLED = "（无标题）"  # headline of text found before any headline; the only text not from the input
 # What a new issue.toml says until the editor fills it in (`layout check` flags them).
@@ -574,9 +580,55 @@ def _issue_toml(path: Path, date: dt.date | None, page: int, raw: Path) -> tuple
     return (text if added else None), notes
 
 
-def _priority_of(article: Path) -> int:
-    m = re.search(r"^priority:\s*(\d+)\s*$", read_text(article), re.M)
+def _priority_of(article: Path, root: Path) -> int:
+    m = re.search(r"^priority:\s*(\d+)\s*$", read_text(article, root), re.M)
     return int(m[1]) if m else 0
+
+
+def _body(markdown: str) -> str:
+    """An article file's text below its front matter, for telling whether two articles are the same."""
+    parts = markdown.split("\n---\n", 1)
+    return (parts[1] if len(parts) == 2 else markdown).strip()
+
+
+def _refuse_repeats(imported: PageImport, existing: list[Path], root: Path, raw: Path) -> None:
+    """Importing a page into a folder that already holds its articles would double every one of them."""
+    held = {_body(read_text(path, root)): path for path in existing}
+    for article in imported.articles:
+        same = held.get(_body(article.markdown(None, 1)))
+        if same is not None:
+            raise InputError(t("《{title}》 is already in the issue folder as {file}; nothing imported",
+                               title=article.headline, file=same.relative_to(root)), raw, article.first_line)
+
+
+def _publish(out: Path, files: dict[Path, bytes], settle: Callable[[Path], None] | None) -> None:
+    """Write files (paths inside out) all or nothing. A new folder is made beside out, settled (e.g.
+    pages added until the copy fits) and only then renamed to out; into an existing folder the files
+    are one OutputSet."""
+    if out.is_dir() and any(out.iterdir()):
+        with OutputSet(out) as written:
+            for path, data in files.items():
+                written.add(path, data)
+        if settle is not None:
+            settle(out)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".import", dir=out.parent))
+    except OSError as e:
+        raise BuildError(t("cannot write {path}: {reason}", path=e.filename or out, reason=e.strerror or e)) from e
+    try:
+        with OutputSet(stage) as written:
+            for path, data in files.items():
+                written.add(stage / path.relative_to(out), data)
+        if settle is not None:
+            settle(stage)
+        os.chmod(stage, 0o755)
+        os.replace(stage, out)  # an empty folder at out is replaced
+    except OSError as e:
+        raise BuildError(t("cannot write {path}: {reason}", path=e.filename or out, reason=e.strerror or e)) from e
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def place(count: int, page: int, highest: int) -> list[tuple[int | None, int]]:
@@ -645,13 +697,17 @@ class ImportResult:
     new_issue: bool = False  # issue.toml was written from scratch (its pages are a first guess)
 
 
-def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int, dry_run: bool) -> ImportResult:
+def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int, dry_run: bool,
+               settle: Callable[[Path], None] | None = None) -> ImportResult:
+    """Import raw as page `page` of the issue folder out_dir, all or nothing.
+
+    settle(folder) runs on a new issue's folder before it appears under its name (the CLI adds
+    pages there until the copy fits); an error in it leaves nothing behind."""
     raw = Path(raw)
     if page < 1:
         raise InputError(t("--page must be 1 or more, got {page}", page=page), raw)
-    if not raw.is_file():
-        raise InputError(t("no such file"), raw)
-    decoded = decode(raw.read_bytes(), raw)
+    decoded = decode(read_input(raw, raw.parent), raw)
+    check_characters(line_breaks(decoded.text), raw)  # what the loader would refuse in the articles
     out = Path(out_dir) if out_dir is not None else (raw.with_suffix("") if raw.suffix else raw.with_name(
         raw.name + "-issue"))
     if out.exists() and not out.is_dir():
@@ -663,8 +719,9 @@ def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int,
     toml_path = out / "issue.toml"
     new_issue = not toml_path.is_file()
     toml_text, folder = _issue_toml(toml_path, date, page, raw)
-    existing = sorted((out / "articles").glob("*.md"))
-    placement = place(len(imported.articles), page, max(map(_priority_of, existing), default=0))
+    existing = sorted(article_files(out)) if out.is_dir() else []
+    _refuse_repeats(imported, existing, out, raw)
+    placement = place(len(imported.articles), page, max((_priority_of(p, out) for p in existing), default=0))
     folder.append(Note(0, 0, t("the first article, the page's lead, is pinned to page {page}; the others are not "
                                "pinned, so the planner can move what does not fit to a later page", page=page)
                        + (t(", and their priorities follow the folder's articles ({priority}…)",
@@ -679,13 +736,14 @@ def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int,
     if dry_run:
         return ImportResult((t("(dry run: nothing written)"), *report), (), warnings, out)
 
-    for path, article, (pin, priority) in zip(result_paths, imported.articles, placement):
-        write_atomic(path, article.markdown(pin, priority).encode("utf-8"))
+    files = {path: article.markdown(pin, priority).encode("utf-8")
+             for path, article, (pin, priority) in zip(result_paths, imported.articles, placement)}
     if toml_text is not None:
-        write_atomic(toml_path, toml_text.encode("utf-8"))
+        files[toml_path] = toml_text.encode("utf-8")
     report_path = out / REPORT_NAME
-    previous = report_path.read_text(encoding="utf-8") + "\n" if report_path.is_file() else ""
-    write_atomic(report_path, (previous + "\n".join(report) + "\n").encode("utf-8"))
+    previous = read_text(report_path, out) + "\n" if report_path.is_file() else ""
+    files[report_path] = (previous + "\n".join(report) + "\n").encode("utf-8")
+    _publish(out, files, settle if new_issue else None)
     return ImportResult(tuple(report), result_paths, warnings, out, new_issue)
 
 

@@ -11,14 +11,22 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from layout.errors import InputError
+from layout.messages import t
 from layout.model import Article, Figure, Issue, IssueInfo, PageSpec, Paper
 from layout.plan.grid import preset_names
+from layout.render.furniture import FIRST_DATE, LAST_DATE
+from layout.source.ads import load_ads
 from layout.source.fields import Field, check_fields
+from layout.source.front_matter import line_finder, load_front_matter
+from layout.source.input_files import article_files, inside, read_text
 from layout.source.markdown_body import parse_body
+from layout.source.slips import toml_slip
+from layout.source.validate import MAX_DIGITS, check_values
+
+__all__ = ["load_issue", "load_article", "parse_toml", "read_text"]
 
 _PAPER = {
     "name": Field(str, True), "code": Field(str, True), "registration": Field(str),
@@ -27,42 +35,20 @@ _PAPER = {
 _ISSUE = {"date": Field(dt.date, True), "number": Field(int, True), "total": Field(int, True)}
 _PAGE = {"number": Field(int, True), "section": Field(str, True), "editor": Field(str)}
 _TOP = {"format": Field(str), "paper": Field(dict, True), "issue": Field(dict, True),
-        "pages": Field(list, True)}
+        "pages": Field(list, True), "ads": Field(list)}
 
 _FRONT = {
     "headline": Field(str, True), "kicker": Field(str), "subtitle": Field(str),
     "short_headline": Field(str), "byline": Field(str), "byline_position": Field(str),
     "dateline": Field(str), "page": Field(int), "priority": Field(int), "images": Field(list),
-    "photo": Field(dict), "allow_cut": Field(bool), "source_jumps": Field(list),
+    "photo": Field(dict), "allow_cut": Field(bool), "source_jumps": Field(list), "section": Field(str),
 }
 _IMAGE = {"file": Field(str, True), "caption": Field(str), "credit": Field(str), "alt": Field(str, True)}
 _PHOTO = {"caption": Field(str), "credit": Field(str)}
 _BYLINE_POSITIONS = ("top", "dateline", "end")
 _CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 _IMAGE_TYPES = {".png", ".jpg", ".jpeg"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 controls but tab and newline (CR is gone by then)
 _SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter: width and height swap
-
-
-def read_text(path: Path) -> str:
-    """A file as UTF-8 text (a BOM is allowed); anything else is the editor's error."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("a folder where a file is expected; rename or remove it", path) from None
-    except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", path) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte 0x{data[e.start]:02x}); save the file as UTF-8", path, line)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # A stray control character would reach the page (markdown-it even turns NUL into U+FFFD).
-    if bad := _CONTROL.search(text):
-        name = "a NUL character" if bad[0] == "\x00" else f"the control character U+{ord(bad[0]):04X}"
-        raise InputError(f"the text contains {name}; remove it", path, text.count("\n", 0, bad.start()) + 1)
-    return text
 
 
 # --- issue.toml -------------------------------------------------------------------------
@@ -97,19 +83,49 @@ def _toml_line_of(text: str, table: str | None, index: int = 0):
     return line_of
 
 
+def _toml_line_of_path(text: str):
+    """(table, [index,] key…) of a parsed value → the line of its key (the nearest one known)."""
+    def line_of(where: tuple) -> int:
+        if not where:
+            return 1
+        if len(where) == 1:
+            return _toml_line_of(text, None)(str(where[0]))
+        index = where[1] if isinstance(where[1], int) else 0
+        keys = [k for k in where[1:] if not isinstance(k, int)]
+        return _toml_line_of(text, str(where[0]), index)(str(keys[0]) if keys else "")
+    return line_of
+
+
+def _line_at(text: str, pattern: str) -> int | None:
+    m = re.search(pattern, text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
-    """TOML text of path; a syntax error names its line."""
+    """TOML text of path, its values checked (validate.check_values); a syntax error names its line
+    and, for a typist's slip, the fix."""
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"at line (\d+)", str(e))
-        raise InputError(f"invalid TOML: {re.sub(r' [(]at line.*', '', str(e))}", path,
-                         int(m.group(1)) if m else None)
+        line = int(m.group(1)) if m else None
+        lines = text.split("\n")
+        if line and line <= len(lines) and (slip := toml_slip(lines[line - 1], line)):
+            raise InputError(slip, path, line) from None
+        raise InputError(t("invalid TOML: {problem}", problem=re.sub(r" [(]at line.*", "", str(e))), path,
+                         line) from None
+    except ValueError:  # Python's int() refuses thousands of digits
+        raise InputError(t("the number has more than {digits} digits", digits=MAX_DIGITS), path,
+                         _line_at(text, rf"\d{{{MAX_DIGITS + 1},}}")) from None
+    except RecursionError:
+        raise InputError(t("values are nested too deeply"), path, _line_at(text, r"[\[{](\s*[\[{]){8}")) from None
+    check_values(data, path, _toml_line_of_path(text))
+    return data
 
 
 def _load_issue_toml(path: Path) -> tuple[dict[str, Any], str]:
     if not (path.exists() or path.is_symlink()):  # a folder or a broken link: read_text says which
-        raise InputError("no issue.toml: an issue folder needs one (see README: the issue folder)", path)
+        raise InputError(t("no issue.toml: an issue folder needs one (see README: the issue folder)"), path)
     text = read_text(path)
     return parse_toml(text, path), text
 
@@ -120,14 +136,15 @@ def _load_pages(raw: list, path: Path, text: str) -> tuple[PageSpec, ...]:
         line_of = _toml_line_of(text, "pages", i)
         check_fields(entry, _PAGE, path, line_of, f"[[pages]] #{i + 1}")
         if entry["number"] < 1 or any(p.number == entry["number"] for p in pages):
-            raise InputError(f"page number {entry['number']} is not a new positive number", path,
+            raise InputError(t("page number {number} is not a new positive number", number=entry["number"]), path,
                              line_of("number"))
         pages.append(PageSpec(entry["number"], entry["section"], entry.get("editor", "")))
     if not pages:
-        raise InputError("the issue defines no pages: add [[pages]] tables", path, 1)
+        raise InputError(t("the issue defines no pages: add [[pages]] tables"), path, 1)
     numbers = sorted(p.number for p in pages)
     if numbers != list(range(1, len(numbers) + 1)):
-        raise InputError(f"pages must be numbered 1…{len(numbers)} without gaps, got {numbers}", path,
+        raise InputError(t("pages must be numbered 1…{count} without gaps, got {numbers}", count=len(numbers),
+                           numbers=", ".join(map(str, numbers))), path,
                          _toml_line_of(text, "pages")(""))
     return tuple(sorted(pages, key=lambda p: p.number))
 
@@ -139,43 +156,11 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     """(yaml, body, line where the body starts)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise InputError("an article starts with YAML front matter between '---' lines", path, 1)
+        raise InputError(t("an article starts with YAML front matter between '---' lines"), path, 1)
     for n in range(1, len(lines)):
         if lines[n].strip() in ("---", "..."):
             return "\n".join(lines[1:n]), "\n".join(lines[n + 1:]), n + 2
-    raise InputError("the front matter is not closed by a '---' line", path, 1)
-
-
-def _yaml_positions(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
-    """Dotted key path → 1-based line in the front matter, e.g. 'images.0.file'."""
-    out: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}{key_node.value}"
-            out[key] = key_node.start_mark.line + 1
-            out.update(_yaml_positions(value_node, key + "."))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out[f"{prefix}{i}"] = item.start_mark.line + 1
-            out.update(_yaml_positions(item, f"{prefix}{i}."))
-    return out
-
-
-def _front_matter(source: str, path: Path) -> tuple[dict, dict[str, int]]:
-    # Parsed once: the node tree gives the lines, the same tree is constructed into data
-    # (what yaml.safe_load does inside).
-    try:
-        loader = yaml.SafeLoader(source)
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-        positions = _yaml_positions(node)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        problem = getattr(e, "problem", None) or str(e).split("\n")[0]
-        raise InputError(f"invalid YAML in the front matter: {problem}", path,
-                         mark.line + 2 if mark else 1)
-    # Front matter lines count from the '---' on line 1.
-    return data if data is not None else {}, {k: v + 1 for k, v in positions.items()}
+    raise InputError(t("the front matter is not closed by a '---' line"), path, 1)
 
 
 def _figures(entries: list, root: Path, path: Path, line_of) -> tuple[Figure, ...]:
@@ -193,14 +178,19 @@ def _figures(entries: list, root: Path, path: Path, line_of) -> tuple[Figure, ..
 def _image_path(name: str, root: Path, path: Path, line: int) -> Path:
     """Images are files inside the issue folder: no URLs, no absolute paths, no ../ escape."""
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name):
-        raise InputError(f"image '{name}' is a URL; images must be files inside the issue folder", path, line)
+        raise InputError(t("image '{name}' is a URL; images must be files inside the issue folder", name=name),
+                         path, line)
     candidate = (root / name).resolve()
     if Path(name).is_absolute() or not candidate.is_relative_to(root.resolve()):
-        raise InputError(f"image '{name}' lies outside the issue folder", path, line)
-    if not candidate.is_file():
-        raise InputError(f"image '{name}' not found in the issue folder", path, line)
+        raise InputError(t("image '{name}' lies outside the issue folder", name=name), path, line)
+    if not (candidate.exists() or (root / name).is_symlink()):
+        raise InputError(t("image '{name}' not found in the issue folder", name=name), path, line)
+    try:
+        candidate = inside(root / name, root)
+    except InputError as e:  # a folder, a pipe: said at the article's line
+        raise InputError(t("image '{name}': {problem}", name=name, problem=e.message), path, line) from None
     if candidate.suffix.lower() not in _IMAGE_TYPES:
-        raise InputError(f"image '{name}' must be PNG or JPEG", path, line)
+        raise InputError(t("image '{name}' must be PNG or JPEG", name=name), path, line)
     return candidate
 
 
@@ -220,45 +210,48 @@ def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except UnidentifiedImageError:
-        raise InputError(f"image '{name}' is not a PNG or JPEG image, or its header is damaged",
+        raise InputError(t("image '{name}' is not a PNG or JPEG image, or its header is damaged", name=name),
                          path, line) from None
     # Pillow reports damage as OSError, SyntaxError (bad PNG chunks) or ValueError.
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         reason = (e.strerror if isinstance(e, OSError) else None) or str(e)
-        raise InputError(f"image '{name}' is damaged or unreadable ({reason})", path, line) from None
+        raise InputError(t("image '{name}' is damaged or unreadable ({reason})", name=name, reason=reason), path,
+                         line) from None
     return (height, width) if sideways else (width, height)
 
 
-def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
-    front_src, body_src, body_line = _split_front_matter(read_text(path), path)
-    front, positions = _front_matter(front_src, path)
+def load_article(path: Path, root: Path, page_numbers: set[int], sections: frozenset[str] | None = None) -> Article:
+    front_src, body_src, body_line = _split_front_matter(read_text(path, root), path)
+    front, positions = load_front_matter(front_src, path)
+    line_of = line_finder(positions)
 
-    def line_of(key: str) -> int:
-        return positions.get(key, 1)
-
-    check_fields(front, _FRONT, path, line_of, "the front matter")
+    check_fields(front, _FRONT, path, line_of, t("the front matter"))
     for key in ("headline", "kicker", "subtitle", "short_headline", "byline", "dateline"):
         if key in front and ("\n" in front[key].strip() or (key == "headline" and not front[key].strip())):
-            raise InputError(f"'{key}' must be one non-empty line", path, line_of(key))
+            raise InputError(t("'{key}' must be one non-empty line", key=key), path, line_of(key))
     position = front.get("byline_position", "top")
     if position not in _BYLINE_POSITIONS:
-        raise InputError(f"'byline_position' must be one of {', '.join(_BYLINE_POSITIONS)}, got {position!r}",
-                         path, line_of("byline_position"))
+        raise InputError(t("'byline_position' must be one of {choices}, got {value}",
+                           choices=", ".join(_BYLINE_POSITIONS), value=repr(position)), path, line_of("byline_position"))
     page = front.get("page")
     if page is not None and page not in page_numbers:
-        raise InputError(f"page {page} is not defined in issue.toml (pages: "
-                         f"{', '.join(map(str, sorted(page_numbers)))})", path, line_of("page"))
+        raise InputError(t("page {page} is not defined in issue.toml (pages: {pages})", page=page,
+                           pages=", ".join(map(str, sorted(page_numbers)))), path, line_of("page"))
+    section = front.get("section", "").strip()
+    if section and sections is not None and section not in sections:
+        raise InputError(t("no page of section '{section}' in issue.toml (sections: {sections})", section=section,
+                           sections="、".join(sorted(sections))), path, line_of("section"))
     if front.get("priority", 5) < 1:
-        raise InputError("'priority' must be 1 (most important) or more", path, line_of("priority"))
+        raise InputError(t("'priority' must be 1 (most important) or more"), path, line_of("priority"))
     photo = front.get("photo", {})
     check_fields(photo, _PHOTO, path, lambda k: line_of(f"photo.{k}" if k else "photo"), "photo")
     jumps = front.get("source_jumps", [])
     if not all(isinstance(j, str) for j in jumps):
-        raise InputError("'source_jumps' must be a list of text", path, line_of("source_jumps"))
+        raise InputError(t("'source_jumps' must be a list of text"), path, line_of("source_jumps"))
 
     blocks = parse_body(body_src, path, body_line)
     if not blocks:
-        raise InputError("the article has no body text", path, body_line - 1)
+        raise InputError(t("the article has no body text"), path, body_line - 1)
     figures = _figures(front.get("images", []), root, path, line_of)
     return Article(
         id=path.stem, path=path, headline=front["headline"].strip(), blocks=blocks,
@@ -267,8 +260,22 @@ def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
         byline_position=position, dateline=front.get("dateline", "").strip(), page=page,
         priority=front.get("priority", 5), figures=figures, allow_cut=front.get("allow_cut", False),
         source_jumps=tuple(jumps), photo_caption=photo.get("caption", ""),
-        photo_credit=photo.get("credit", ""),
+        photo_credit=photo.get("credit", ""), section=section,
     )
+
+
+def _check_issue_info(info: dict, path: Path, line_of) -> None:
+    """The masthead prints the lunar date, known from FIRST_DATE to LAST_DATE, and 第N期 with N ≥ 1."""
+    if not FIRST_DATE <= info["date"] <= LAST_DATE:
+        raise InputError(t("the date must be from {first} to {last}, the years the masthead's lunar calendar covers",
+                           first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat()), path, line_of("date"))
+    for key in ("number", "total"):
+        if info[key] < 1:
+            raise InputError(t("'{key}' in [issue] must be 1 or more, got {value}", key=key, value=info[key]), path,
+                             line_of(key))
+    if info["number"] > info["total"]:
+        raise InputError(t("the issue number {number} is larger than the total number {total}",
+                           number=info["number"], total=info["total"]), path, line_of("number"))
 
 
 def _natural(path: Path) -> tuple[list[int | str], str]:
@@ -280,26 +287,30 @@ def _natural(path: Path) -> tuple[list[int | str], str]:
 def load_issue(root: Path) -> Issue:
     root = Path(root)
     if not root.is_dir():
-        raise InputError("not an issue folder", root)
+        raise InputError(t("not an issue folder"), root)
     toml_path = root / "issue.toml"
     data, text = _load_issue_toml(toml_path)
     top_line = _toml_line_of(text, None)
     check_fields(data, _TOP, toml_path, top_line, "issue.toml")
     if data.get("format", "tabloid") not in preset_names():
-        raise InputError(f"unknown format '{data['format']}' (presets in styles/formats.toml: "
-                         f"{', '.join(preset_names())})", toml_path, top_line("format"))
+        raise InputError(t("unknown format '{name}' (presets in styles/formats.toml: {presets})", name=data["format"],
+                           presets=", ".join(preset_names())), toml_path, top_line("format"))
     paper = check_fields(data["paper"], _PAPER, toml_path, _toml_line_of(text, "paper"), "[paper]")
     if not _CODE.match(paper["code"]):
-        raise InputError("paper 'code' must be 1–16 ASCII letters or digits (it names the files)", toml_path,
+        raise InputError(t("paper 'code' must be 1–16 ASCII letters or digits (it names the files)"), toml_path,
                          _toml_line_of(text, "paper")("code"))
     info = check_fields(data["issue"], _ISSUE, toml_path, _toml_line_of(text, "issue"), "[issue]")
+    _check_issue_info(info, toml_path, _toml_line_of(text, "issue"))
     pages = _load_pages(data["pages"], toml_path, text)
 
-    article_paths = sorted((root / "articles").glob("*.md"), key=_natural)
+    article_paths = sorted(article_files(root), key=_natural)
     if not article_paths:
-        raise InputError("no articles: put Markdown files in articles/", root / "articles")
+        raise InputError(t("no articles: put Markdown files in articles/"), root / "articles")
     numbers = {p.number for p in pages}
-    articles = tuple(load_article(p, root, numbers) for p in article_paths)
+    sections = frozenset(p.section for p in pages)
+    articles = tuple(load_article(p, root, numbers, sections) for p in article_paths)
+    ads = load_ads(data.get("ads", []), root, toml_path, lambda i: _toml_line_of(text, "ads", i), pages,
+                   data.get("format", "tabloid"))
     return Issue(
         root=root.resolve(),
         paper=Paper(**{k: v.strip() for k, v in paper.items()}),
@@ -307,4 +318,5 @@ def load_issue(root: Path) -> Issue:
         format=data.get("format", "tabloid"),
         pages=pages,
         articles=articles,
+        ads=ads,
     )

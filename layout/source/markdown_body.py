@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from layout.errors import InputError
+from layout.messages import t
 from layout.model import Block, EditorsNote, Paragraph, Subhead
 
 # The commonmark preset has no table rule: without it a pipe table reads as one run-together
@@ -44,13 +45,19 @@ def _inline_text(token: Token) -> str:
     return text.strip()
 
 
+# Called when a message is made, so that it is in the language of the moment.
 _UNSUPPORTED = {
-    "bullet_list_open": "a list",
-    "ordered_list_open": "a numbered list",
-    "fence": "a code block",
-    "code_block": "an indented code block (remove the leading spaces)",
-    "hr": "a horizontal rule",
-    "table_open": "a table",
+    "bullet_list_open": lambda: t("a list is not part of an article body; use paragraphs, ## subheads and a "
+                                  "> 编者按 blockquote"),
+    "ordered_list_open": lambda: t("a numbered list is not part of an article body; use paragraphs, ## subheads "
+                                   "and a > 编者按 blockquote"),
+    "fence": lambda: t("a code block is not part of an article body; use paragraphs, ## subheads and a > 编者按 "
+                       "blockquote"),
+    "code_block": lambda: t("an indented code block is not part of an article body: remove the leading spaces"),
+    "hr": lambda: t("a horizontal rule is not part of an article body; use paragraphs, ## subheads and a > 编者按 "
+                    "blockquote"),
+    "table_open": lambda: t("a table is not part of an article body; use paragraphs, ## subheads and a > 编者按 "
+                            "blockquote"),
 }
 
 
@@ -62,20 +69,19 @@ def parse_body(markdown: str, path: Path, first_line: int) -> tuple[Block, ...]:
     for i, tok in enumerate(tokens):
         line = first_line + (tok.map[0] if tok.map else 0)
         if tok.type in _UNSUPPORTED:
-            raise InputError(f"{_UNSUPPORTED[tok.type]} is not part of an article body; "
-                             "use paragraphs, ## subheads and a > 编者按 blockquote", path, line)
+            raise InputError(_UNSUPPORTED[tok.type](), path, line)
         if tok.type == "blockquote_open":
             in_quote += 1
         elif tok.type == "blockquote_close":
             in_quote -= 1
         elif tok.type == "heading_open":
             if tok.tag == "h1":
-                raise InputError("a # heading is not allowed in the body; the headline goes in the "
-                                 "front matter as 'headline', subheads are ##", path, line)
+                raise InputError(t("a # heading is not allowed in the body; the headline goes in the "
+                                   "front matter as 'headline', subheads are ##"), path, line)
             if tok.tag != "h2":
                 level = int(tok.tag[1])
-                raise InputError(f"a {'#' * level} heading (level {level}) is not allowed in the body; "
-                                 "use ## for a subhead", path, line)
+                raise InputError(t("a {marks} heading (level {level}) is not allowed in the body; use ## for a subhead",
+                                   marks="#" * level, level=level), path, line)
             blocks.append(Subhead(_inline_text(tokens[i + 1]), line))
         elif tok.type == "paragraph_open":
             text = _inline_text(tokens[i + 1])

@@ -166,11 +166,15 @@ def line_endings(text: str) -> str:
     return t(" and ").join(kinds) if kinds else t("none (one line)")
 
 
-def raw_lines(text: str) -> tuple[list[RawLine], int]:
-    """Non-blank lines, trimmed, and how many lines lost leading/trailing whitespace.
+def line_breaks(text: str) -> str:
+    """The text with every line break made LF: a form feed (pdftotext's page break), a vertical tab
+    and U+2028/U+2029 count as line breaks in raw text."""
+    return re.sub(r"\r\n?|[\f\v\u2028\u2029]", "\n", text)
 
-    A form feed (pdftotext's page break) or vertical tab counts as a line break."""
-    text = re.sub(r"\r\n?|[\f\v\u2028\u2029]", "\n", text)
+
+def raw_lines(text: str) -> tuple[list[RawLine], int]:
+    """Non-blank lines (see line_breaks), trimmed, and how many lines lost leading/trailing whitespace."""
+    text = line_breaks(text)
     lines: list[RawLine] = []
     trimmed, blank = 0, False
     for n, line in enumerate(text.split("\n"), 1):
