@@ -35,8 +35,8 @@ def served(tmp_path):
 
     issue = shutil.copytree(SAMPLE, tmp_path / "issue")
     port = _free_port()
-    server = subprocess.Popen([*LAYOUT, "preview", str(issue), "--port", str(port), "--no-browser"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen([*LAYOUT, "--lang", "zh", "preview", str(issue), "--port", str(port), "--no-browser"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = server.stdout.readline()  # the server says where it listens once it does
     assert f"http://127.0.0.1:{port}/" in line, line
     yield issue, f"http://127.0.0.1:{port}", server
@@ -149,8 +149,8 @@ def test_a_port_in_use_is_one_line_and_exit_1(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([*LAYOUT, "preview", str(SAMPLE), "--port", str(port), "--no-browser"], cwd=ROOT,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run([*LAYOUT, "--lang", "zh", "preview", str(SAMPLE), "--port", str(port),
+                                 "--no-browser"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == f"layout: 无法在 127.0.0.1:{port} 上监听：该端口已被其他程序占用；请用 --port 换一个端口"
 
