@@ -434,3 +434,24 @@ def test_a_built_epub_and_pdf_have_nothing_to_refuse(small_epub):
     assert unsafe_entries(small_epub) == []
     with pikepdf.open(small_epub.with_suffix(".pdf")) as pdf:
         assert _active_content(pdf) == []
+
+
+# --- no silent clipping in the furniture (what to build 5) -----------------------------------------
+
+@pytest.mark.parametrize("before, after, field", [
+    ('name = "测试报"', 'name = "' + "上海市徐汇区融媒体中心主办社区报" + '"', "The paper's name ([paper] name)"),
+    ('code = "TST"', 'code = "TST"\nregistration = "' + "国内统一连续出版物号" * 12 + '"',
+     "The registration line ([paper] registration)"),
+    ('code = "TST"', 'code = "TST"\npublisher = "' + "上海市徐汇区融媒体中心" * 6 + '"',
+     "The masthead's facts (publisher, website)"),
+    ('section = "综合"', 'section = "' + "综合新闻" * 8 + '"\neditor = "' + "王小明" * 8 + '"',
+     "第2版's section and editor ([[pages]] section, editor)"),
+])
+def test_furniture_that_does_not_fit_is_an_error_naming_the_field(tmp_path, before, after, field):
+    issue = write_issue(tmp_path / "i", toml=ISSUE_TOML.replace(before, after))
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 1, result.stderr
+    message = result.stderr.strip().splitlines()[-1]  # after the progress lines
+    assert message.startswith("layout: ") and field in message and "Traceback" not in result.stderr, message
+    assert re.search(r"is \d+\.\d pt wide, the furniture has room for \d+\.\d pt; shorten it", message), message
+    assert not (tmp_path / "out").exists()

@@ -16,7 +16,7 @@ from layout.model import Issue, Line, Module, Plan
 from layout.plan.columns import module_slots, split_columns, top_lines
 from layout.plan.fit import Fits
 from layout.plan.grid import PageFormat
-from layout.render.furniture import masthead, page_header
+from layout.render.furniture import FURNITURE, masthead, page_header
 from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
 
@@ -113,7 +113,8 @@ def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
     trim_w, trim_h = fmt.trim
     css = _env().get_template("print.css.j2").render(
         trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,
-        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=_r(fmt.masthead_lines * fmt.line_pitch * 0.5))
+        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=FURNITURE.name_size(fmt),
+        furniture=FURNITURE)
     painted = []
     for page_plan in plan.pages:
         lines: list[PaintedLine] = []
