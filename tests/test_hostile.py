@@ -2,20 +2,26 @@
 hang, nothing read from outside the issue folder, earlier outputs left whole."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
 
 import pikepdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import ARTICLE, ISSUE_TOML, LAYOUT, ROOT, run_layout, write_issue
 from layout.errors import BuildError, InputError
+from layout.model import Issue
 from layout.output import OutputSet
 from layout.render.furniture import FIRST_DATE, LAST_DATE, lunar
+from layout.source.importer import run_import
 from layout.source.issue_folder import load_issue
 
 HANG = 60  # s: a subprocess still running after this has hung (a FIFO, an alias bomb)
+DATE = dt.date(2021, 1, 22)
 
 
 def refused(issue, path_part: str, line: int | None, words: str) -> InputError:
@@ -455,3 +461,53 @@ def test_furniture_that_does_not_fit_is_an_error_naming_the_field(tmp_path, befo
     assert message.startswith("layout: ") and field in message and "Traceback" not in result.stderr, message
     assert re.search(r"is \d+\.\d pt wide, the furniture has room for \d+\.\d pt; shorten it", message), message
     assert not (tmp_path / "out").exists()
+
+
+# --- property tests (what to build 9): an InputError with file and line, or a valid Issue --------
+
+# Pieces typists and attackers write: YAML and TOML syntax, full-width look-alikes, escapes, controls.
+_PIECES = st.sampled_from([
+    ":", ": ", "：", "\u3000", "\t", " ", "-", "- ", "&a ", "*a", "!!python/name:os.system", "!!binary", "[", "]",
+    "{", "}", "#", "'", '"', "“", "”", "|", ">", "?", "\\u0007", "\\x85", "\\uFFFE", "\\ud800", "=", "＝", "..",
+    "---", "headline", "byline", "page", "priority", "images", "photo", "file", "alt", "section", "1", "-1",
+    "9" * 30, "2021-01-22", "0001-01-01", "true", "~", "null", ".inf", "测试", "标题", "\x00", "\x7f", "\u202e",
+    "\u2028", "\ufeff", "\U0001fffe", "\n", "\n  ", "\n- ",
+])
+_TEXT = st.one_of(st.lists(_PIECES, max_size=30).map("".join), st.text(max_size=60))
+
+
+def _assert_input_error_or_issue(load, root):
+    try:
+        issue = load()
+    except InputError as e:
+        assert e.path.is_relative_to(root) or e.path == root, e
+        assert e.line is None or e.line >= 1, e
+        assert str(e).startswith(str(e.path)) and "\n" not in e.message, e
+        return None
+    assert isinstance(issue, Issue)
+    return issue
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(front=_TEXT, body=_TEXT, extra_toml=_TEXT)
+def test_random_front_matter_toml_and_body_never_crash(tmp_path_factory, front, body, extra_toml):
+    root = tmp_path_factory.mktemp("fuzz")
+    write_issue(root, {"01-a.md": f"---\nheadline: 标题\n{front}\n---\n{body}\n".encode("utf-8", "surrogatepass")},
+                toml=ISSUE_TOML + extra_toml + "\n")
+    _assert_input_error_or_issue(lambda: load_issue(root), root)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=st.one_of(_TEXT, st.binary(max_size=200).map(lambda b: b.decode("latin-1"))))
+def test_random_raw_text_never_crashes_the_importer(tmp_path_factory, raw):
+    tmp = tmp_path_factory.mktemp("fuzz-import")
+    (tmp / "raw.txt").write_bytes(raw.encode("utf-8", "surrogatepass"))
+    out = tmp / "issue"
+    try:
+        run_import(tmp / "raw.txt", out, DATE, 1, dry_run=False)
+    except InputError as e:
+        assert e.path in (tmp / "raw.txt", out) and (e.line is None or e.line >= 1), e
+        assert not out.exists()  # all or nothing
+        return
+    _assert_input_error_or_issue(lambda: load_issue(out), out)
+    assert load_issue(out).articles
