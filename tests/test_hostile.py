@@ -511,3 +511,16 @@ def test_random_raw_text_never_crashes_the_importer(tmp_path_factory, raw):
         return
     _assert_input_error_or_issue(lambda: load_issue(out), out)
     assert load_issue(out).articles
+
+
+def test_a_photo_of_too_many_pixels_is_refused_in_our_words(tmp_path):
+    from PIL import Image
+
+    issue = write_issue(tmp_path / "i", {"01-a.md": ARTICLE.replace(
+        "priority: 1", "priority: 1\nimages:\n  - file: images/big.png\n    alt: 图")})
+    (issue / "images").mkdir()
+    Image.new("L", (12_000, 8_000)).save(issue / "images" / "big.png")  # 96 million pixels
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 2 and "Warning" not in result.stderr, result.stderr
+    assert result.stderr.strip().endswith(
+        "01-a.md:7: image 'images/big.png' has 96 million pixels, more than the 89 million a page can use; scale it down")

@@ -193,9 +193,27 @@ def _image_path(name: str, root: Path, path: Path, line: int) -> Path:
     return candidate
 
 
+_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485  # Pillow's decompression bomb guard: 0.25 GB of RGBA
+
+
+def _pixels(file: Path) -> int:
+    """Pixel count from the header alone, with Pillow's guard off for this one read."""
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with Image.open(file, formats=("PNG", "JPEG")) as im:
+            return im.width * im.height
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
+
+
 def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]:
     """Upright pixel size of a PNG or JPEG that Pillow reads completely; else the editor's error."""
     try:
+        pixels = _pixels(file)
+        if pixels > _MAX_PIXELS:  # Pillow would only warn (or fail) in its own words
+            raise InputError(t("image '{name}' has {megapixels} million pixels, more than the {limit} million a page "
+                               "can use; scale it down", name=name, megapixels=pixels // 10 ** 6,
+                               limit=_MAX_PIXELS // 10 ** 6), path, line)
         with Image.open(file, formats=("PNG", "JPEG")) as im:
             im.verify()  # structure and checksums
         # verify() does not decode, so it misses a truncated JPEG: load() it, with Pillow's
@@ -212,7 +230,7 @@ def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]
         raise InputError(t("image '{name}' is not a PNG or JPEG image, or its header is damaged", name=name),
                          path, line) from None
     # Pillow reports damage as OSError, SyntaxError (bad PNG chunks) or ValueError.
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+    except (OSError, SyntaxError, ValueError) as e:
         reason = (e.strerror if isinstance(e, OSError) else None) or str(e)
         raise InputError(t("image '{name}' is damaged or unreadable ({reason})", name=name, reason=reason), path,
                          line) from None
