@@ -4,6 +4,7 @@ OutputSet is the transaction every writer uses:
 
     with OutputSet(out_dir) as out:
         out.claim(re.compile(r"XHB_20210122_\\d+\\.(pdf|png)"))  # old files of this kind go, unless re-added
+        out.claim_tree(out_dir / "web")                         # so do old files anywhere under web/
         out.add(out_dir / "XHB-20210122.pdf", pdf_bytes)       # written now, to a temporary beside it
         out.add(out_dir / "web" / "index.html", html_bytes)    # subfolders are fine
     # leaving the block normally: every temporary is renamed into place, then claimed files that were
@@ -49,6 +50,7 @@ class OutputSet:
         self.written: list[Path] = []
         self._parts: dict[Path, Path] = {}  # target → its temporary
         self._claims: list[re.Pattern[str]] = []
+        self._trees: list[Path] = []
 
     def __enter__(self) -> OutputSet:
         try:
@@ -82,15 +84,20 @@ class OutputSet:
         not added are removed (a page fewer, no previews this time, three-digit page numbers)."""
         self._claims.append(pattern)
 
+    def claim_tree(self, folder: Path) -> None:
+        """Every file under folder belongs to this run: at commit, those not added are removed."""
+        self._trees.append(Path(folder))
+
     def _stale(self) -> list[Path]:
-        if not self._claims or not self.out_dir.is_dir():
-            return []
-        return sorted(p for p in self.out_dir.iterdir() if p not in self._parts and p.is_file()
-                      and any(c.fullmatch(p.name) for c in self._claims))
+        claimed = [p for p in self.out_dir.iterdir() if p.is_file() and any(c.fullmatch(p.name) for c in self._claims)]
+        claimed += [p for tree in self._trees if tree.is_dir() for p in tree.rglob("*")
+                    if p.is_file() and not _PART.fullmatch(p.name)]
+        return sorted(p for p in claimed if p not in self._parts)
 
     def _commit(self) -> None:
         backups: dict[Path, Path | None] = {}  # target → copy of what was there (None: nothing was)
         moved: list[tuple[Path, Path]] = []  # (stale file, where it waits until the end)
+        stale = self._stale()
         try:
             for target in self._parts:
                 if target.exists():
@@ -103,10 +110,10 @@ class OutputSet:
                     backups[target] = backup
                 else:
                     backups[target] = None
-            for stale in self._stale():
-                hold = _temporary(stale, "old")
-                os.replace(stale, hold)
-                moved.append((stale, hold))
+            for path in stale:
+                hold = _temporary(path, "old")
+                os.replace(path, hold)
+                moved.append((path, hold))
             done: list[Path] = []
             try:
                 for target, part in self._parts.items():

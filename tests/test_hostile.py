@@ -20,6 +20,8 @@ from layout.render.furniture import FIRST_DATE, LAST_DATE, lunar
 from layout.source.importer import run_import
 from layout.source.issue_folder import load_issue
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 HANG = 60  # s: a subprocess still running after this has hung (a FIFO, an alias bomb)
 DATE = dt.date(2021, 1, 22)
 
@@ -341,9 +343,13 @@ def test_failed_rebuild_leaves_outputs_whole_and_a_good_one_tidies_up(tmp_path):
     (out / ".TST-20210122.pdf.k1ll3d0x.part").write_bytes(b"left by a killed build")
     (out / "TST_20210122_100.pdf").write_bytes(b"stale page")
     (out / "TST_20210122_7.png").write_bytes(b"stale preview")
+    (out / "web" / "a" / "dropped-article.html").parent.mkdir(parents=True, exist_ok=True)
+    (out / "web" / "a" / "dropped-article.html").write_bytes(b"an article no longer in the issue")
     assert run_layout("build", issue, "-o", out).returncode == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "TST-20210122.epub", "TST-20210122.pdf", "TST_20210122_01.pdf", "TST_20210122_02.pdf", "layout.json"]
+        "TST-20210122.epub", "TST-20210122.pdf", "TST_20210122_01.pdf", "TST_20210122_02.pdf", "layout.json", "web"]
+    assert not (out / "web" / "a" / "dropped-article.html").exists() and (out / "web" / "index.html").is_file()
+    assert not [p for p in out.rglob(".*")]
 
 
 # --- locale (what to build 4) ---------------------------------------------------------------------
@@ -524,3 +530,19 @@ def test_a_photo_of_too_many_pixels_is_refused_in_our_words(tmp_path):
     assert result.returncode == 2 and "Warning" not in result.stderr, result.stderr
     assert result.stderr.strip().endswith(
         "01-a.md:7: image 'images/big.png' has 96 million pixels, more than the 89 million a page can use; scale it down")
+
+
+@pytest.mark.parametrize("profile, words", [
+    ("/usr/share/color/icc/ghostscript/default_rgb.icc", "outside the issue folder"),
+    ("../x.icc", "outside the issue folder"),
+    ("rgb.icc", "is not one (colour space RGB"),
+    ("none.icc", "no such file"),
+])
+def test_icc_profile_is_checked_at_its_line(tmp_path, profile, words):
+    from PIL import ImageCms
+
+    issue = write_issue(tmp_path / "i", toml=ISSUE_TOML.replace('code = "TST"', f'code = "TST"\nicc_profile = "{profile}"'))
+    (tmp_path / "x.icc").write_bytes(b"outside")
+    (issue / "rgb.icc").write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    refused(issue, "issue.toml", 6, f"icc_profile '{profile}': ")
+    refused(issue, "issue.toml", 6, words)

@@ -1,9 +1,9 @@
 """WeasyPrint's PDF made into the print shop's PDF/X-4, and split into one PDF/X-4 per page.
 
-WeasyPrint's pdf_variant only writes metadata (reference/weasyprint-70.md); everything PDF/X
+WeasyPrint's pdf_variant only writes metadata (docs/outputs.md); everything PDF/X
 requires is done here with pikepdf: the output intent with the embedded CMYK profile, PDF/X
 identification in Info and XMP, /Trapped, TrimBox/BleedBox, no annotations, and no RGB left.
-Output is byte-identical for identical input (DESIGN.md invariant 5): no random IDs, no clock.
+Output is byte-identical for identical input (docs/design.md, invariant 5): no random IDs, no clock.
 """
 from __future__ import annotations
 

@@ -13,11 +13,12 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
-from layout.errors import InputError
+from layout.errors import BuildError, InputError
 from layout.messages import t
 from layout.model import Article, Figure, Issue, IssueInfo, PageSpec, Paper
 from layout.plan.grid import preset_names
 from layout.render.furniture import FIRST_DATE, LAST_DATE
+from layout.render.print_images import read_profile
 from layout.source.fields import Field, check_fields
 from layout.source.front_matter import line_finder, load_front_matter
 from layout.source.input_files import article_files, inside, read_text
@@ -277,6 +278,15 @@ def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
     )
 
 
+def _check_profile(name: str, root: Path, path: Path, line: int) -> None:
+    """paper.icc_profile: a CMYK printer profile inside the issue folder, refused at its line."""
+    try:
+        read_profile(inside(root / name, root))
+    except (InputError, BuildError) as e:
+        raise InputError(t("icc_profile '{name}': {problem}", name=name,
+                           problem=e.message if isinstance(e, InputError) else str(e)), path, line) from None
+
+
 def _check_issue_info(info: dict, path: Path, line_of) -> None:
     """The masthead prints the lunar date, known from FIRST_DATE to LAST_DATE, and 第N期 with N ≥ 1."""
     if not FIRST_DATE <= info["date"] <= LAST_DATE:
@@ -312,6 +322,8 @@ def load_issue(root: Path) -> Issue:
     if not _CODE.match(paper["code"]):
         raise InputError(t("paper 'code' must be 1–16 ASCII letters or digits (it names the files)"), toml_path,
                          _toml_line_of(text, "paper")("code"))
+    if paper.get("icc_profile"):
+        _check_profile(paper["icc_profile"], root, toml_path, _toml_line_of(text, "paper")("icc_profile"))
     info = check_fields(data["issue"], _ISSUE, toml_path, _toml_line_of(text, "issue"), "[issue]")
     _check_issue_info(info, toml_path, _toml_line_of(text, "issue"))
     pages = _load_pages(data["pages"], toml_path, text)
