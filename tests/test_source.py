@@ -283,3 +283,9 @@ def test_quoted_headline_that_yaml_reads_is_text(tmp_path):
     """“…” around a whole value is the headline's own quotation when YAML reads the line."""
     issue = load_issue(write_issue(tmp_path / "i", {"01-a.md": ARTICLE.replace("测试标题", "“双减”之下")}))
     assert issue.articles[0].headline == "“双减”之下"
+
+
+def test_slip_look_alikes_that_yaml_reads_are_text(tmp_path):
+    """Only a line YAML fails on (or a front matter it reads as no table) is taken for a slip."""
+    text = ARTICLE.replace("byline: 记者 某某", "byline: 记者 某某\nsubtitle: >-\n  website:www.xuhui.gov.cn")
+    assert load_issue(write_issue(tmp_path / "i", {"01-a.md": text})).articles[0].subtitle == "website:www.xuhui.gov.cn"
