@@ -271,7 +271,7 @@ def test_plan_into_a_read_only_folder_is_a_message(tmp_path):
 # --- transactional outputs (what to build 3) ---------------------------------------------------
 
 def _files(folder):
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_output_set_commits_all_together(tmp_path):
