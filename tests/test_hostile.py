@@ -546,3 +546,17 @@ def test_icc_profile_is_checked_at_its_line(tmp_path, profile, words):
     (issue / "rgb.icc").write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
     refused(issue, "issue.toml", 6, f"icc_profile '{profile}': ")
     refused(issue, "issue.toml", 6, words)
+
+
+def test_check_of_a_fifo_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "x.pdf")
+    result = subprocess.run([*LAYOUT, "check", str(tmp_path / "x.pdf")], cwd=ROOT, capture_output=True, text=True,
+                            timeout=HANG)
+    assert result.returncode == 2 and "x.pdf: not a regular file" in result.stderr
+
+
+def test_plan_that_cannot_be_written_is_a_message(tmp_path):
+    issue = write_issue(tmp_path / "i")
+    (issue / "plan.toml").mkdir()  # as unwritable as a read-only folder, and so even for root
+    result = run_layout("plan", issue)
+    assert result.returncode in (1, 2) and "plan.toml" in result.stderr and "Traceback" not in result.stderr
