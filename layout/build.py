@@ -20,6 +20,7 @@ from layout.output import OutputSet, write_atomic
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
+from layout.render.furniture import check_furniture
 from layout.render.layout_json import dumps, layout_report
 from layout.render.paint import paint
 from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
@@ -122,6 +123,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     planned = plan_only(issue_dir, progress)
     issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
+    check_furniture(issue, fits.fmt)  # before the slow part
     result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
     outputs: dict[Path, bytes] = {}
 

@@ -16,8 +16,8 @@ from layout.model import Issue, Line, Module, PlacedAd, Plan
 from layout.plan.columns import module_columns
 from layout.plan.fit import Fits
 from layout.plan.grid import PageFormat
-from layout.render.furniture import masthead, page_header
 from layout.render.ad_images import ad_image
+from layout.render.furniture import FURNITURE, masthead, page_header
 from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
 
@@ -134,7 +134,8 @@ def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
     trim_w, trim_h = fmt.trim
     css = _env().get_template("print.css.j2").render(
         trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,
-        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=_r(fmt.masthead_lines * fmt.line_pitch * 0.5))
+        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=FURNITURE.name_size(fmt),
+        furniture=FURNITURE)
     painted = []
     for page_plan in plan.pages:
         lines: list[PaintedLine] = []

@@ -13,11 +13,12 @@ from typing import Any
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
-from layout.errors import InputError
+from layout.errors import BuildError, InputError
 from layout.messages import t
 from layout.model import Article, Figure, Issue, IssueInfo, PageSpec, Paper
 from layout.plan.grid import preset_names
 from layout.render.furniture import FIRST_DATE, LAST_DATE
+from layout.render.print_images import read_profile
 from layout.source.ads import load_ads
 from layout.source.fields import Field, check_fields
 from layout.source.front_matter import line_finder, load_front_matter
@@ -194,9 +195,27 @@ def _image_path(name: str, root: Path, path: Path, line: int) -> Path:
     return candidate
 
 
+_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485  # Pillow's decompression bomb guard: 0.25 GB of RGBA
+
+
+def _pixels(file: Path) -> int:
+    """Pixel count from the header alone, with Pillow's guard off for this one read."""
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with Image.open(file, formats=("PNG", "JPEG")) as im:
+            return im.width * im.height
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
+
+
 def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]:
     """Upright pixel size of a PNG or JPEG that Pillow reads completely; else the editor's error."""
     try:
+        pixels = _pixels(file)
+        if pixels > _MAX_PIXELS:  # Pillow would only warn (or fail) in its own words
+            raise InputError(t("image '{name}' has {megapixels} million pixels, more than the {limit} million a page "
+                               "can use; scale it down", name=name, megapixels=pixels // 10 ** 6,
+                               limit=_MAX_PIXELS // 10 ** 6), path, line)
         with Image.open(file, formats=("PNG", "JPEG")) as im:
             im.verify()  # structure and checksums
         # verify() does not decode, so it misses a truncated JPEG: load() it, with Pillow's
@@ -213,7 +232,7 @@ def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]
         raise InputError(t("image '{name}' is not a PNG or JPEG image, or its header is damaged", name=name),
                          path, line) from None
     # Pillow reports damage as OSError, SyntaxError (bad PNG chunks) or ValueError.
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+    except (OSError, SyntaxError, ValueError) as e:
         reason = (e.strerror if isinstance(e, OSError) else None) or str(e)
         raise InputError(t("image '{name}' is damaged or unreadable ({reason})", name=name, reason=reason), path,
                          line) from None
@@ -264,6 +283,15 @@ def load_article(path: Path, root: Path, page_numbers: set[int], sections: froze
     )
 
 
+def _check_profile(name: str, root: Path, path: Path, line: int) -> None:
+    """paper.icc_profile: a CMYK printer profile inside the issue folder, refused at its line."""
+    try:
+        read_profile(inside(root / name, root))
+    except (InputError, BuildError) as e:
+        raise InputError(t("icc_profile '{name}': {problem}", name=name,
+                           problem=e.message if isinstance(e, InputError) else str(e)), path, line) from None
+
+
 def _check_issue_info(info: dict, path: Path, line_of) -> None:
     """The masthead prints the lunar date, known from FIRST_DATE to LAST_DATE, and 第N期 with N ≥ 1."""
     if not FIRST_DATE <= info["date"] <= LAST_DATE:
@@ -299,6 +327,8 @@ def load_issue(root: Path) -> Issue:
     if not _CODE.match(paper["code"]):
         raise InputError(t("paper 'code' must be 1–16 ASCII letters or digits (it names the files)"), toml_path,
                          _toml_line_of(text, "paper")("code"))
+    if paper.get("icc_profile"):
+        _check_profile(paper["icc_profile"], root, toml_path, _toml_line_of(text, "paper")("icc_profile"))
     info = check_fields(data["issue"], _ISSUE, toml_path, _toml_line_of(text, "issue"), "[issue]")
     _check_issue_info(info, toml_path, _toml_line_of(text, "issue"))
     pages = _load_pages(data["pages"], toml_path, text)
