@@ -28,7 +28,7 @@ from layout.source.plan_pins import load_pins
 from layout.text.issue_text import TextReport, normalise_issue
 
 Progress = Callable[[str], None]
-COVER_DPI = 60  # the EPUB cover: the front page at about 640 × 920 px
+COVER_DPI = 120  # the EPUB cover is set over the front page at about 1290 px wide (epub_cover.WIDTH)
 
 
 @dataclass
