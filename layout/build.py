@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Callable
 
 from layout.check.lint import lint
+from layout.check.photo_resolution import check_photo_resolution, placed_photos
 from layout.errors import BuildError, CopyOverflow
-from layout.house import FONTS, STYLES
+from layout.house import FONTS, STYLES, house
 from layout.model import Issue, Pin, Plan
 from layout.output import write_atomic
 from layout.plan.fit import Fits
@@ -19,7 +20,7 @@ from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
 from layout.render.layout_json import dumps, layout_report
 from layout.render.paint import paint
-from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
+from layout.render.pdfx import finish_print_pdf, newsprint_warning, resolve_profile, split_pages
 from layout.render.preview import page_pngs
 from layout.render.weasy import render_pdf
 from layout.source.importer import add_pages
@@ -98,7 +99,9 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     planned = plan_only(issue_dir, progress)
     issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
+    photos = check_photo_resolution(placed_photos(issue, plan, fits.fmt), house()["print"])  # refuses at once too
+    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos
+                         + newsprint_warning(profile, house()["print"]["newsprint_profiles"]))
     outputs: dict[Path, bytes] = {}
 
     progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.description}")

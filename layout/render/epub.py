@@ -24,7 +24,8 @@ from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead
 from layout.house import STYLES
 from layout.render.epub_cover import cover_jpeg, cover_text
-from layout.render.epub_fonts import LICENCE_FILE, EmbeddedFont, embedded_fonts
+from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
+from layout.render.print_images import to_8bit
 from layout.text.article_parts import article_parts, credit_text
 
 LANG = "zh-CN"
@@ -318,7 +319,7 @@ def _encode_image(data: bytes, jpeg: bool | None) -> tuple[bytes, str, str]:
     """(bytes, extension, media type): at most MAX_IMAGE_PX, RGB or grey; JPEG stays JPEG unless jpeg says."""
     with Image.open(io.BytesIO(data)) as source:
         as_jpeg = source.format == "JPEG" if jpeg is None else jpeg
-        image = ImageOps.exif_transpose(source)
+        image = to_8bit(ImageOps.exif_transpose(source))
     if image.mode not in ("L", "RGB", "RGBA"):  # palette, CMYK, 1-bit: resample in a full mode
         transparent = image.mode.endswith("A") or "transparency" in image.info
         image = image.convert("RGBA" if transparent else "RGB")

@@ -23,6 +23,7 @@ from pikepdf import Array, Dictionary, Name
 
 from layout.errors import BuildError
 from layout.house import MM
+from layout.messages import t
 from layout.model import Issue
 from layout.render.print_images import (JPEG_QUALITY, JPEG_TAC_HEADROOM, MAX_TAC, OutputProfile, read_profile,
                                         rgb_to_cmyk, to_print)
@@ -76,6 +77,17 @@ def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SY
             raise BuildError("PDF/X needs a CMYK output profile: set paper.icc_profile in issue.toml, put one at "
                              f"{styles_dir / HOUSE_PROFILE}, or install Ghostscript's default_cmyk.icc")
     return read_profile(path)
+
+
+def newsprint_warning(profile: OutputProfile, markers: list[str]) -> list[str]:
+    """A warning when the output intent is not a newspaper (newsprint) condition: the photos are then
+    separated, and the ink limited, for another paper than the press prints on."""
+    names = f"{profile.description} {profile.name}".lower()
+    if any(marker.lower() in names for marker in markers):
+        return []
+    return [t("the output intent is {description} ({file}), not a newsprint profile: photos are separated for "
+              "another paper; put the press's profile (WAN-IFRA's newspaper profile, see the README) at "
+              "styles/output.icc or name it in issue.toml", description=profile.description, file=profile.name)]
 
 
 class PrintPdf(bytes):

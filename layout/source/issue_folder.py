@@ -33,13 +33,14 @@ _FRONT = {
     "headline": Field(str, True), "kicker": Field(str), "subtitle": Field(str),
     "short_headline": Field(str), "byline": Field(str), "byline_position": Field(str),
     "dateline": Field(str), "page": Field(int), "priority": Field(int), "images": Field(list),
-    "photo": Field(dict), "allow_cut": Field(bool), "source_jumps": Field(list),
+    "photo": Field(dict), "allow_cut": Field(bool), "lowres_ok": Field(bool), "source_jumps": Field(list),
 }
 _IMAGE = {"file": Field(str, True), "caption": Field(str), "credit": Field(str), "alt": Field(str, True)}
 _PHOTO = {"caption": Field(str), "credit": Field(str)}
 _BYLINE_POSITIONS = ("top", "dateline", "end")
 _CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
-_IMAGE_TYPES = {".png", ".jpg", ".jpeg"}
+_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # desks send TIFF: 8/16-bit, RGB/CMYK/grey
+_IMAGE_FORMATS = ("PNG", "JPEG", "TIFF")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 controls but tab and newline (CR is gone by then)
 _SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter: width and height swap
 
@@ -200,27 +201,27 @@ def _image_path(name: str, root: Path, path: Path, line: int) -> Path:
     if not candidate.is_file():
         raise InputError(f"image '{name}' not found in the issue folder", path, line)
     if candidate.suffix.lower() not in _IMAGE_TYPES:
-        raise InputError(f"image '{name}' must be PNG or JPEG", path, line)
+        raise InputError(f"image '{name}' must be PNG, JPEG or TIFF", path, line)
     return candidate
 
 
 def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]:
-    """Upright pixel size of a PNG or JPEG that Pillow reads completely; else the editor's error."""
+    """Upright pixel size of a PNG, JPEG or TIFF that Pillow reads completely; else the editor's error."""
     try:
-        with Image.open(file, formats=("PNG", "JPEG")) as im:
+        with Image.open(file, formats=_IMAGE_FORMATS) as im:
             im.verify()  # structure and checksums
         # verify() does not decode, so it misses a truncated JPEG: load() it, with Pillow's
         # tolerance of truncated files off (WeasyPrint turns it on for the whole process on import).
         tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
         try:
-            with Image.open(file, formats=("PNG", "JPEG")) as im:
+            with Image.open(file, formats=_IMAGE_FORMATS) as im:
                 im.load()
                 width, height = im.size
                 sideways = im.getexif().get(ExifTags.Base.Orientation) in _SIDEWAYS
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except UnidentifiedImageError:
-        raise InputError(f"image '{name}' is not a PNG or JPEG image, or its header is damaged",
+        raise InputError(f"image '{name}' is not a PNG, JPEG or TIFF image, or its header is damaged",
                          path, line) from None
     # Pillow reports damage as OSError, SyntaxError (bad PNG chunks) or ValueError.
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
@@ -266,6 +267,7 @@ def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
         short_headline=front.get("short_headline", "").strip(), byline=front.get("byline", "").strip(),
         byline_position=position, dateline=front.get("dateline", "").strip(), page=page,
         priority=front.get("priority", 5), figures=figures, allow_cut=front.get("allow_cut", False),
+        lowres_ok=front.get("lowres_ok", False),
         source_jumps=tuple(jumps), photo_caption=photo.get("caption", ""),
         photo_credit=photo.get("credit", ""),
     )
