@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from PIL import Image, ImageOps
 
 from layout.errors import BuildError
-from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead
+from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead, Verse
 from layout.house import STYLES
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
@@ -58,10 +58,11 @@ class _FigureView:
 
 @dataclass(frozen=True)
 class _BlockView:
-    kind: Literal["paragraph", "subhead", "note"]
+    kind: Literal["paragraph", "subhead", "note", "verse"]
     text: str
     dateline: str = ""  # opens the first paragraph: 本报讯（记者 X）
     label: str = ""  # 编者按： unless the note says it itself
+    lines: tuple[str, ...] = ()  # verse: one <br/> after each line, an empty line between stanzas
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,8 @@ def _article_view(article: Article, xml_id: str, figures: tuple[_FigureView, ...
             blocks.append(_BlockView("subhead", block.text))
         elif isinstance(block, EditorsNote):
             blocks.append(_BlockView("note", block.text, label="" if block.text.startswith("编者按") else "编者按："))
+        elif isinstance(block, Verse):
+            blocks.append(_BlockView("verse", block.text, lines=block.lines))
 
     return _ArticleView(xml_id, article.headline, article.kicker, article.subtitle, parts.top_byline, figures,
                         tuple(blocks), (parts.closing,) if parts.closing else (), play_order)
