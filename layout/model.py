@@ -22,6 +22,7 @@ class Paper:
     publisher: str = ""  # 主管/主办
     website: str = ""
     icc_profile: str = ""  # path of the CMYK output profile; "" = the system default
+    a11y_certifier: str = ""  # who audited the EPUB's accessibility claim; "" = nobody (no certifiedBy)
 
 
 @dataclass(frozen=True)

@@ -326,6 +326,16 @@ def test_metadata(builds):
     assert "a11y:certifiedBy" not in props and "a11y:certifierCredential" not in props
 
 
+def test_a_certifier_named_in_issue_toml_is_the_certifier(sample, tmp_path):
+    certified = replace(sample, paper=replace(sample.paper, a11y_certifier="某无障碍评测机构"))
+    path = tmp_path / "certified.epub"
+    path.write_bytes(write_epub(certified, sample_plan(certified), None, embed_fonts=False))
+    with _zip(path) as book:
+        meta = _opf(book).find("opf:metadata", NS)
+    assert [m.text for m in meta.iterfind("opf:meta[@property='a11y:certifiedBy']", NS)] == ["某无障碍评测机构"]
+    assert validate_epub(path) == []
+
+
 def test_cover(builds, sample):
     """The cover is designed for a reading system's library and start screen: at least 1600 px tall,
     the masthead, date and issue number and the front page's headlines set large (issue 14)."""

@@ -297,8 +297,8 @@ def _article_view(article: Article, xml_id: str, figures: tuple[_FigureView, ...
 
 
 def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tuple[str, str]]:
-    """(property, value) of the accessibility metadata: only what is true of this file. No certifiedBy:
-    that names who audited the conformance claim, and the paper's publisher did not."""
+    """(property, value) of the accessibility metadata: only what is true of this file. certifiedBy names
+    who audited the conformance claim: only a certifier issue.toml names ([paper] a11y_certifier)."""
     paper, info = issue.paper, issue.info
     date = f"{info.date.year}年{info.date.month}月{info.date.day}日"
     summary = (f"《{paper.name}》{date}第{info.number}期的电子版，内容与印刷版相同，按版面顺序编排。"
@@ -315,6 +315,7 @@ def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tupl
     a11y += [("schema:accessibilityFeature", f) for f in features]
     a11y += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary),
              ("dcterms:conformsTo", CONFORMS_TO)]
+    a11y += [("a11y:certifiedBy", paper.a11y_certifier)] if paper.a11y_certifier else []
     return a11y
 
 

@@ -22,7 +22,7 @@ from layout.source.markdown_body import parse_body
 
 _PAPER = {
     "name": Field(str, True), "code": Field(str, True), "registration": Field(str),
-    "publisher": Field(str), "website": Field(str), "icc_profile": Field(str),
+    "publisher": Field(str), "website": Field(str), "icc_profile": Field(str), "a11y_certifier": Field(str),
 }
 _ISSUE = {"date": Field(dt.date, True), "number": Field(int, True), "total": Field(int, True)}
 _PAGE = {"number": Field(int, True), "section": Field(str, True), "editor": Field(str)}
