@@ -198,3 +198,22 @@ def test_tiff_photo_at_150_ppi_builds_with_a_warning_and_check_says_the_same(tmp
     check = run_layout("check", root)
     assert "images/photo.tif" in check.stdout and "150 ppi" in check.stdout
     assert (tmp_path / "out" / "TST-20210122.pdf").is_file()
+
+
+def test_epub_photo_from_a_cmyk_tiff_goes_to_srgb_through_its_profile(tmp_path):
+    """The reader's copy: a TIFF photo becomes an RGB JPEG, its CMYK converted with the embedded profile
+    (not Pillow's naive formula), at most 1600 px."""
+    import zipfile
+
+    from layout.render.epub import write_epub
+
+    cmyk = _gradient("CMYK", (1800, 1200))
+    root = write_issue(tmp_path / "issue", {"01-a.md": _article("photo.tif")}, ONE_PAGE,
+                       {"images/photo.tif": _tiff(cmyk, "tiff_lzw", GS_ICC / "ps_cmyk.icc")})
+    planned = plan_only(root)
+    with zipfile.ZipFile(io.BytesIO(write_epub(planned.issue, planned.plan, None, embed_fonts=False))) as book:
+        (name,) = [n for n in book.namelist() if n.startswith("EPUB/images/")]
+        photo = Image.open(io.BytesIO(book.read(name)))
+    assert name.endswith(".jpg") and photo.mode == "RGB" and photo.size == (1600, 1067)
+    naive = cmyk.convert("RGB").resize(photo.size)
+    assert max(ImageChops.difference(photo, naive).getextrema(), key=lambda e: e[1])[1] > 30

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from ebooklib import epub
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead, Verse
@@ -231,7 +231,7 @@ def _figures(articles: list[Article], ids: dict[str, str]) -> tuple[list[epub.Ep
     for article in articles:
         article_views = []
         for n, figure in enumerate(article.figures, 1):
-            data, ext, media_type = _encode_image(figure.file.read_bytes(), jpeg=None)
+            data, ext, media_type = _encode_image(figure.file.read_bytes())
             href = f"images/{ids[article.id]}-{n}.{ext}"
             items.append(epub.EpubImage(uid=f"img-{ids[article.id]}-{n}", file_name=href, media_type=media_type,
                                         content=data))
@@ -319,22 +319,30 @@ def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tupl
     return a11y
 
 
-def _encode_image(data: bytes, jpeg: bool | None) -> tuple[bytes, str, str]:
-    """(bytes, extension, media type): at most MAX_IMAGE_PX, RGB or grey; JPEG stays JPEG unless jpeg says."""
+def _encode_image(data: bytes) -> tuple[bytes, str, str]:
+    """(bytes, extension, media type): at most MAX_IMAGE_PX, RGB or grey. Photos (JPEG, TIFF) as JPEG,
+    PNG as PNG; CMYK goes to sRGB through its embedded profile, an RGB or grey profile stays embedded."""
     with Image.open(io.BytesIO(data)) as source:
-        as_jpeg = source.format == "JPEG" if jpeg is None else jpeg
+        as_jpeg = source.format in ("JPEG", "TIFF")
+        icc = source.info.get("icc_profile")
         image = to_8bit(ImageOps.exif_transpose(source))
+    if image.mode == "CMYK" and icc:
+        image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                          ImageCms.createProfile("sRGB"), outputMode="RGB")
+        icc = None
     if image.mode not in ("L", "RGB", "RGBA"):  # palette, CMYK, 1-bit: resample in a full mode
         transparent = image.mode.endswith("A") or "transparency" in image.info
         image = image.convert("RGBA" if transparent else "RGB")
+        icc = None
     if as_jpeg and image.mode == "RGBA":  # JPEG has no alpha: flatten onto white paper
         image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("RGB")
     image.thumbnail((MAX_IMAGE_PX, MAX_IMAGE_PX), Image.Resampling.LANCZOS)
     out = io.BytesIO()
+    kept = {"icc_profile": icc} if icc else {}
     if as_jpeg:
-        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **kept)
         return out.getvalue(), "jpg", "image/jpeg"
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG", optimize=True, **kept)
     return out.getvalue(), "png", "image/png"
 
 
