@@ -13,6 +13,8 @@ import io
 import uuid
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Literal
 from xml.etree import ElementTree
 
@@ -33,6 +35,7 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 TEMPLATES = STYLES / "templates" / "epub"
 CSS_FILE = STYLES / "epub.css"
 MAX_IMAGE_PX = 1600  # long side: sharp on e-ink and tablets, small in the zip
+IMAGE_CACHE = 64  # photos re-encoded for readers, kept by content: a rebuild re-encodes only new photos
 JPEG_QUALITY = 85
 XHTML_TYPE = "application/xhtml+xml"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -231,7 +234,7 @@ def _figures(articles: list[Article], ids: dict[str, str]) -> tuple[list[epub.Ep
     for article in articles:
         article_views = []
         for n, figure in enumerate(article.figures, 1):
-            data, ext, media_type = _encode_image(figure.file.read_bytes())
+            data, ext, media_type = _encoded(figure.file)
             href = f"images/{ids[article.id]}-{n}.{ext}"
             items.append(epub.EpubImage(uid=f"img-{ids[article.id]}-{n}", file_name=href, media_type=media_type,
                                         content=data))
@@ -317,6 +320,16 @@ def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tupl
              ("dcterms:conformsTo", CONFORMS_TO)]
     a11y += [("a11y:certifiedBy", paper.a11y_certifier)] if paper.a11y_certifier else []
     return a11y
+
+
+def _encoded(path: Path) -> tuple[bytes, str, str]:
+    return _encode_file(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=IMAGE_CACHE)
+def _encode_file(path: Path, mtime_ns: int) -> tuple[bytes, str, str]:
+    # Keyed on the file's mtime too: a photo replaced between builds in one process is encoded anew.
+    return _encode_image(path.read_bytes())
 
 
 def _encode_image(data: bytes) -> tuple[bytes, str, str]:

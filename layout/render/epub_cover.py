@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -32,6 +33,7 @@ INK = (20, 20, 20)
 RED = (190, 20, 30)  # the masthead's red
 PAPER = (255, 255, 255)
 JPEG_QUALITY = 88
+COVER_CACHE = 4
 NO_LINE_START = set("，。、；：？！）》」』】〕…—·”’")
 UNBREAKABLE = re.compile(r"[A-Za-z0-9.,%\-]+|.", re.S)
 
@@ -55,8 +57,9 @@ def cover_text(issue: Issue, headlines: tuple[str, ...]) -> CoverText:
                      headlines[:1 + OTHER_HEADLINES])
 
 
+@lru_cache(maxsize=COVER_CACHE)
 def cover_jpeg(text: CoverText, front_page_png: bytes) -> bytes:
-    """The cover as JPEG bytes, the same for the same text and page."""
+    """The cover as JPEG bytes, the same for the same text and page (kept for rebuilds in one process)."""
     canvas = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     with Image.open(io.BytesIO(front_page_png)) as page:
         page = page.convert("RGB")
