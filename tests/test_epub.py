@@ -461,6 +461,8 @@ def test_css_keeps_images_on_screen_and_headlines_with_their_text():
     assert "break-after: avoid" in keep and "page-break-after: avoid" in keep
     assert "break-inside: avoid" in _rule(css, "hgroup")
     assert '"layout-caption"' in _rule(css, "figcaption, .byline, .byline-end, .editors-note")
+    assert '"layout-headline"' in _rule(css, "h1, h2, h3, .kicker, .subtitle, .dateline")
+    assert "text-indent: 0" in _rule(css, "p.verse")
 
 
 # --- Reproducible container ------------------------------------------------------------
