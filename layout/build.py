@@ -1,18 +1,20 @@
-"""`layout build`: the stages of DESIGN.md in order, I/O only at the two ends.
+"""`layout build`: the stages of docs/design.md in order, I/O only at the two ends.
 
 source → text → compose/plan → paint → PDF + EPUB + layout.json. Progress is reported
 through a callback so the CLI decides how to show it.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from layout.check.lint import lint
-from layout.check.photo_resolution import check_photo_resolution, placed_photos
+from layout.check.lint import Finding, lint
+from layout.check.photo_resolution import photo_findings, placed_photos
 from layout.errors import BuildError, CopyOverflow
 from layout.house import FONTS, STYLES, house
+from layout.messages import t
 from layout.model import Issue, Pin, Plan
 from layout.output import write_atomic
 from layout.plan.fit import Fits
@@ -23,6 +25,7 @@ from layout.render.paint import paint
 from layout.render.pdfx import finish_print_pdf, newsprint_warning, resolve_profile, split_pages
 from layout.render.preview import page_pngs
 from layout.render.weasy import render_pdf
+from layout.render.web import WEB_DIR, WebSettings, write_site
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
 from layout.source.plan_pins import load_pins
@@ -37,7 +40,7 @@ class BuildResult:
     issue: Issue
     plan: Plan
     text: TextReport
-    problems: list[str]  # content lint: missing glyphs, cut text, empty pages
+    problems: list[Finding]  # content lint: missing glyphs, cut text, empty pages, placeholders …
     outputs: list[Path] = field(default_factory=list)  # files written, in order
 
 
@@ -54,12 +57,16 @@ class Planned:
 
 def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> Planned:
     issue = load_issue(issue_dir)
-    progress(f"读入 {issue.paper.name} {issue.info.date:%Y-%m-%d}：{len(issue.articles)} 篇稿件，{len(issue.pages)} 个版")
+    progress(t("read {paper} {date}: {articles} articles, {pages} pages", paper=issue.paper.name,
+               date=f"{issue.info.date:%Y-%m-%d}", articles=len(issue.articles), pages=len(issue.pages)))
     pins = load_pins(issue)
     issue, text = normalise_issue(issue)
     fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
-    progress("组版：计算每篇稿件在各栏宽下的行数，安排版面")
-    return Planned(issue, plan_issue(issue, fits, pins), fits, text, pins)
+    progress(t("planning: the lines of every article at every span, then the pages"))
+    started = time.perf_counter()
+    plan = plan_issue(issue, fits, pins)
+    progress(t("planned in {seconds:.2f} s", seconds=time.perf_counter() - started))
+    return Planned(issue, plan, fits, text, pins)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class BuildOptions:
     crop_marks: bool = False
     previews_dpi: float = 0.0  # 0 = no preview PNGs
     epub_fonts: bool = True  # embed subset fonts in the EPUB; False relies on the reader's fonts
+    web: bool = True  # the digital edition in web/
 
 
 def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
@@ -75,6 +83,13 @@ def _remove_stale_pages(out_dir: Path, prefix: str, written: set[Path]) -> None:
     no previews) would otherwise travel to the print shop with the new ones."""
     for path in out_dir.glob(f"{prefix}[0-9][0-9].*"):
         if path.suffix in (".pdf", ".png") and path not in written:
+            path.unlink()
+
+
+def _remove_stale_web(web_dir: Path, written: set[Path]) -> None:
+    """Article pages and images of an earlier build that this one did not write (an article dropped)."""
+    for path in web_dir.rglob("*"):
+        if path.is_file() and path not in written:
             path.unlink()
 
 
@@ -91,28 +106,41 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
                 raise
             text, _ = add_pages(text, pages + 1, toml_path)
             write_atomic(toml_path, text.encode("utf-8"))
-            progress(f"稿件在 {pages} 个版放不下：issue.toml 增加第{pages + 1}版")
+            progress(t("the copy does not fit on {pages} pages: 第{page}版 added to issue.toml", pages=pages,
+                       page=pages + 1))
+
+
+def print_pdfs(planned: Planned, progress: Progress = lambda _: None,
+               options: BuildOptions = BuildOptions()) -> tuple[bytes, list[bytes]]:
+    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too)."""
+    issue, plan = planned.issue, planned.plan
+    profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
+    progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
+               profile=profile.description))
+    html = paint(issue, plan, planned.fits, profile)
+    pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
+                           bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)
+    page_files = split_pages(pdf)
+    if len(page_files) != len(plan.pages):
+        raise BuildError(t("the print PDF has {printed} pages, the plan {planned}", printed=len(page_files),
+                           planned=len(plan.pages)))
+    return pdf, page_files
 
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     planned = plan_only(issue_dir, progress)
     issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
-    profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
-    photos = check_photo_resolution(placed_photos(issue, plan, fits.fmt), house()["print"])  # refuses at once too
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos
-                         + newsprint_warning(profile, house()["print"]["newsprint_profiles"]))
+    # Before the slow part: a photo too coarse to print fails at once, naming its file and article.
+    photos = photo_findings(placed_photos(issue, plan, fits.fmt), house()["print"])
+    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos)
     outputs: dict[Path, bytes] = {}
 
-    progress(f"输出印刷 PDF/X-4：{len(plan.pages)} 个版，输出特性 {profile.description}")
-    html = paint(issue, plan, fits, profile)
-    pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
-                           bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)
+    pdf, page_files = print_pdfs(planned, progress, options)
+    result.problems += [Finding("not-newsprint", note)
+                        for note in newsprint_warning(pdf.profile, house()["print"]["newsprint_profiles"])]
     outputs[out_dir / f"{issue.stem}.pdf"] = pdf
     date = f"{issue.info.date:%Y%m%d}"
-    page_files = split_pages(pdf)
-    if len(page_files) != len(plan.pages):
-        raise BuildError(f"the print PDF has {len(page_files)} pages, the plan {len(plan.pages)}")
     previews = [(page.number - 1, options.previews_dpi) for page in plan.pages] if options.previews_dpi else []
     cover, *pngs = page_pngs(pdf, [(0, COVER_DPI), *previews])
     for n, (page, page_pdf) in enumerate(zip(plan.pages, page_files)):
@@ -121,11 +149,17 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
         if pngs:
             outputs[out_dir / f"{stem}.png"] = pngs[n]
 
-    progress("输出 EPUB")
+    progress(t("EPUB"))
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
     outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
-    outputs[out_dir / "layout.json"] = dumps(layout_report(issue, plan, fits, text))
+    report = layout_report(issue, plan, fits, text)
+    outputs[out_dir / "layout.json"] = dumps(report)
+    if options.web:
+        progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),
+                   articles=len(issue.articles)))
+        site = write_site(issue, plan, report, page_files, WebSettings.from_house(house()["web"]))
+        outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
     # Everything is produced before anything is written: a failed build leaves old outputs alone.
     try:
@@ -133,6 +167,8 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
             write_atomic(path, data)
             result.outputs.append(path)
         _remove_stale_pages(out_dir, f"{issue.paper.code}_{date}_", set(outputs))
+        if options.web:
+            _remove_stale_web(out_dir / WEB_DIR, set(outputs))
     except OSError as e:
         raise BuildError(f"cannot write {e.filename or out_dir}: {e.strerror or e}") from e
     return result

@@ -2,13 +2,16 @@
 
 Every deliberate failure is one line on stderr: InputError (the editor's files) exits 2,
 BuildError (the issue cannot be produced as asked) exits 1. No tracebacks for either.
+Every message comes from the catalog (layout.messages) in one language: `--lang en|zh`, else the
+locale. Help texts are marked with N_ and translated when help is shown, after --lang is known.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Iterator, NoReturn, Sequence
 
 import click
 from rich.console import Console
@@ -16,13 +19,23 @@ from rich.markup import escape
 
 from layout import __version__
 from layout.errors import BuildError, InputError
-from layout.messages import t
+from layout.messages import N_, language, set_language, t
 
-err = Console(stderr=True, highlight=False)
+LANGUAGES = ("zh", "en")
+MAX_PAGES = 64  # 版 of a new issue: more than any weekly prints
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _say(label: str, style: str, message: str) -> None:
+    """One line on stderr: coloured where stderr is a terminal, plain and never wrapped elsewhere."""
+    if sys.stderr.isatty():
+        _err.print(f"[{style}]{escape(label)}[/{style}] {escape(message)}")  # editors' text, not markup
+    else:
+        click.echo(f"{label} {message}", err=True)
 
 
 def _progress(message: str) -> None:
-    err.print(f"[dim]·[/dim] {escape(message)}")  # names and headlines are the editors' text, not markup
+    _say("·", "dim", message)
 
 
 def _fail(e: Exception) -> NoReturn:
@@ -30,44 +43,136 @@ def _fail(e: Exception) -> NoReturn:
     sys.exit(2 if isinstance(e, InputError) else 1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="layout")
-def main() -> None:
-    """Lay out a Chinese newspaper issue: Markdown articles in, print-ready PDF and an EPUB out."""
+class _Formatter(click.HelpFormatter):
+    """click's own headings in the catalog's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix=t("Usage:") + " ")
+
+    def section(self, name: str):
+        return super().section({"Options": t("Options"), "Commands": t("Commands")}.get(name, name))
 
 
-@main.command()
+def _lang_in(args: Sequence[str]) -> str | None:
+    """The --lang of a command line, read before click parses it, so help texts are in that language."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+    return None
+
+
+def _commands(group: click.Group) -> Iterator[click.Command]:
+    yield group
+    yield from group.commands.values()
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = t("Show this message and exit.")
+        return option
+
+
+class _Layout(_Command, click.Group):
+    command_class = _Command
+
+    def main(self, args: Sequence[str] | None = None, *rest, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        lang = _lang_in(args)
+        set_language(lang if lang in LANGUAGES else None)
+        for command in _commands(self):
+            for item in (command, *command.params):
+                english = item.__dict__.setdefault("_english_help", item.help)
+                item.help = t(english) if english else english
+        try:
+            code = super().main(args, *rest, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            if language() == "en":
+                e.show()
+            else:
+                click.echo(f"layout: {_usage_error(e)}", err=True)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo(t("stopped"), err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(e: click.UsageError) -> str:
+    """A mistake on the command line in the editor's words (click's own are English)."""
+    param = getattr(e, "param", None)
+    name = (param.opts[0] if isinstance(param, click.Option) else param.human_readable_name) if param else ""
+    see = f"{e.ctx.command_path} --help" if e.ctx else "layout --help"
+    if isinstance(e, click.MissingParameter) and name:
+        return t("{name} is missing; see {help}", name=name, help=see)
+    if isinstance(e, click.BadParameter) and name:
+        return t("the value of {name} is not valid; see {help}", name=name, help=see)
+    if isinstance(e, click.NoSuchOption):
+        return t("there is no option {option}; see {help}", option=e.option_name, help=see)
+    return t("the command line is not valid; see {help}", help=see)
+
+
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(t("layout, version {version}", version=__version__))
+        ctx.exit()
+
+
+@click.group(cls=_Layout, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Lay out a Chinese newspaper issue: Markdown articles in, print-ready PDF and an EPUB out."))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help=N_("Language of the messages: zh (the default) or en; otherwise the locale (LANG) decides."))
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help=N_("Show the version and exit."))
+def main(lang: str | None) -> None:
+    pass  # --lang is read by _Layout.main before parsing, so that help texts are in that language too
+
+
+@main.command(help=N_("Build ISSUE (an issue folder) into the print PDF/X-4 of the issue and of each page "
+                        "(<code>_<yyyymmdd>_<NN>.pdf), the EPUB, layout.json and the digital edition (web/)."))
 @click.argument("issue", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
-              help="Folder for the PDFs, the EPUB and layout.json.")
+              help=N_("Folder for the PDFs, the EPUB and layout.json."))
 @click.option("--bleed", type=click.FloatRange(0, 3.5), default=0.0, show_default=True,
-              help="Bleed in mm around every page (BleedBox); at most 3.5 mm.")
-@click.option("--crop-marks", is_flag=True, help="Draw crop marks in registration colour outside the trim.")
+              help=N_("Bleed in mm around every page (BleedBox); at most 3.5 mm."))
+@click.option("--crop-marks", is_flag=True, help=N_("Draw crop marks in registration colour outside the trim."))
 @click.option("--previews", "previews_dpi", type=click.FloatRange(10, 600), default=None,
-              help="Also write a PNG preview of every page at this resolution (dpi).")
-@click.option("--no-fonts", is_flag=True, help="Build an EPUB without embedded fonts: it uses the reader's own.")
+              help=N_("Also write a PNG preview of every page at this resolution (dpi)."))
+@click.option("--no-fonts", is_flag=True, help=N_("Build an EPUB without embedded fonts: it uses the reader's own."))
+@click.option("--no-web", is_flag=True, help=N_("Leave out the digital edition (web/)."))
 def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_dpi: float | None,
-          no_fonts: bool) -> None:
-    """Build ISSUE (an issue folder) into the print PDF/X-4 of the issue and of each page
-    (<code>_<yyyymmdd>_<NN>.pdf), the EPUB and layout.json."""
+          no_fonts: bool, no_web: bool) -> None:
     from layout.build import BuildOptions, build as run_build
 
     try:
-        result = run_build(issue, out_dir, _progress, BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts))
+        result = run_build(issue, out_dir, _progress,
+                           BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts, not no_web))
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():
-        err.print(f"[dim]规范化[/dim] {escape(line)}")
-    for line in result.problems:
-        err.print(f"[yellow]注意[/yellow] {escape(line)}")
+        _say(t("normalised"), "dim", line)
+    for finding in result.problems:
+        _say(t("error") if finding.error else t("note"), "red" if finding.error else "yellow", str(finding))
     for path in result.outputs:
         click.echo(str(path))
 
 
-@main.command()
+
+@main.command(help=N_("Write the automatic plan of ISSUE to ISSUE/plan.toml for the editor to adjust."))
 @click.argument("issue", type=click.Path(path_type=Path))
 def plan(issue: Path) -> None:
-    """Write the automatic plan of ISSUE to ISSUE/plan.toml for the editor to adjust."""
     from layout.build import plan_only
     from layout.output import write_atomic
     from layout.plan.plan_file import dumps_plan
@@ -81,15 +186,16 @@ def plan(issue: Path) -> None:
     click.echo(str(path))
 
 
-@main.command(name="import")
+
+@main.command(name="import", help=N_("Turn RAW newspaper text into articles of an issue folder, with a report "
+                                     "of every decision."))
 @click.argument("raw", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Issue folder to create or add to (default: a folder named after the raw file).")
-@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Issue date, YYYY-MM-DD.")
-@click.option("--page", type=int, default=1, show_default=True, help="版 the imported articles go on.")
-@click.option("--dry-run", is_flag=True, help="Print the report and write nothing.")
+              help=N_("Issue folder to create or add to (default: a folder named after the raw file)."))
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), default=None, help=N_("Issue date, YYYY-MM-DD."))
+@click.option("--page", type=int, default=1, show_default=True, help=N_("The page (版) the imported articles go on."))
+@click.option("--dry-run", is_flag=True, help=N_("Print the report and write nothing."))
 def import_(raw: Path, out_dir: Path | None, date: dt.datetime | None, page: int, dry_run: bool) -> None:
-    """Turn RAW newspaper text into articles of an issue folder, with a report of every decision."""
     from layout.build import add_pages_until_it_fits
     from layout.source.importer import run_import
 
@@ -103,31 +209,104 @@ def import_(raw: Path, out_dir: Path | None, date: dt.datetime | None, page: int
         _fail(e)
 
 
-@main.command()
+@main.command(name="web-index", help=N_("Write an archive page listing the digital editions built in EDITIONS (output "
+                                          "folders of `layout build`) by date, newest first, each linking to its front 版."))
+@click.argument("editions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("index.html"),
+              show_default=True, help=N_("The archive page to write; it links the editions relative to its folder."))
+def web_index(editions: tuple[Path, ...], out: Path) -> None:
+    from layout.archive import write_web_index
+
+    try:
+        path = write_web_index(list(editions), out)
+    except (InputError, BuildError) as e:
+        _fail(e)
+    _progress(t("Wrote the archive of {count} digital editions: {path}", count=len(editions), path=path))
+    click.echo(str(path))
+
+
+def _names(value: str | None) -> tuple[str, ...]:
+    """A comma-separated list (half- or full-width commas) of sections or editors."""
+    return tuple(part.strip() for part in re.split(r"[,，、]", value)) if value else ()
+
+
+@main.command(help=N_("Start an issue in FOLDER: issue.toml, articles/ with one example article, images/. "
+                        "It builds as it is."))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--paper", required=True, help=N_("The paper's name as the masthead prints it (报名)."))
+@click.option("--code", required=True, help=N_("The paper's short ASCII code; it names the output files."))
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), required=True, help=N_("Issue date, YYYY-MM-DD."))
+@click.option("--pages", type=click.IntRange(1, MAX_PAGES), required=True, help=N_("Number of pages (版)."))
+@click.option("--sections", default=None, help=N_("Section names (版名) of pages 1, 2, …, separated by commas."))
+@click.option("--editors", default=None, help=N_("Editors (责任编辑) of pages 1, 2, …, separated by commas."))
+def new(folder: Path, paper: str, code: str, date: dt.datetime, pages: int, sections: str | None,
+        editors: str | None) -> None:
+    from layout.source.new_issue import NewIssue, write_new_issue
+
+    try:
+        written = write_new_issue(folder, NewIssue(paper, code, date.date(), pages, _names(sections),
+                                                   _names(editors)))
+    except (InputError, BuildError) as e:
+        _fail(e)
+    for path in written:
+        click.echo(str(path))
+
+
+
+@main.command(help=N_("Check TARGET: a print PDF (preflight), an EPUB (EPUBCheck and Ace), or an issue folder "
+                        "(built, both checked and its content linted). One line per error or note; exit code 1 on "
+                        "an error, and on a note under --strict."))
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
-def check(target: Path) -> None:
-    """Check TARGET: a print PDF (preflight), an EPUB (EPUBCheck and Ace), or an issue folder (built and
-    both checked). One line per problem; exit code 1 when any is found."""
+@click.option("--strict", is_flag=True, help=N_("Notes fail the check too (exit code 1)."))
+@click.option("--allow", "allowed", multiple=True, metavar="CODE",
+              help=N_("Accept a kind of note, named by the code at its end, e.g. --allow I4 (repeatable)."))
+def check(target: Path, strict: bool, allowed: tuple[str, ...]) -> None:
     import tempfile
 
     from layout.check.report import check_outputs, checkable
 
+    findings = []
     try:
         if target.is_dir():
             from layout.build import build as run_build
 
             with tempfile.TemporaryDirectory() as tmp:
                 result = run_build(target, Path(tmp), _progress)
-                problems = result.problems + check_outputs([p for p in result.outputs if checkable(p)], _progress)
+                findings = result.problems
+                errors = check_outputs([p for p in result.outputs if checkable(p)], _progress)
         else:
-            problems = check_outputs([target], _progress)
+            errors = check_outputs([target], _progress)
     except (InputError, BuildError) as e:
         _fail(e)
-    for line in problems:
-        click.echo(line)
-    if problems:
+    errors += [str(f) for f in findings if f.error]
+    notes = [str(f) for f in findings if not f.error and f.code not in allowed]
+    for line in errors:
+        click.echo(f"{t('error')} {line}")
+    for line in notes:
+        click.echo(f"{t('note')} {line}")
+    if errors or notes:
+        _say(t("summary"), "bold", t("{errors} errors, {notes} notes", errors=len(errors), notes=len(notes)))
+    else:
+        _say("✓", "green", t("no problems found"))
+    if errors or (strict and notes):
         sys.exit(1)
-    err.print(f"[green]{escape(t('no problems found'))}[/green]")
+
+
+
+@main.command(help=N_("Show ISSUE's pages in the browser while you work: rebuilt when a file changes, "
+                        "articles to hover and click, the lint notes on the page. Listens on 127.0.0.1 only; "
+                        "Ctrl+C stops it."))
+@click.argument("issue", type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help=N_("Port on 127.0.0.1 to listen on (0 = any free port)."))
+@click.option("--no-browser", is_flag=True, help=N_("Do not open a browser."))
+def preview(issue: Path, port: int, no_browser: bool) -> None:
+    from layout.serve.app import serve
+
+    if not (issue / "issue.toml").is_file():
+        _fail(InputError(t("no issue folder here: give the folder that holds issue.toml"), issue))
+    serve(issue, port, open_browser=not no_browser, say=_progress)
+
 
 
 if __name__ == "__main__":

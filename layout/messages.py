@@ -46,6 +46,12 @@ def catalog() -> dict[str, str]:
         return {m.id: m.string for m in read_po(f) if m.id and m.string}
 
 
+def N_(msgid: str, /) -> str:
+    """Marks a message that is translated later with t(msgid): click reads help texts at import,
+    before --lang is known."""
+    return msgid
+
+
 def t(msgid: str, /, **fields: object) -> str:
     """The message in the current language, its {fields} filled in."""
     text = catalog().get(msgid, msgid) if language() == "zh" else msgid

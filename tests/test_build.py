@@ -84,9 +84,12 @@ def test_masthead_on_front_page(sample_build):
 
 
 def test_version_and_help():
-    assert run_layout("--version").stdout.strip() == "layout, version 0.1.0"
-    for cmd in ("build", "plan", "import", "check"):
+    assert run_layout("--lang", "en", "--version").stdout.strip() == "layout, version 0.1.0"
+    assert run_layout("--version").stdout.strip() == "layout 版本 0.1.0"
+    for cmd in ("build", "plan", "import", "check", "new", "preview"):
         result = run_layout(cmd, "--help")
+        assert result.returncode == 0 and "用法" in result.stdout and "Usage" not in result.stdout, cmd
+        result = run_layout("--lang", "en", cmd, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, cmd
 
 
@@ -102,9 +105,9 @@ def test_missing_glyph_and_cut_text_are_reported(tmp_path):
         "02-b.md": ARTICLE.replace("priority: 1", "priority: 2\nallow_cut: true").replace(
             "第一段正文，内容用于测试。\n\n第二段正文。", long_body),
     }, toml=one_page)
-    result = run_layout("build", issue, "-o", tmp_path / "out")
+    result = run_layout("--lang", "en", "build", issue, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert "01-a.md line 9" in result.stderr and "𪚥" in result.stderr and "U+2A6A5" in result.stderr
+    assert "01-a.md:9" in result.stderr and "𪚥" in result.stderr and "U+2A6A5" in result.stderr
     assert "02-b.md" in result.stderr and "cut by" in result.stderr
-    check = run_layout("check", issue)
+    check = run_layout("--lang", "en", "check", issue)
     assert check.returncode == 1 and "cut by" in check.stdout and "U+2A6A5" in check.stdout

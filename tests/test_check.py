@@ -11,6 +11,7 @@ from conftest import run_layout
 from layout.check import epub_validate
 from layout.check.report import check_outputs
 from layout.errors import BuildError, InputError
+from layout.messages import set_language
 
 
 def one_line_error(result, code: int, *fragments: str) -> None:
@@ -36,10 +37,18 @@ def test_a_pdf_that_is_not_a_pdf_is_refused(tmp_path):
 def test_an_epub_that_is_not_a_zip_is_refused(tmp_path):
     garbage = tmp_path / "book.EPUB"  # the suffix in any case
     garbage.write_text("not a zip archive", encoding="utf-8")
-    one_line_error(run_layout("check", garbage), 2, "book.EPUB", "not an EPUB")
+    one_line_error(run_layout("check", garbage), 2, "book.EPUB", "不是 EPUB")
+    one_line_error(run_layout("--lang", "en", "check", garbage), 2, "book.EPUB", "not an EPUB")
 
 
-def test_suffixes_are_matched_in_any_case(sample_build, tmp_path):
+@pytest.fixture
+def english():
+    set_language("en")
+    yield
+    set_language(None)
+
+
+def test_suffixes_are_matched_in_any_case(sample_build, tmp_path, english):
     upper = tmp_path / "ISSUE.PDF"
     upper.write_bytes((sample_build / "XHB_20210122_01.pdf").read_bytes())
     assert check_outputs([upper], lambda _: None) == []
@@ -47,7 +56,7 @@ def test_suffixes_are_matched_in_any_case(sample_build, tmp_path):
         check_outputs([upper, sample_build / "layout.json"], lambda _: None)
 
 
-def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch, tmp_path):
+def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch, tmp_path, english):
     epub = tmp_path / "book.epub"
     with zipfile.ZipFile(epub, "w") as z:
         z.writestr("mimetype", "application/epub+zip")
@@ -65,3 +74,30 @@ def test_a_clean_build_passes(sample_build, name):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
     assert "无问题" in result.stderr  # the Chinese default of the catalog
+
+
+def test_an_issue_check_tells_notes_from_errors(tmp_path):
+    """Notes exit 0 unless --strict; --allow accepts a kind of note; placeholders left by `layout new`,
+    a byline repeated as the last paragraph and a blank page are flagged (issue 12 item 5)."""
+    issue = tmp_path / "issue"
+    made = run_layout("new", issue, "--paper", "新城报", "--code", "XCB", "--date", "2026-12-04", "--pages", "2")
+    assert made.returncode == 0, made.stderr
+    example = next((issue / "articles").glob("*.md"))
+    example.write_text(example.read_text("utf-8") + "\n记者 王芳\n", "utf-8")
+    last_line = len(example.read_text("utf-8").rstrip("\n").split("\n"))
+
+    notes = run_layout("--lang", "en", "check", issue)
+    assert notes.returncode == 0, notes.stdout + notes.stderr
+    lines = notes.stdout.splitlines()
+    assert all(line.startswith("note ") for line in lines), lines
+    assert sum(line.endswith("(placeholder)") and "第1版 has no section name" in line for line in lines) == 1
+    assert any(line.endswith("(blank-page)") and "第2版 is empty" in line for line in lines), lines
+    repeated = [line for line in lines if line.endswith("(byline-repeated)")]
+    assert len(repeated) == 1 and f"{example.name}:{last_line}:" in repeated[0] and "记者 王芳" in repeated[0]
+
+    # not-newsprint: the test machine's output profile is Ghostscript's SWOP, not a newspaper profile.
+    strict = run_layout("check", issue, "--strict", "--allow", "placeholder", "--allow", "blank-page",
+                        "--allow", "not-newsprint")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    [line] = strict.stdout.splitlines()  # the one kind of note not allowed, in the default language
+    assert line.startswith("注意 ") and line.endswith("（byline-repeated）"), line

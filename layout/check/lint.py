@@ -1,30 +1,98 @@
 """Content lint: what an editor must hear about an issue that builds: characters a font cannot
-print, text cut because the article allows it, photos print leaves out, pages left empty, and
-column breaks that strand a paragraph's last line (I4) or a subhead (H3)."""
+print, text cut because the article allows it, photos print leaves out, pages left empty, column
+breaks that strand a paragraph's last line (I4) or a subhead (H3), placeholders left by
+`layout import` or `layout new`, and a byline repeated as the last paragraph.
+
+Every finding carries a code (a rule of docs/rules.md or a kind of note of docs/check.md) that ends
+its message in parentheses, so `layout check --allow CODE` can accept a kind of note. A missing
+glyph is an error: the page would print a blank where the character should be.
+"""
 from __future__ import annotations
 
-from layout.model import Issue, Plan
-from layout.plan.fit import Fits
+import re
+from dataclasses import dataclass
+
+from layout.messages import t
+from layout.model import Issue, Paragraph, Plan
 from layout.plan.columns import module_slots, split_columns, stranded
+from layout.plan.fit import Fits
 from layout.text.issue_text import TextReport
 
+# What `layout import` and `layout new` write for the editor to replace.
+PLACEHOLDER_NAME = "未命名"
+PLACEHOLDER_CODE = "PAPER"
+_BYLINE_MARKS = re.compile(r"[\s（）()■□●◆▲【】\[\]]")
 
-def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[str]:
-    problems = [f"{m.place}: 字体（{m.role}）缺字 “{m.char}” U+{ord(m.char):04X}" for m in text.missing]
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # I4, H3 … or a kind of note: missing-glyph, cut, photos, blank-page, placeholder, byline-repeated
+    message: str  # in the editor's language, without the code
+    error: bool = False  # an error fails `layout check`; a note only under --strict
+    article: str = ""  # the article's id, where the finding is about one (the preview shows it on its zone)
+    page: int = 0  # the 版, where it is about one page
+
+    def __str__(self) -> str:
+        return t("{message} ({code})", message=self.message, code=self.code)
+
+
+def _article(a) -> str:
+    return t("{file} 《{headline}》", file=f"{a.id}.md", headline=a.headline)
+
+
+def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding]:
+    found = [Finding("missing-glyph", t("{place}: the {role} font has no glyph for “{char}” U+{code}",
+                                        place=m.place, role=m.role, char=m.char, code=f"{ord(m.char):04X}"),
+                     error=True, article=m.article_id) for m in text.missing]
     for article in issue.articles:
         body = fits.body(article.id)
         printed = sum(m.slots[1] - m.slots[0] for m in plan.modules_of(article.id))
         if printed < len(body):
             lost = sum(len(s.line.text) for s in body[printed:])
-            problems.append(f"{article.id}.md: 《{article.headline}》 cut by {lost} characters (allow_cut)")
-    problems += [f"{a.id}.md: 《{a.headline}》 has {len(a.figures)} photos: print places the first, the EPUB all"
-                 for a in issue.articles if len(a.figures) > 1]
-    problems += [f"第{page.number}版 is empty: the issue ran out of copy" for page in plan.pages if not page.modules]
-    problems += _column_breaks(plan, fits)
-    return problems
+            found.append(Finding("cut", t("{article}: cut by {count} characters (allow_cut)",
+                                          article=_article(article), count=lost), article=article.id))
+    found += [Finding("photos", t("{article} has {count} photos: print places the first, the EPUB all",
+                                  article=_article(a), count=len(a.figures)), article=a.id)
+              for a in issue.articles if len(a.figures) > 1]
+    found += [Finding("blank-page", t("第{page}版 is empty: the issue ran out of copy", page=page.number),
+                      page=page.number)
+              for page in plan.pages if not page.modules]
+    found += _column_breaks(plan, fits)
+    found += placeholders(issue)
+    found += _repeated_bylines(issue)
+    return found
 
 
-def _column_breaks(plan: Plan, fits: Fits) -> list[str]:
+def placeholders(issue: Issue) -> list[Finding]:
+    """Values `layout import` and `layout new` leave for the editor to fill in."""
+    found = []
+    if issue.paper.name == PLACEHOLDER_NAME:
+        found.append(Finding("placeholder", t("issue.toml: the paper is still named {name}: write its name",
+                                              name=PLACEHOLDER_NAME)))
+    if issue.paper.code == PLACEHOLDER_CODE:
+        found.append(Finding("placeholder", t("issue.toml: the paper code is still {code}: it names the files "
+                                              "the print shop receives", code=PLACEHOLDER_CODE)))
+    found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name (版名)", page=p.number),
+                      page=p.number)
+              for p in issue.pages if not p.section.strip()]
+    return found
+
+
+def _repeated_bylines(issue: Issue) -> list[Finding]:
+    """A byline in the front matter that the body repeats as its last paragraph prints twice."""
+    found = []
+    for a in issue.articles:
+        last = a.blocks[-1] if a.blocks else None
+        if (a.byline and isinstance(last, Paragraph)
+                and _BYLINE_MARKS.sub("", last.text) == _BYLINE_MARKS.sub("", a.byline)):
+            found.append(Finding("byline-repeated", t(
+                "{file}:{line}: the last paragraph repeats the byline “{byline}” of 《{headline}》: it would print "
+                "twice; delete the paragraph", file=f"articles/{a.id}.md", line=last.line, byline=a.byline,
+                headline=a.headline), article=a.id))
+    return found
+
+
+def _column_breaks(plan: Plan, fits: Fits) -> list[Finding]:
     """Column breaks the balancing could not keep clean (a column with no slack line to give)."""
     out = []
     for page in plan.pages:
@@ -32,8 +100,14 @@ def _column_breaks(plan: Plan, fits: Fits) -> list[str]:
             columns = split_columns(module_slots(module, fits), module.span)
             for k, (column, following) in enumerate(zip(columns, columns[1:]), start=1):
                 rule = stranded(column, following)
-                if rule:
-                    what = "a paragraph's last line alone at the top of" if rule == "I4" else "a subhead at the foot of"
-                    out.append(f"第{page.number}版 {module.article_id}.md: {what} column {k + (rule == 'I4')} "
-                               f"of {module.span} ({rule})")
+                if rule == "I4":
+                    message = t("第{page}版 {file}: a paragraph's last line alone at the top of column {column} "
+                                "of {span}", page=page.number, file=f"{module.article_id}.md", column=k + 1,
+                                span=module.span)
+                elif rule:
+                    message = t("第{page}版 {file}: a subhead at the foot of column {column} of {span}",
+                                page=page.number, file=f"{module.article_id}.md", column=k, span=module.span)
+                else:
+                    continue
+                out.append(Finding(rule, message, article=module.article_id, page=page.number))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layout.check.lint import Finding
 from layout.errors import InputError
 from layout.house import MM
 from layout.messages import t
@@ -57,11 +58,12 @@ def placed_photos(issue: Issue, plan: Plan, fmt: PageFormat) -> list[PlacedPhoto
     return placed
 
 
-def check_photo_resolution(photos: list[PlacedPhoto], limits: dict) -> list[str]:
-    """Warnings for photos under limits["min_ppi"]; InputError (naming the file and the article) for the
-    first photo under limits["refuse_ppi"] whose article does not allow it with lowres_ok."""
+def photo_findings(photos: list[PlacedPhoto], limits: dict) -> list[Finding]:
+    """A note (low-ppi) for each photo under limits["min_ppi"]; InputError, naming the file and the
+    article, for the first photo under limits["refuse_ppi"] whose article does not say lowres_ok."""
     for photo in photos:
         if photo.ppi < limits["refuse_ppi"] and not photo.article.lowres_ok:
             raise InputError(photo.describe(limits["refuse_ppi"]) + t(
                 "; give a larger photo, print it smaller, or set lowres_ok: true"), photo.article.path)
-    return [photo.describe(limits["min_ppi"]) for photo in photos if photo.ppi < limits["min_ppi"]]
+    return [Finding("low-ppi", photo.describe(limits["min_ppi"]), article=photo.article.id, page=photo.page)
+            for photo in photos if photo.ppi < limits["min_ppi"]]

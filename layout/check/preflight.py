@@ -1,4 +1,4 @@
-"""Preflight of a print PDF against the print shop's rules (reference/print-and-epub.md).
+"""Preflight of a print PDF against the print shop's rules (docs/outputs.md).
 
 Independent of the code that made the file (layout.render.pdfx): it reads the PDF as a RIP would,
 with pikepdf for structure and content streams and Ghostscript for the separations. It shares no

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Callable
 
 from layout.errors import InputError
+from layout.messages import t
 
 _CHECKED = (".pdf", ".epub")
 
@@ -22,17 +23,17 @@ def check_outputs(paths: list[Path], progress: Callable[[str], None]) -> list[st
     """
     for path in paths:
         if not checkable(path):
-            raise InputError("layout check takes a print PDF (.pdf), an EPUB (.epub) or an issue folder", path)
+            raise InputError(t("layout check takes a print PDF (.pdf), an EPUB (.epub) or an issue folder"), path)
     problems: list[str] = []
     for path in paths:
         if path.suffix.lower() == ".pdf":
             from layout.check.preflight import preflight
 
-            progress(f"印前检查 {path.name}")
+            progress(t("preflight of {file}", file=path.name))
             problems += [f"{path.name}: {v}" for v in preflight(path)]
         else:
             from layout.check.epub_validate import ace_check, validate_epub
 
-            progress(f"EPUBCheck / Ace {path.name}")
+            progress(t("EPUBCheck and Ace on {file}", file=path.name))
             problems += [f"{path.name}: {m}" for m in validate_epub(path) + ace_check(path)]
     return problems

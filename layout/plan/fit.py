@@ -16,9 +16,10 @@ from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Figure, Line, Paragraph, Subhead, Verse
 from layout.house import house
 from layout.plan.grid import PageFormat
-from layout.text.composer import TextStyle, compose, compose_headline
+from layout.text.composer import TextStyle, compose, compose_headline, compose_words
 from layout.text.article_parts import article_parts, credit_text
 from layout.text.fonts import resolve
+from layout.text.segment import article_terms
 
 SlotRole = Literal["body", "subhead", "note", "byline", "jump", "verse"]
 HeadRole = Literal["kicker", "headline", "subtitle", "byline"]
@@ -79,18 +80,21 @@ def _head(article: Article, fmt: PageFormat, span: int, cap: float,
     measure = fmt.span_width(span) - 2 * fmt.body_size  # one em of air either side
     sizes = [s for s in range(int(cap), h["min_size"] - 1, -h["step"])]
     text = short_headline(article) if continuation else article.headline
-    size, main = compose_headline(text, resolve("headline"), measure, max_lines=h["max_lines"], sizes=sizes)
+    size, main = compose_headline(text, resolve("headline"), measure, max_lines=h["max_lines"], sizes=sizes,
+                                  terms=article_terms(article))
     parts: list[tuple[HeadRole, float, tuple[Line, ...]]] = []
     if continuation:
         parts.append(("headline", size, main))
     elif article.kicker:
         k = max(fmt.body_size * 1.2, round(size * h["kicker_ratio"]))
-        parts.append(("kicker", k, compose(article.kicker, _style("headline", k, align="center"), measure)))
+        parts.append(("kicker", k, compose_words(article.kicker, _style("headline", k, align="center"), measure,
+                                                article_terms(article))))
     if not continuation:
         parts.append(("headline", size, main))
     if article.subtitle and not continuation:
         s = max(fmt.body_size * 1.2, round(size * h["subtitle_ratio"]))
-        parts.append(("subtitle", s, compose(article.subtitle, _style("headline", s, align="center"), measure)))
+        parts.append(("subtitle", s, compose_words(article.subtitle, _style("headline", s, align="center"), measure,
+                                                  article_terms(article))))
     top_byline = article_parts(article).top_byline
     if top_byline and not continuation:
         b = fmt.body_size
@@ -136,7 +140,8 @@ def body_slots(article: Article, fmt: PageFormat, span_chars: int) -> tuple[Slot
             first_paragraph = False
             add(compose(text, _style("body", fmt.body_size, b["indent_em"]), measure), "body")
         elif isinstance(block, Subhead):
-            add(compose(block.text, _style("headline", fmt.body_size, align="left"), measure), "subhead")
+            add(compose_words(block.text, _style("headline", fmt.body_size, align="left"), measure,
+                              article_terms(article)), "subhead")
         elif isinstance(block, EditorsNote):
             add(compose(block.text, _style("caption", fmt.body_size, b["indent_em"]), measure), "note")
         elif isinstance(block, Verse):

@@ -1,7 +1,7 @@
 """The page planner: articles → rectangles on pages, jumps where a page is full.
 
 Newspaper pages are guillotine layouts: the type area can be cut edge to edge into its
-modules (reference/auto-layout.md). For the handful of articles on one page the planner
+modules (docs/layout.md). For the handful of articles on one page the planner
 searches every guillotine tree whose leaves, read top-left first, are the articles in
 priority order, so importance falls from top to bottom and left to right by construction.
 

@@ -13,30 +13,23 @@ import io
 import uuid
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Iterable, Literal
+from pathlib import PurePosixPath
+from typing import Iterable
 from xml.etree import ElementTree
 
 from ebooklib import epub
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from PIL import Image, ImageCms, ImageOps
 
-from layout.errors import BuildError
-from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead, Verse
+from layout.model import Article, Issue, Plan
 from layout.house import STYLES
+from layout.render.article_view import ArticleView, FigureView, article_view, figure_images, reading_order, xml_ids
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
-from layout.render.print_images import to_8bit
-from layout.text.article_parts import article_parts, credit_text
 
 LANG = "zh-CN"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 TEMPLATES = STYLES / "templates" / "epub"
 CSS_FILE = STYLES / "epub.css"
-MAX_IMAGE_PX = 1600  # long side: sharp on e-ink and tablets, small in the zip
-IMAGE_CACHE = 64  # photos re-encoded for readers, kept by content: a rebuild re-encodes only new photos
-JPEG_QUALITY = 85
 XHTML_TYPE = "application/xhtml+xml"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -52,44 +45,13 @@ _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blo
 
 
 @dataclass(frozen=True)
-class _FigureView:
-    href: str
-    alt: str
-    caption: str
-    credit: str
-
-
-@dataclass(frozen=True)
-class _BlockView:
-    kind: Literal["paragraph", "subhead", "note", "verse"]
-    text: str
-    dateline: str = ""  # opens the first paragraph: 本报讯（记者 X）
-    label: str = ""  # 编者按： unless the note says it itself
-    lines: tuple[str, ...] = ()  # verse: one <br/> after each line, an empty line between stanzas
-
-
-@dataclass(frozen=True)
-class _ArticleView:
-    id: str
-    headline: str
-    kicker: str
-    subtitle: str
-    byline: str  # a ■ line under the headline; "" when the byline sits elsewhere
-    figures: tuple[_FigureView, ...]
-    blocks: tuple[_BlockView, ...]
-    end_lines: tuple[str, ...]  # the closing line after the body, as print sets it (article_parts)
-    play_order: int
-
-
-@dataclass(frozen=True)
 class _PageView:
     number: int
     section: str
     editor: str
     href: str
     marker: str  # id of the page-break marker
-    play_order: int
-    articles: tuple[_ArticleView, ...]
+    articles: tuple[ArticleView, ...]
 
     @property
     def number_label(self) -> str:
@@ -113,9 +75,11 @@ def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fon
     """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised.
 
     With the printed front page (PNG), the EPUB gets a designed cover set over its top."""
-    order = _reading_order(issue, plan)
-    ids = _xml_ids([a.id for _, articles in order for a in articles])
-    images, figures = _figures([a for _, articles in order for a in articles], ids)
+    order = reading_order(issue, plan)
+    ids = xml_ids([a.id for _, articles in order for a in articles])
+    photos, figures = figure_images([a for _, articles in order for a in articles], ids)
+    images = [epub.EpubImage(uid=f"img-{PurePosixPath(f.href).stem}", file_name=f.href, media_type=f.media_type,
+                             content=f.data) for f in photos]
     pages = _page_views(issue, order, ids, figures)
     cover = None
     if front_page_png:
@@ -226,77 +190,17 @@ class _Writer(epub.EpubWriter):
             self._write_items()
 
 
-def _figures(articles: list[Article], ids: dict[str, str]) -> tuple[list[epub.EpubImage],
-                                                                    dict[str, tuple[_FigureView, ...]]]:
-    """The articles' images, re-encoded for e-readers, and their views by article id."""
-    items: list[epub.EpubImage] = []
-    views: dict[str, tuple[_FigureView, ...]] = {}
-    for article in articles:
-        article_views = []
-        for n, figure in enumerate(article.figures, 1):
-            data, ext, media_type = _encoded(figure.file)
-            href = f"images/{ids[article.id]}-{n}.{ext}"
-            items.append(epub.EpubImage(uid=f"img-{ids[article.id]}-{n}", file_name=href, media_type=media_type,
-                                        content=data))
-            article_views.append(_FigureView(href, figure.alt, figure.caption, credit_text(figure.credit)))
-        views[article.id] = tuple(article_views)
-    return items, views
-
-
 def _page_views(issue: Issue, order: list[tuple[int, list[Article]]], ids: dict[str, str],
-                figures: dict[str, tuple[_FigureView, ...]]) -> list[_PageView]:
-    """One view per print page; NCX play order runs through page markers and articles alike."""
+                figures: dict[str, tuple[FigureView, ...]]) -> list[_PageView]:
+    """One view per print page, with the articles that start on it."""
     specs = {p.number: p for p in issue.pages}
-    pages, play_order = [], 1
+    pages = []
     for number, articles in order:
         spec = specs.get(number)
-        views = tuple(_article_view(a, ids[a.id], figures[a.id], play_order + k) for k, a in enumerate(articles, 1))
+        views = tuple(article_view(a, ids[a.id], figures[a.id]) for a in articles)
         pages.append(_PageView(number, spec.section if spec else "", spec.editor if spec else "",
-                               f"page-{number:02d}.xhtml", f"page-{number}", play_order, views))
-        play_order += len(articles) + 1
+                               f"page-{number:02d}.xhtml", f"page-{number}", views))
     return pages
-
-
-def _reading_order(issue: Issue, plan: Plan) -> list[tuple[int, list[Article]]]:
-    """Print pages in order, each with the articles that start on it: most important first (the
-    editors' priority, as the print page shows it by size and place), then by position."""
-    starts = {m.article_id: (page.number, m.line, m.column)
-              for page in plan.pages for m in page.modules if m.part == 0}
-    unplaced = [a.id for a in issue.articles if a.id not in starts]
-    if unplaced:  # the EPUB carries every article: a plan without one is a planner bug
-        raise BuildError(f"articles missing from the plan: {', '.join(unplaced)}")
-    by_page: dict[int, list[Article]] = {page.number: [] for page in plan.pages}
-    for article in sorted(issue.articles, key=lambda a: (starts[a.id][0], a.priority, starts[a.id], a.id)):
-        by_page[starts[article.id][0]].append(article)
-    return sorted(by_page.items())
-
-
-def _xml_ids(article_ids: list[str]) -> dict[str, str]:
-    """Article id → a valid, unique XML id, readable where the file name is ASCII."""
-    out: dict[str, str] = {}
-    for n, aid in enumerate(article_ids, 1):
-        safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in aid)
-        out[aid] = f"a-{safe}" if f"a-{safe}" not in out.values() and safe.strip("-") else f"a-{n}"
-    return out
-
-
-def _article_view(article: Article, xml_id: str, figures: tuple[_FigureView, ...], play_order: int) -> _ArticleView:
-    parts = article_parts(article)  # the same words as print: dateline, byline, closing line
-    opener = parts.opening
-    blocks = []
-    for block in article.blocks:
-        if isinstance(block, Paragraph):
-            blocks.append(_BlockView("paragraph", block.text, dateline=opener))
-            opener = ""
-        elif isinstance(block, Subhead):
-            blocks.append(_BlockView("subhead", block.text))
-        elif isinstance(block, EditorsNote):
-            blocks.append(_BlockView("note", block.text, label="" if block.text.startswith("编者按") else "编者按："))
-        elif isinstance(block, Verse):
-            blocks.append(_BlockView("verse", block.text, lines=block.lines))
-
-    return _ArticleView(xml_id, article.headline, article.kicker, article.subtitle, parts.top_byline, figures,
-                        tuple(blocks), (parts.closing,) if parts.closing else (), play_order)
 
 
 def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tuple[str, str]]:
@@ -320,43 +224,6 @@ def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tupl
              ("dcterms:conformsTo", CONFORMS_TO)]
     a11y += [("a11y:certifiedBy", paper.a11y_certifier)] if paper.a11y_certifier else []
     return a11y
-
-
-def _encoded(path: Path) -> tuple[bytes, str, str]:
-    return _encode_file(path, path.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=IMAGE_CACHE)
-def _encode_file(path: Path, mtime_ns: int) -> tuple[bytes, str, str]:
-    # Keyed on the file's mtime too: a photo replaced between builds in one process is encoded anew.
-    return _encode_image(path.read_bytes())
-
-
-def _encode_image(data: bytes) -> tuple[bytes, str, str]:
-    """(bytes, extension, media type): at most MAX_IMAGE_PX, RGB or grey. Photos (JPEG, TIFF) as JPEG,
-    PNG as PNG; CMYK goes to sRGB through its embedded profile, an RGB or grey profile stays embedded."""
-    with Image.open(io.BytesIO(data)) as source:
-        as_jpeg = source.format in ("JPEG", "TIFF")
-        icc = source.info.get("icc_profile")
-        image = to_8bit(ImageOps.exif_transpose(source))
-    if image.mode == "CMYK" and icc:
-        image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                                          ImageCms.createProfile("sRGB"), outputMode="RGB")
-        icc = None
-    if image.mode not in ("L", "RGB", "RGBA"):  # palette, CMYK, 1-bit: resample in a full mode
-        transparent = image.mode.endswith("A") or "transparency" in image.info
-        image = image.convert("RGBA" if transparent else "RGB")
-        icc = None
-    if as_jpeg and image.mode == "RGBA":  # JPEG has no alpha: flatten onto white paper
-        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("RGB")
-    image.thumbnail((MAX_IMAGE_PX, MAX_IMAGE_PX), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    kept = {"icc_profile": icc} if icc else {}
-    if as_jpeg:
-        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **kept)
-        return out.getvalue(), "jpg", "image/jpeg"
-    image.save(out, "PNG", optimize=True, **kept)
-    return out.getvalue(), "png", "image/png"
 
 
 def _characters(documents: Iterable[bytes]) -> dict[str, set[str]]:

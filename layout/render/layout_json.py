@@ -1,7 +1,10 @@
-"""layout.json: the contract every later consumer reads (DESIGN.md, "Contracts between stages").
+"""layout.json: the contract every later consumer reads (docs/design.md, "Contracts between stages").
 
 For every page, every module with its article, rectangle in mm and in grid units, lines used
 and jumps, and the page's fill; for every article, its characters and where each part went.
+A module's place is written twice, named: `plan` in plan.toml's numbering (page, column and line
+from 1, line 1 below the 报头/报眉: the address an editor pins), `grid` in the type area's cells
+(column and line from 0, line 0 at the top of the type area, the masthead included).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from layout.plan.fit import Fits
 from layout.house import MM
 from layout.plan.grid import PageFormat
 from layout.plan.columns import module_slots, top_lines
+from layout.plan.plan_file import plan_address
 from layout.text.issue_text import TextReport
 
 
@@ -38,7 +42,7 @@ def layout_report(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> dic
         for m in page.modules:
             slots = module_slots(m, fits)
             modules.append({
-                "article": m.article_id, "part": m.part,
+                "article": m.article_id, "part": m.part, "plan": plan_address(m, fmt),
                 "grid": {"column": m.column, "line": m.line, "span": m.span, "height": m.height},
                 "mm": _rect_mm(m, fmt),
                 "head_lines": m.head_lines, "figure_lines": m.figure_lines, "top_lines": top_lines(m, fits),

@@ -1,9 +1,10 @@
 """WeasyPrint's PDF made into the print shop's PDF/X-4, and split into one PDF/X-4 per page.
 
-WeasyPrint's pdf_variant only writes metadata (reference/weasyprint-70.md); everything PDF/X
+WeasyPrint's pdf_variant only writes metadata (docs/outputs.md); everything PDF/X
 requires is done here with pikepdf: the output intent with the embedded CMYK profile, PDF/X
 identification in Info and XMP, /Trapped, TrimBox/BleedBox, no annotations, no RGB left, and
-black that overprints. Output is byte-identical for identical input (DESIGN.md invariant 5): no random IDs, no clock.
+black that overprints. Output is byte-identical for identical input (docs/design.md, invariant 5): no random IDs,
+no clock.
 """
 from __future__ import annotations
 
@@ -91,17 +92,20 @@ def newsprint_warning(profile: OutputProfile, markers: list[str]) -> list[str]:
 
 
 class PrintPdf(bytes):
-    """The issue's PDF/X-4 file (the bytes), carrying one PDF/X-4 file per page for split_pages.
+    """The issue's PDF/X-4 file (the bytes), carrying one PDF/X-4 file per page for split_pages and the
+    output profile of its intent.
 
     The pages are made from the finished document while it is open, with the metadata it was
     given, rather than by parsing the file just written and reading its metadata back.
     """
 
     pages: tuple[bytes, ...]
+    profile: OutputProfile
 
-    def __new__(cls, data: bytes, pages: tuple[bytes, ...]) -> PrintPdf:
+    def __new__(cls, data: bytes, pages: tuple[bytes, ...], profile: OutputProfile) -> PrintPdf:
         self = super().__new__(cls, data)
         self.pages = pages
+        self.profile = profile
         return self
 
 
@@ -127,7 +131,7 @@ def finish_print_pdf(pdf: bytes, issue: Issue, profile: OutputProfile, bleed_mm:
                      document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
                      instance=uuid.uuid5(ID_NAMESPACE, digest))
         pages = tuple(_page_file(doc, n, meta) for n in range(1, len(doc.pages) + 1))
-        return PrintPdf(_save(doc, meta), pages)
+        return PrintPdf(_save(doc, meta), pages, profile)
 
 
 def split_pages(pdf: bytes) -> list[bytes]:

@@ -1,6 +1,6 @@
 """Photos and colours for the print file: separated through the output profile before WeasyPrint sees them.
 
-WeasyPrint passes images through unchanged (reference/weasyprint-70.md), so a photo must already be
+WeasyPrint passes images through unchanged (docs/outputs.md), so a photo must already be
 what the press prints: grey photos as K-only grayscale, colour photos as CMYK with the total area
 coverage capped, at no more pixels than the plate can use. The same conversion serves the PDF/X
 safety net (layout.render.pdfx) for RGB that slipped through.

@@ -19,6 +19,7 @@ from typing import Literal, Sequence
 import yaml
 
 from layout.errors import InputError
+from layout.messages import t
 from layout.output import write_atomic
 from layout.source.issue_folder import parse_toml, read_text
 from layout.source.markdown_body import parse_body
@@ -80,19 +81,19 @@ def _dateline_byline(text: str) -> str:
 def _new_article_reason(cur: _Segment | None, run: list[Unit], nxt: Unit | None) -> str:
     """Why the display lines `run` start a new article; "" = they are a subhead of cur."""
     if cur is None:
-        return "the first headline of the page"
+        return t("the first headline of the page")
     if cur.closed():
-        return "the article before ends with its byline"
+        return t("the article before ends with its byline")
     if len(run) >= 2:
-        return "several display lines in a row form a headline group"
+        return t("several display lines in a row form a headline group")
     if nxt is not None and nxt.kind is Kind.TOP_BYLINE:
-        return "a ■ byline follows"
+        return t("a ■ byline follows")
     if nxt is not None and nxt.kind is Kind.PARAGRAPH and DATELINE_RE.match(nxt.text):
-        return "a dateline (本报讯, 新华社…电) follows"
+        return t("a dateline (本报讯, or a news agency's) follows")
     if nxt is not None and nxt.kind is Kind.NOTE:
-        return "an editor's note follows"
+        return t("an editor's note follows")
     if nxt is not None and nxt.kind is Kind.JUMP and "上" in nxt.text:
-        return "a continuation marker (上接…) follows"
+        return t("a continuation marker (上接…) follows")
     return ""
 
 
@@ -106,13 +107,14 @@ def _split_for_byline(cur: _Segment, unit: Unit) -> _Segment | None:
         candidate = cur.body[k]
         if candidate.kind is Kind.HEADING and any(u.kind is Kind.PARAGRAPH for u in cur.body[:k]):
             others = [u.line for u in cur.body[k + 1:] if u.kind is Kind.HEADING]
-            stay = f"; the display lines at {_lines(others)} stay subheads" if others else ""
+            stay = t("; the display lines at {lines} stay subheads", lines=_lines(others)) if others else ""
             moved = [n for n in cur.notes if n.line > candidate.line]
             cur.notes = [n for n in cur.notes if n.line < candidate.line]
             new = _Segment([candidate], cur.body[k + 1:], moved)
-            new.notes.append(Note(candidate.line, 0, f"a new article starts here: the byline at line {unit.line} "
-                                  f"cannot belong to the article from line {cur.first_line()}, which already has "
-                                  f"one (line {first.line}){stay}", check=True))
+            new.notes.append(Note(candidate.line, 0, t("a new article starts here: the byline at line {line} cannot "
+                                                       "belong to the article from line {start}, which already has "
+                                                       "one (line {other})", line=unit.line, start=cur.first_line(),
+                                                       other=first.line) + stay, check=True))
             del cur.body[k:]
             return new
     return None
@@ -131,12 +133,13 @@ def segment(units: list[Unit]) -> list[_Segment]:
             run, nxt = units[i:j], units[j] if j < len(units) else None
             reason = _new_article_reason(cur, run, nxt)
             if reason:
-                segments.append(_Segment(run, pending, [Note(run[0].line, 0, f"new article: {reason}")]))
+                segments.append(_Segment(run, pending, [Note(run[0].line, 0, t("new article: {reason}",
+                                                                                 reason=reason))]))
                 pending = []
             else:
                 assert cur is not None
                 cur.body.extend(run)
-                cur.notes.append(Note(run[0].line, 0, "a display line between paragraphs: taken as a subhead"))
+                cur.notes.append(Note(run[0].line, 0, t("a display line between paragraphs: taken as a subhead")))
             i = j
             continue
         if cur is None:
@@ -144,8 +147,8 @@ def segment(units: list[Unit]) -> list[_Segment]:
                 pending.append(unit)
                 i += 1
                 continue
-            cur = _Segment([], pending, [Note(unit.line, 0, "text before any headline: an article of its own "
-                                                            f"headed {UNTITLED}", check=True)])
+            cur = _Segment([], pending, [Note(unit.line, 0, t("text before any headline: an article of its own "
+                                                              "headed {untitled}", untitled=UNTITLED), check=True)])
             segments.append(cur)
             pending = []
         carries = unit.kind in _BYLINE_KINDS or (unit.kind is Kind.PARAGRAPH and _dateline_byline(unit.text))
@@ -155,13 +158,13 @@ def segment(units: list[Unit]) -> list[_Segment]:
                 segments.append(new)
                 cur = new
             elif unit.kind in _BYLINE_KINDS:
-                cur.notes.append(Note(unit.line, 0, "a second byline in one article, and no display line before "
-                                      "it to start a new article: kept as a paragraph", check=True))
+                cur.notes.append(Note(unit.line, 0, t("a second byline in one article, and no display line before "
+                                                      "it to start a new article: kept as a paragraph"), check=True))
                 unit = Unit(Kind.PARAGRAPH, unit.text, unit.line, unit.col, unit.last_line, unit.blank_before)
         cur.body.append(unit)
         i += 1
     if pending:  # only jump markers on the page
-        segments.append(_Segment([], pending, [Note(pending[0].line, 0, "no text but jump markers", check=True)]))
+        segments.append(_Segment([], pending, [Note(pending[0].line, 0, t("no text but jump markers"), check=True)]))
     return _fill_empty(segments)
 
 
@@ -171,18 +174,18 @@ def _fill_empty(segments: list[_Segment]) -> list[_Segment]:
     for seg in segments:
         if out and not out[-1].has_text():
             prev = out.pop()
-            seg = _merge(prev, seg, f"the article from line {prev.first_line()} has no text: the next "
-                                    "headline is taken as its subhead")
+            seg = _merge(prev, seg, t("the article from line {line} has no text: the next headline is taken as its "
+                                      "subhead", line=prev.first_line()))
         elif out and not seg.has_text():
-            seg = _merge(out.pop(), seg, "a headline without text: kept as a subhead of the article before")
+            seg = _merge(out.pop(), seg, t("a headline without text: kept as a subhead of the article before"))
         out.append(seg)
     last = out[-1] if out else None
     if last is not None and not last.has_text():
         body = [Unit(Kind.HEADING, u.text, u.line, u.col, u.last_line) for u in last.head] + last.body
         if not any(u.kind in _TEXT_KINDS for u in body):
             body[0] = Unit(Kind.PARAGRAPH, body[0].text, body[0].line, body[0].col, body[0].last_line)
-        note = Note(last.first_line(), 0, f"the page has no article text: everything kept as text under {UNTITLED}",
-                    check=True)
+        note = Note(last.first_line(), 0, t("the page has no article text: everything kept as text under {untitled}",
+                                            untitled=UNTITLED), check=True)
         out[-1] = _Segment([], body, last.notes + [note])
     return out
 
@@ -265,7 +268,8 @@ _CJK_SPACE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])\s+(?=[{HAN}{CJK_PUNCT}])")
 
 
 def _lines(numbers: Sequence[int]) -> str:
-    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
+    listed = t(", ").join(map(str, numbers))
+    return t("line {line}", line=listed) if len(numbers) == 1 else t("lines {lines}", lines=listed)
 
 
 def _quote(text: str) -> str:
@@ -287,34 +291,37 @@ def headline_group(run: list[Unit]) -> tuple[str, str, str, list[Note]]:
     for unit in run:
         lines.append(tidy_display_line(unit.text))
         if lines[-1] != unit.text:
-            notes.append(Note(unit.line, 0, f"{_quote(unit.text)}: spaces between Han and Latin letters or digits "
-                                            "removed"))
-    where = f"line {run[0].line}" if len(run) == 1 else f"lines {run[0].line}–{run[-1].line}"
+            notes.append(Note(unit.line, 0, t("{text}: spaces between Han and Latin letters or digits removed",
+                                              text=_quote(unit.text))))
+    where = () if len(run) == 1 else (run[0].line, run[-1].line)  # Note.lines: one line is the note's own
     if len(run) == 1:
         # A space between Han characters is where the extraction put two display lines on one.
         parts = _CJK_SPACE.split(lines[0])
         if len(parts) == 1:
             return "", parts[0], "", notes
         if len(parts) == 2 and parts[1].startswith("—"):
-            notes.append(Note(run[0].line, 0, f"{_quote(run[0].text)} is read as headline and subtitle printed on "
-                                              "one line", check=True))
+            notes.append(Note(run[0].line, 0, t("{text} is read as headline and subtitle printed on one line",
+                                                text=_quote(run[0].text)), check=True))
             return "", parts[0], parts[1], notes
         if len(parts) == 2:
-            notes.append(Note(run[0].line, 0, f"{_quote(run[0].text)} is read as kicker (引题) {_quote(parts[0])} "
-                                              f"and headline {_quote(parts[1])} printed on one line; if it is "
-                                              "headline and subtitle, move the parts in the front matter", check=True))
+            notes.append(Note(run[0].line, 0, t("{text} is read as kicker (引题) {kicker} and headline {headline} "
+                                                "printed on one line; if it is headline and subtitle, move the parts "
+                                                "in the front matter", text=_quote(run[0].text),
+                                                kicker=_quote(parts[0]), headline=_quote(parts[1])), check=True))
             return parts[0], parts[1], "", notes
     else:
         parts = lines
-        notes += [Note(u.line, 0, f"{_quote(u.text)}: a space between Han characters, kept", check=True)
+        notes += [Note(u.line, 0, t("{text}: a space between Han characters, kept", text=_quote(u.text)), check=True)
                   for u, text in zip(run, lines) if _CJK_SPACE.search(text)]
     if len(parts) == 2:
-        notes.append(Note(run[0].line, 0, f"{where}: headline {_quote(parts[0])} with the line under it as subtitle "
-                                          f"(副题) {_quote(parts[1])}"))
+        notes.append(Note(run[0].line, 0, t("headline {headline} with the line under it as subtitle (副题) {subtitle}",
+                                            headline=_quote(parts[0]), subtitle=_quote(parts[1])), lines=where))
         return "", parts[0], parts[1], notes
-    notes.append(Note(run[0].line, 0, f"{where}: {len(parts)} display lines read as kicker, headline and subtitle"
-                      + (" (the subtitle takes the rest)" if len(parts) > 3 else ""),
-                      check=len(parts) > 3 or len(run) == 1))
+    notes.append(Note(run[0].line, 0, (t("{count} display lines read as kicker, headline and subtitle (the subtitle "
+                                         "takes the rest)", count=len(parts)) if len(parts) > 3 else
+                                       t("{count} display lines read as kicker, headline and subtitle",
+                                         count=len(parts))),
+                      check=len(parts) > 3 or len(run) == 1, lines=where))
     return parts[0], parts[1], " ".join(parts[2:]), notes
 
 
@@ -336,7 +343,7 @@ class _Builder:
         self.blocks.append(BodyBlock("paragraph", unit.text if text is None else text, unit.line))
 
     def keep_as_text(self, unit: Unit, why: str) -> None:
-        self.notes.append(Note(unit.line, unit.col, f"{why}: kept as a paragraph", check=True))
+        self.notes.append(Note(unit.line, unit.col, t("{why}: kept as a paragraph", why=why), check=True))
         self.paragraph(unit)
 
     def set_photo(self, unit: Unit, caption: str, credit: str) -> bool:
@@ -367,33 +374,34 @@ def _take_paragraph(b: _Builder, unit: Unit) -> None:
         b.paragraph(unit)
         return
     if not b.first_paragraph():
-        b.notes.append(Note(unit.line, unit.col, f"{_quote(m['dl'])} opens a paragraph in the middle of the "
-                                                 "article: left in the text", check=True))
+        b.notes.append(Note(unit.line, unit.col, t("{dateline} opens a paragraph in the middle of the article: left "
+                                                   "in the text", dateline=_quote(m["dl"])), check=True))
         b.paragraph(unit)
         return
     people = m["by"] if m["by"] and dateline_byline_ok(m["by"]) else ""
     if people and b.byline:
-        b.notes.append(Note(unit.line, unit.col, f"the dateline names {_quote(people)} but the article already has "
-                                                 f"the byline {_quote(b.byline)}: paragraph left as printed",
-                            check=True))
+        b.notes.append(Note(unit.line, unit.col, t("the dateline names {people} but the article already has the "
+                                                   "byline {byline}: paragraph left as printed", people=_quote(people),
+                                                   byline=_quote(b.byline)), check=True))
         b.paragraph(unit)
         return
     if not unit.text[m.end():].strip():
-        b.notes.append(Note(unit.line, unit.col, f"{_quote(unit.text)} has no text after it: left as a paragraph",
-                            check=True))
+        b.notes.append(Note(unit.line, unit.col, t("{text} has no text after it: left as a paragraph",
+                                                   text=_quote(unit.text)), check=True))
         b.paragraph(unit)
         return
     b.dateline = m["dl"]
     if people:
         b.byline, b.position = people, "dateline"
         rest = unit.text[m.end():]
-        b.notes.append(Note(unit.line, unit.col, f"dateline {m['dl']} and byline {people} taken from the start of the "
-                                                 "first paragraph (the painter sets them again)",
+        b.notes.append(Note(unit.line, unit.col, t("dateline {dateline} and byline {people} taken from the start of "
+                                                   "the first paragraph (the painter sets them again)",
+                                                   dateline=m["dl"], people=people),
                             removed=_decorations(m, "dl", "by")))
     else:
         rest = unit.text[m.end("dl"):].lstrip()
-        b.notes.append(Note(unit.line, unit.col, f"dateline {m['dl']} taken from the start of the first paragraph "
-                                                 "(the painter sets it again)"))
+        b.notes.append(Note(unit.line, unit.col, t("dateline {dateline} taken from the start of the first paragraph "
+                                                   "(the painter sets it again)", dateline=m["dl"])))
     b.paragraph(unit, rest)
 
 
@@ -402,14 +410,14 @@ def _take_end_byline(b: _Builder, unit: Unit) -> None:
     assert m is not None
     credit = m["credit"] or ""
     if b.byline:
-        b.keep_as_text(unit, f"a second byline {_quote(unit.text)}")
+        b.keep_as_text(unit, t("a second byline {text}", text=_quote(unit.text)))
         return
     if credit and not b.set_photo(unit, "", credit):
-        b.keep_as_text(unit, "a byline with a second photo credit")
+        b.keep_as_text(unit, t("a byline with a second photo credit"))
         return
     b.byline, b.position = m["by"], "end"
-    also = f"; photo credit {credit}" if credit else ""
-    b.notes.append(Note(unit.line, unit.col, f"byline {m['by']} (after the text){also}",
+    also = t("; photo credit {credit}", credit=credit) if credit else ""
+    b.notes.append(Note(unit.line, unit.col, t("byline {people} (after the text)", people=m["by"]) + also,
                         removed=_decorations(m, "by", "credit")))
 
 
@@ -418,20 +426,21 @@ def _take_caption(b: _Builder, unit: Unit) -> None:
     caption = unit.text[:m.start()].rstrip() if m else unit.text
     credit = m["credit"] if m else ""
     if not b.set_photo(unit, caption, credit):
-        b.keep_as_text(unit, "a second photo caption in one article (the import keeps one photo)")
+        b.keep_as_text(unit, t("a second photo caption in one article (the import keeps one photo)"))
         return
     removed = _decorations(m, "credit") if m else ()
-    b.notes.append(Note(unit.line, unit.col, "photo caption" + (f" with credit {credit}" if credit else ""),
-                        removed=removed))
+    b.notes.append(Note(unit.line, unit.col, t("photo caption with credit {credit}", credit=credit) if credit
+                        else t("photo caption"), removed=removed))
 
 
 def _take_credit(b: _Builder, unit: Unit) -> None:
     m = credit_match(unit.text)
     assert m is not None
     if not b.set_photo(unit, "", m["credit"]):
-        b.keep_as_text(unit, "a second photo credit in one article")
+        b.keep_as_text(unit, t("a second photo credit in one article"))
         return
-    b.notes.append(Note(unit.line, unit.col, f"photo credit {m['credit']}", removed=_decorations(m, "credit")))
+    b.notes.append(Note(unit.line, unit.col, t("photo credit {credit}", credit=m["credit"]),
+                        removed=_decorations(m, "credit")))
 
 
 def _take_jump(b: _Builder, unit: Unit) -> None:
@@ -439,7 +448,7 @@ def _take_jump(b: _Builder, unit: Unit) -> None:
     assert m is not None
     jump = re.sub(r"\s", "", m["jump"] or m["bare"])
     b.jumps.append(jump)
-    b.notes.append(Note(unit.line, unit.col, f"jump marker {jump} kept as source_jumps, not as text",
+    b.notes.append(Note(unit.line, unit.col, t("jump marker {jump} kept as source_jumps, not as text", jump=jump),
                         removed=_decorations(m, "jump", "bare")))
 
 
@@ -452,19 +461,20 @@ def build_article(seg: _Segment) -> ImportedArticle:
         elif unit.kind is Kind.HEADING:
             text = tidy_display_line(unit.text)
             if text != unit.text:
-                b.notes.append(Note(unit.line, 0, f"subhead {_quote(unit.text)}: spaces between Han and Latin letters "
-                                                  "or digits removed"))
+                b.notes.append(Note(unit.line, 0, t("subhead {text}: spaces between Han and Latin letters or digits "
+                                                    "removed", text=_quote(unit.text))))
             b.blocks.append(BodyBlock("subhead", text, unit.line))
         elif unit.kind is Kind.NOTE:
             b.blocks.append(BodyBlock("note", unit.text, unit.line))
-            b.notes.append(Note(unit.line, 0, "editor's note (编者按), set apart from the text"))
+            b.notes.append(Note(unit.line, 0, t("editor's note (编者按), set apart from the text")))
         elif unit.kind is Kind.TOP_BYLINE:
             if b.byline:
-                b.keep_as_text(unit, f"a second byline {_quote(unit.text)}")
+                b.keep_as_text(unit, t("a second byline {text}", text=_quote(unit.text)))
                 continue
             mark, people = unit.text[0], unit.text[1:].strip()
             b.byline, b.position = people, "top"
-            b.notes.append(Note(unit.line, unit.col, f"byline {people} (before the text)", removed=(mark,)))
+            b.notes.append(Note(unit.line, unit.col, t("byline {people} (before the text)", people=people),
+                                removed=(mark,)))
         elif unit.kind is Kind.END_BYLINE:
             _take_end_byline(b, unit)
         elif unit.kind is Kind.CAPTION:
@@ -508,8 +518,8 @@ def import_text(text: str) -> PageImport:
 
 
 def new_issue_toml(date: dt.date, pages: int, source: str) -> str:
-    return (f"# Written by `layout import` from {source}: fill in the paper, the issue numbers and the\n"
-            "# sections of the pages.\n"
+    return (t("# Written by `layout import` from {source}: fill in the paper, the issue numbers and the",
+              source=source) + "\n" + t("# sections of the pages.") + "\n"
             'format = "tabloid"\n\n[paper]\nname = "未命名"\ncode = "PAPER"\nregistration = ""\npublisher = ""\n'
             f'website = ""\n\n[issue]\ndate = {date.isoformat()}\nnumber = 1\ntotal = 1\n'
             + "".join(_page_table(n) for n in range(1, pages + 1)))
@@ -524,11 +534,12 @@ def add_pages(text: str, page: int, path: Path) -> tuple[str, list[int]]:
     data = parse_toml(text, path)
     pages = data.get("pages", [])
     if not isinstance(pages, list) or not all(isinstance(p, dict) for p in pages):
-        raise InputError("'pages' is not a list of [[pages]] tables", path)
+        raise InputError(t("'pages' is not a list of [[pages]] tables"), path)
     present = {p.get("number") for p in pages}
     missing = [n for n in range(1, page + 1) if n not in present]
     if missing and pages and not re.search(r"^\s*\[\[\s*pages\s*\]\]", text, re.M):
-        raise InputError(f"pages are written inline; add page {page} to issue.toml as a [[pages]] table", path)
+        raise InputError(t("pages are written inline; add page {page} to issue.toml as a [[pages]] table", page=page),
+                         path)
     if not missing:
         return text, []
     return text + ("" if text.endswith("\n") or not text else "\n") + "".join(map(_page_table, missing)), missing
@@ -538,22 +549,24 @@ def _issue_toml(path: Path, date: dt.date | None, page: int, raw: Path) -> tuple
     """The new text of issue.toml (None = leave it) and what was decided about it."""
     if not path.is_file():
         if date is None:
-            raise InputError(f"{path.parent} has no issue.toml yet: give the issue date with --date YYYY-MM-DD", raw)
-        notes = [Note(0, 0, f"issue folder {path.parent}: issue.toml written for {date}; fill in paper.name (now "
-                            "未命名), paper.code (now PAPER), issue.number and issue.total (now 1) and the section "
-                            "of each page")]
+            raise InputError(t("{folder} has no issue.toml yet: give the issue date with --date YYYY-MM-DD",
+                               folder=path.parent), raw)
+        notes = [Note(0, 0, t("issue folder {folder}: issue.toml written for {date}; fill in paper.name (now 未命名), "
+                              "paper.code (now PAPER), issue.number and issue.total (now 1) and the section of each "
+                              "page", folder=path.parent, date=date))]
         if page > 1:
-            notes.append(Note(0, 0, f"pages 1–{page - 1} added to issue.toml without articles: the pages of an issue "
-                                    "are numbered from 1"))
+            notes.append(Note(0, 0, t("pages 1–{last} added to issue.toml without articles: the pages of an issue "
+                                      "are numbered from 1", last=page - 1)))
         return new_issue_toml(date, page, raw.name), notes
     old = read_text(path)
     text, added = add_pages(old, page, path)
-    notes = [Note(0, 0, f"issue folder {path.parent}: issue.toml kept" + (
-        f"; added page(s) {', '.join(map(str, added))} with an empty section, fill it in" if added else ""))]
+    notes = [Note(0, 0, t("issue folder {folder}: issue.toml kept", folder=path.parent) + (
+        t("; added page(s) {pages} with an empty section, fill it in", pages=t(", ").join(map(str, added)))
+        if added else ""))]
     old_date = parse_toml(old, path).get("issue", {}).get("date")
     if date is not None and old_date != date:
-        notes.append(Note(0, 0, f"--date {date} differs from the date in issue.toml ({old_date}); issue.toml left "
-                                "as it is", check=True))
+        notes.append(Note(0, 0, t("--date {date} differs from the date in issue.toml ({old}); issue.toml left as "
+                                  "it is", date=date, old=old_date), check=True))
     return (text if added else None), notes
 
 
@@ -573,6 +586,12 @@ def place(count: int, page: int, highest: int) -> list[tuple[int | None, int]]:
 
 # --- The report -------------------------------------------------------------------------
 
+# Report wording per front-matter field and block kind; functions, so they follow the language chosen.
+_FIELD_NAMES = {"kicker": lambda: t("kicker {text}"), "subtitle": lambda: t("subtitle {text}"),
+                "dateline": lambda: t("dateline {text}")}
+_BLOCK_COUNTS = {"paragraph": lambda: t("{count} paragraph(s)"), "subhead": lambda: t("{count} subhead(s)"),
+                 "note": lambda: t("{count} editor's note(s)")}
+
 
 def _safe(text: str) -> str:
     """Report text: ‹ › is reserved for quoting what was removed from the input."""
@@ -580,32 +599,37 @@ def _safe(text: str) -> str:
 
 
 def _note_line(note: Note) -> str:
-    where = "" if note.line == 0 or note.text.startswith(("line ", "lines ")) else f"line {note.line}: "
-    removed = "; removed " + " ".join(f"‹{p}›" for p in note.removed) if note.removed else ""
-    return f"  {'CHECK ' if note.check else ''}{where}{_safe(note.text)}{removed}"
+    where = (t("lines {first}–{last}: ", first=note.lines[0], last=note.lines[-1]) if note.lines
+             else t("line {line}: ", line=note.line) if note.line else "")
+    removed = t("; removed {pieces}", pieces=" ".join(f"‹{p}›" for p in note.removed)) if note.removed else ""
+    return f"  {t('CHECK') + ' ' if note.check else ''}{where}{_safe(note.text)}{removed}"
 
 
 def render_report(source: str, page: int, encoding: str, page_notes: Sequence[Note], imported: PageImport,
                   names: Sequence[str]) -> list[str]:
-    lines = [_safe(f"import of {source} as page {page}"), f"  encoding: {encoding}"]
+    lines = [_safe(t("import of {source} as page {page}", source=source, page=page)),
+             "  " + t("encoding: {encoding}", encoding=encoding)]
     lines += [_note_line(n) for n in page_notes]
     for name, article in zip(names, imported.articles):
-        fields = [f"headline {article.headline}"]
-        fields += [f"{k} {getattr(article, k)}" for k in ("kicker", "subtitle", "dateline") if getattr(article, k)]
+        fields = [t("headline {text}", text=article.headline)]
+        fields += [_FIELD_NAMES[k]().format(text=getattr(article, k)) for k in ("kicker", "subtitle", "dateline")
+                   if getattr(article, k)]
         if article.byline:
-            fields.append(f"byline {article.byline} ({article.byline_position})")
+            fields.append(t("byline {people} ({position})", people=article.byline, position=article.byline_position))
         counts = {kind: sum(b.kind == kind for b in article.blocks) for kind in ("paragraph", "subhead", "note")}
-        fields.append(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n))
-        lines += ["", _safe(f"{name} (lines {article.first_line}–{article.last_line}): " + "; ".join(fields))]
+        fields.append(t(", ").join(_BLOCK_COUNTS[k]().format(count=n) for k, n in counts.items() if n))
+        lines += ["", _safe(t("{file} (lines {first}–{last}): ", file=name, first=article.first_line,
+                              last=article.last_line) + t("; ").join(fields))]
         lines += [_note_line(n) for n in article.notes]
     checks = len(_checks(page_notes, imported))
-    lines += ["", f"{checks} decision(s) to check, marked CHECK above." if checks else "Nothing to check."]
+    lines += ["", t("{count} decision(s) to check, marked CHECK above.", count=checks) if checks
+              else t("Nothing to check.")]
     return lines
 
 
 def _checks(page_notes: Sequence[Note], imported: PageImport) -> tuple[str, ...]:
     notes = [*page_notes, *(n for a in imported.articles for n in a.notes)]
-    return tuple(_note_line(n).strip().removeprefix("CHECK ") for n in notes if n.check)
+    return tuple(_note_line(n).strip().removeprefix(t("CHECK") + " ") for n in notes if n.check)
 
 
 @dataclass(frozen=True)
@@ -620,27 +644,27 @@ class ImportResult:
 def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int, dry_run: bool) -> ImportResult:
     raw = Path(raw)
     if page < 1:
-        raise InputError(f"--page must be 1 or more, got {page}", raw)
+        raise InputError(t("--page must be 1 or more, got {page}", page=page), raw)
     if not raw.is_file():
-        raise InputError("no such file", raw)
+        raise InputError(t("no such file"), raw)
     decoded = decode(raw.read_bytes(), raw)
     out = Path(out_dir) if out_dir is not None else (raw.with_suffix("") if raw.suffix else raw.with_name(
         raw.name + "-issue"))
     if out.exists() and not out.is_dir():
-        raise InputError("the issue folder to import into is a file", out)
+        raise InputError(t("the issue folder to import into is a file"), out)
     imported = import_text(decoded.text)
     if not imported.articles:
-        raise InputError("the file has no text to import", raw)
+        raise InputError(t("the file has no text to import"), raw)
 
     toml_path = out / "issue.toml"
     new_issue = not toml_path.is_file()
     toml_text, folder = _issue_toml(toml_path, date, page, raw)
     existing = sorted((out / "articles").glob("*.md"))
     placement = place(len(imported.articles), page, max(map(_priority_of, existing), default=0))
-    folder.append(Note(0, 0, f"the first article, the page's lead, is pinned to page {page}; the others are not "
-                             "pinned, so the planner can move what does not fit to a later page"
-                       + (f", and their priorities follow the folder's articles ({placement[1][1]}…)"
-                          if existing and len(placement) > 1 else "")))
+    folder.append(Note(0, 0, t("the first article, the page's lead, is pinned to page {page}; the others are not "
+                               "pinned, so the planner can move what does not fit to a later page", page=page)
+                       + (t(", and their priorities follow the folder's articles ({priority}…)",
+                            priority=placement[1][1]) if existing and len(placement) > 1 else "")))
     start = max((int(m[1]) for p in existing if (m := re.match(r"^(\d+)", p.stem))), default=0) + 1
     width = max(2, len(str(start + len(imported.articles) - 1)))
     names = [f"{n:0{width}d}.md" for n in range(start, start + len(imported.articles))]
@@ -649,7 +673,7 @@ def run_import(raw: Path, out_dir: Path | None, date: dt.date | None, page: int,
     warnings = _checks(page_notes, imported)
     result_paths = tuple(out / "articles" / name for name in names)
     if dry_run:
-        return ImportResult(("(dry run: nothing written)", *report), (), warnings, out)
+        return ImportResult((t("(dry run: nothing written)"), *report), (), warnings, out)
 
     for path, article, (pin, priority) in zip(result_paths, imported.articles, placement):
         write_atomic(path, article.markdown(pin, priority).encode("utf-8"))

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from layout.errors import InputError
+from layout.messages import t
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2014\u2026\u00b7"
@@ -30,6 +31,7 @@ class Note:
     text: str
     check: bool = False  # ambiguous: the editor should look
     removed: tuple[str, ...] = ()  # decorations dropped from the input here (■, brackets, 图/, 摄)
+    lines: tuple[int, ...] = ()  # (first, last) when the decision is about several lines; else about `line`
 
 
 # --- Decoding ---------------------------------------------------------------------------
@@ -85,8 +87,8 @@ def _check_controls(text: str, label: str, path: Path) -> None:
     for n, line in enumerate(text.split("\n"), 1):
         bad = next((c for c in line if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS), None)
         if bad is not None:
-            raise InputError(f"decodes as {label} but contains the control character U+{ord(bad):04X}; "
-                             "is this a text file?", path, n)
+            raise InputError(t("decodes as {encoding} but contains the control character U+{code}; is this a "
+                               "text file?", encoding=label, code=f"{ord(bad):04X}"), path, n)
 
 
 def decode(data: bytes, path: Path) -> Decoded:
@@ -96,15 +98,16 @@ def decode(data: bytes, path: Path) -> Decoded:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as e:
-                raise InputError(f"starts with a {name} byte order mark but is not {name} text", path,
-                                 _line_at(data, e.start))
-            _check_controls(text, f"{name} with BOM", path)
-            return Decoded(text, f"{name} with BOM")
+                raise InputError(t("starts with a {encoding} byte order mark but is not {encoding} text",
+                                   encoding=name), path, _line_at(data, e.start))
+            label = t("{encoding} with BOM", encoding=name)
+            _check_controls(text, label, path)
+            return Decoded(text, label)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        return _decode_legacy(data, path, (e.start, f"UTF-8 (byte 0x{data[e.start]:02X} at line "
-                                                    f"{_line_at(data, e.start)})"))
+        return _decode_legacy(data, path, (e.start, t("UTF-8 (byte 0x{byte} at line {line})",
+                                                      byte=f"{data[e.start]:02X}", line=_line_at(data, e.start))))
     _check_controls(text, "UTF-8", path)
     return Decoded(text, "UTF-8")
 
@@ -119,27 +122,30 @@ def _decode_legacy(data: bytes, path: Path, utf8_failure: tuple[int, str]) -> De
             text = data.decode(codec)
         except UnicodeDecodeError as e:
             if codec != "cp950":  # Big5's failure already says it
-                failures.append((e.start, f"{label} (at line {_line_at(data, e.start)})"))
+                failures.append((e.start, t("{encoding} (at line {line})", encoding=label,
+                                            line=_line_at(data, e.start))))
             continue
         candidates.append((plausibility(text), text, label))
     if not candidates:
         # The encoding that got furthest is most likely the intended one: name its line.
         offset = max(f[0] for f in failures)
-        raise InputError("cannot decode the file: it is not " + ", nor ".join(d for _, d in failures)
-                         + "; save it as UTF-8", path, _line_at(data, offset))
+        raise InputError(t("cannot decode the file: it is not {encodings}; save it as UTF-8",
+                           encodings=t(", nor ").join(d for _, d in failures)), path, _line_at(data, offset))
     candidates.sort(key=lambda c: -c[0])
     score, text, label = candidates[0]
     if score < _MIN_PLAUSIBLE:
-        tried = ", ".join(f"{lab} {s:.0%}" for s, _, lab in candidates)
-        raise InputError(f"cannot tell the encoding: no decoding gives plausible Chinese text "
-                         f"(common characters: {tried}); save the file as UTF-8", path)
+        tried = t(", ").join(f"{lab} {s:.0%}" for s, _, lab in candidates)
+        raise InputError(t("cannot tell the encoding: no decoding gives plausible Chinese text (common "
+                           "characters: {tried}); save the file as UTF-8", tried=tried), path)
     _check_controls(text, label, path)
-    notes = [Note(0, 0, f"{label} chosen: the file is not UTF-8, and {score:.0%} of its characters are common "
-                        "Chinese characters in this decoding"
-                  + "".join(f"; {lab} would give {s:.0%}" for s, _, lab in candidates[1:]))]
+    notes = [Note(0, 0, t("{encoding} chosen: the file is not UTF-8, and {share} of its characters are common "
+                          "Chinese characters in this decoding", encoding=label, share=f"{score:.0%}")
+                  + "".join(t("; {encoding} would give {share}", encoding=lab, share=f"{s:.0%}")
+                            for s, _, lab in candidates[1:]))]
     if len(candidates) > 1 and score - candidates[1][0] < 0.1:
-        notes.append(Note(0, 0, f"the encoding is uncertain ({label} {score:.0%} against {candidates[1][2]} "
-                                f"{candidates[1][0]:.0%}): check the text reads correctly", check=True))
+        notes.append(Note(0, 0, t("the encoding is uncertain ({encoding} {share} against {other} {other_share}): "
+                                  "check the text reads correctly", encoding=label, share=f"{score:.0%}",
+                                  other=candidates[1][2], other_share=f"{candidates[1][0]:.0%}"), check=True))
     return Decoded(text, label, tuple(notes))
 
 
@@ -157,7 +163,7 @@ def line_endings(text: str) -> str:
     crlf = text.count("\r\n")
     cr, lf = text.count("\r") - crlf, text.count("\n") - crlf
     kinds = [name for name, count in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if count]
-    return " and ".join(kinds) if kinds else "none (one line)"
+    return t(" and ").join(kinds) if kinds else t("none (one line)")
 
 
 def raw_lines(text: str) -> tuple[list[RawLine], int]:
@@ -190,6 +196,13 @@ class Kind(enum.Enum):
     CREDIT = "credit"  # 记者 X 摄 / 图/X
     NOTE = "editor's note"  # 编者按：…
     JUMP = "jump"  # （下转第3版）
+
+
+def kind_name(kind: Kind) -> str:
+    """What a unit is, in the report's words."""
+    return {Kind.HEADING: t("a display line"), Kind.PARAGRAPH: t("a paragraph"), Kind.TOP_BYLINE: t("a ■ byline"),
+            Kind.END_BYLINE: t("a byline"), Kind.CAPTION: t("a photo caption"), Kind.CREDIT: t("a photo credit"),
+            Kind.NOTE: t("an editor's note"), Kind.JUMP: t("a jump marker")}[kind]
 
 
 @dataclass(frozen=True)
@@ -355,8 +368,9 @@ def join_broken(units: list[Unit]) -> tuple[list[Unit], list[Note]]:
         if not verdict:
             if verdict is None:
                 notes.append(Note(prev.last_line, len(prev.text),
-                                  f"paragraph ending “{_snippet_end(prev.text)}” has no closing punctuation but "
-                                  f"the next line is a {unit.kind.value}; left as it is", check=True))
+                                  t("paragraph ending “{end}” has no closing punctuation but the next line is {kind}; "
+                                    "left as it is", end=_snippet_end(prev.text), kind=kind_name(unit.kind)),
+                                  check=True))
             out.append(unit)
             continue
         latin = re.match(r"[A-Za-z]", unit.text) and re.search(r"[A-Za-z]$", prev.text)
@@ -364,19 +378,22 @@ def join_broken(units: list[Unit]) -> tuple[list[Unit], list[Note]]:
                           last_line=unit.last_line)
         doubt = []
         if prev.text[-1] in CLOSERS and not DATELINE_RE.fullmatch(prev.text):  # 本报讯（记者 X） leads in
-            doubt.append("the first part ends with a closing quote or bracket, which may end a paragraph")
+            doubt.append(t("the first part ends with a closing quote or bracket, which may end a paragraph"))
         if latin:
-            doubt.append("joined two Latin words with a space")
-        how = "a page or column break" if unit.blank_before else "a line break"
-        notes.append(Note(unit.line, 0, f"lines {prev.last_line}–{unit.line}: joined a paragraph cut by {how}: "
-                                        f"“{_snippet_end(prev.text)}” + “{_snippet_start(unit.text)}”"
-                                        + "".join(f"; {d}" for d in doubt), check=bool(doubt)))
+            doubt.append(t("joined two Latin words with a space"))
+        end, start = _snippet_end(prev.text), _snippet_start(unit.text)
+        joined = (t("joined a paragraph cut by a page or column break: “{end}” + “{start}”", end=end, start=start)
+                  if unit.blank_before else t("joined a paragraph cut by a line break: “{end}” + “{start}”", end=end,
+                                              start=start))
+        notes.append(Note(unit.line, 0, joined + "".join(t("; {doubt}", doubt=d) for d in doubt), check=bool(doubt),
+                          lines=(prev.last_line, unit.line)))
     return out, notes
 
 
 def read_units(text: str) -> tuple[list[Unit], list[Note]]:
     """Decoded text → classified units with cut paragraphs joined, and the notes on it."""
     lines, trimmed = raw_lines(text)
-    notes = [Note(0, 0, f"line endings: {line_endings(text)}; whitespace trimmed on {trimmed} line(s)")]
+    notes = [Note(0, 0, t("line endings: {endings}; whitespace trimmed on {count} line(s)",
+                          endings=line_endings(text), count=trimmed))]
     units, join_notes = join_broken(units_of(lines))
     return units, notes + join_notes

@@ -1,6 +1,6 @@
 """The line composer: a paragraph, a style and a measure in; justified Lines out.
 
-Rule IDs refer to reference/cjk-typography.md. Outline:
+Rule IDs refer to docs/rules.md. Outline:
 
 1. The paragraph becomes *atoms* (a Han character, a mark, a `——`, a whole Latin word …)
    and the *gaps* between them (plain, W1, word space …), each with a break penalty
@@ -26,13 +26,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
-from typing import Literal, Sequence
+from typing import Callable, Literal, Sequence
 
 from layout.model import Line, Run
 from layout.text.fonts import FontFace, Metrics
 from layout.text.normalise import is_cjk, is_han
+from layout.text.segment import COMPOUND, IN_UNIT, IN_WORD, SPACE, WORD, break_levels
 
-__all__ = ["TextStyle", "compose", "compose_headline", "DEFAULT_HEADLINE_SIZES"]
+__all__ = ["TextStyle", "compose", "compose_headline", "compose_words", "DEFAULT_HEADLINE_SIZES"]
 
 Align = Literal["justify", "left", "center", "right"]
 
@@ -84,7 +85,10 @@ _OVERFULL = 1e9  # a single atom wider than the measure: it overflows
 _SHRINK_COST = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0)  # END START LSP HSP DOT BRK PAU W1 STP
 _EPS = 1e-6
 _BALANCE = 20.0  # headlines: weight of uneven line lengths against the cost of a break place
-_HAN_HAN = 2.0  # headlines: the cost of a break between two Han characters
+_BETWEEN_WORDS = 1.0  # headlines: the cost of a break between two words (not at a pause)
+# B1–B3: between the words of a compound, inside a word, inside a number and its unit or a name.
+_IN_WORD_COST = {COMPOUND: 2.5, IN_WORD: 5.0, IN_UNIT: 10.0}
+_EDITORS_SPACE = 3.0  # B4: what an editor's own space is worth against uneven lines
 _WORD_BREAK_SCALE = 0.85  # a headline may shrink to this share of its size to avoid such a break
 # J4 lets Han–Latin gaps grow to "about ⅓ em", W1 keeps them within ⅛–¼ em: the tighter bound wins,
 # and a line that needs more expands its inter-character spacing instead.
@@ -728,38 +732,86 @@ def compose_headline(
     sizes: Sequence[float] = DEFAULT_HEADLINE_SIZES,
     align: Align = "center",
     lang: str = "zh-CN",
+    terms: tuple[str, ...] = (),
 ) -> tuple[float, tuple[Line, ...]]:
     """The largest size of `sizes` at which the headline fits in `max_lines` lines (H2).
 
-    Breaks only where K1/K2 allow, preferring spaces and punctuation, then the Han–Latin
-    boundary, balancing line lengths and never leaving one character alone on the last
-    line. If no size fits, the smallest size is returned with as many lines as it needs.
+    Breaks only where K1/K2 allow, preferring the editor's own spaces, then punctuation, then a
+    boundary between words (B1–B5: layout/text/segment.py, with the article's own `terms`),
+    balancing line lengths and never leaving one character alone on the last line. If no size
+    fits, the smallest size is returned with as many lines as it needs.
     """
+    return _compose_display(text, lambda size: TextStyle(face, size, 0.0, align, lang=lang), span_measure,
+                            max_lines, sizes, terms)
+
+
+def compose_words(text: str, style: TextStyle, measure: float, terms: tuple[str, ...] = ()) -> tuple[Line, ...]:
+    """A kicker, subtitle or subhead at its fixed size: broken between words as a headline is
+    (B1–B5), in the fewest lines that keep words whole (one more than compose() at most)."""
+    para = _Paragraph(text, style, measure)
+    if not para.kind:
+        return ()
+    return _compose_display(text, lambda size: style, measure, len(para.breaks()) + 1, (style.size,), terms,
+                            {style.size: para})[1]
+
+
+def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure: float, max_lines: int,
+                     sizes: Sequence[float], terms: tuple[str, ...],
+                     paragraphs: dict[float, _Paragraph] | None = None) -> tuple[float, tuple[Line, ...]]:
     # Analysing the text at a size is the costly part: once per size, shared by both passes and
     # the fallback (the planner asks for every headline at many spans and caps).
-    paragraphs: dict[float, _Paragraph] = {}
+    paragraphs = {} if paragraphs is None else paragraphs
+    levels = break_levels(text, terms)
 
     def paragraph(size: float) -> _Paragraph:
         para = paragraphs.get(size)
         if para is None:
-            para = paragraphs[size] = _Paragraph(text, TextStyle(face, size, 0.0, align, lang=lang), span_measure)
+            para = paragraphs[size] = _Paragraph(text, style_at(size), measure)
         return para
 
     largest = max(sizes)
-    # A somewhat smaller size rather than a break between two Han characters (perhaps inside a
-    # word: 委员|会); a smaller size rather than a break inside “…”/（…）.
-    for keep_groups, words in ((True, True), (True, False), (False, False)):
-        for size in sorted(sizes, reverse=True):
-            if words and size < _WORD_BREAK_SCALE * largest:
+    # A somewhat smaller size rather than a break inside a word (人工智|能), and among those sizes the
+    # fewest lines: a headline group is no taller than it must be.
+    near = [size for size in sorted(sizes, reverse=True) if size >= _WORD_BREAK_SCALE * largest]
+    found: tuple[float, list[tuple[int, int]]] | None = None
+    for size in near:
+        para = paragraph(size)
+        if not para.kind:
+            return size, ()
+        breaks = _headline_breaks(para, _gap_levels(para, text, levels), max_lines, True, True)
+        if breaks is not None and (found is None or len(breaks) < len(found[1])):
+            found = size, breaks
+            if len(breaks) == 1:
                 break
+    # Then the largest size that keeps words whole, then quotes and brackets, then only K1–K3.
+    for keep_groups, words in ((True, True), (True, False), (False, False)):
+        if found is not None:
+            break
+        for size in sorted(sizes, reverse=True):
             para = paragraph(size)
             if not para.kind:
                 return size, ()
-            breaks = _headline_breaks(para, max_lines, keep_groups, words)
+            breaks = _headline_breaks(para, _gap_levels(para, text, levels), max_lines, keep_groups, words)
             if breaks is not None:
-                return size, _set(para, breaks, align)
+                found = size, breaks
+                break
+    if found is not None:
+        para = paragraph(found[0])
+        return found[0], _set(para, found[1], para.style.align)
     para = paragraph(min(sizes))
-    return min(sizes), _set(para, para.breaks(), align)
+    return min(sizes), _set(para, para.breaks(), para.style.align)
+
+
+def _gap_levels(para: _Paragraph, text: str, levels: tuple[int, ...]) -> list[int]:
+    """The segmenter's grade of the gap after each atom: atoms and their spaces are the text
+    minus its leading whitespace, in order."""
+    pos = len(text) - len(text.lstrip())
+    out = []
+    for atom, space in zip(para.text, para.gtext):
+        pos += len(atom)
+        out.append(levels[pos])
+        pos += len(space)
+    return out
 
 
 def _set(para: _Paragraph, breaks: list[tuple[int, int]], align: Align) -> tuple[Line, ...]:
@@ -767,33 +819,37 @@ def _set(para: _Paragraph, breaks: list[tuple[int, int]], align: Align) -> tuple
     return tuple(para.set_line(i, j, n == last, align) for n, (i, j) in enumerate(breaks))
 
 
-def _headline_breaks(para: _Paragraph, max_lines: int, keep_groups: bool,
+def _headline_breaks(para: _Paragraph, levels: list[int], max_lines: int, keep_groups: bool,
                      words: bool = False) -> list[tuple[int, int]] | None:
     """Fewest lines first, then the most balanced breaks at the best places; None if > max_lines.
 
-    With keep_groups, no break falls inside quotes or brackets; with words, none between two Han."""
+    With keep_groups, no break falls inside quotes or brackets; with words, none inside a word
+    (levels: the segmenter's grade of the gap after each atom)."""
     n = len(para.kind)
-    kind, gcls, pen, em = para.kind, para.gcls, para.pen, para.em
+    kind, gcls, pen = para.kind, para.gcls, para.pen
     inside = []  # whether the gap after each atom is inside quotes or brackets
     depth = 0
     for kd in kind:
         depth = depth + 1 if kd == OPEN else max(0, depth - 1) if kd == CLOSE else depth
         inside.append(depth > 0)
     ends = [j for j in range(n) if (pen[j] == 0.0 and not (keep_groups and inside[j])) or j == n - 1]
+    if words:
+        ends = [j for j in ends if j == n - 1 or levels[j] <= COMPOUND]
 
     def place_cost(j: int) -> float:
         """How bad a break after atom j is, in units of one em² of imbalance."""
         if j == n - 1:
             return 0.0
         cost = 6.0 if inside[j] else 0.0  # a quoted term or an aside is one unit
+        if levels[j] == SPACE:
+            return cost - _EDITORS_SPACE  # B4: where the editor wants the line to end
+        if levels[j] > WORD:
+            return cost + _IN_WORD_COST[levels[j]]
         if gcls[j] in (LSP, HSP) or kind[j] in _RIGHT_BLANK:
             return cost  # a space or after punctuation: where a reader pauses
         if kind[j + 1] == OPEN:
             return cost + 0.5
-        return cost + (1.0 if gcls[j] == W1 else _HAN_HAN)  # between two Han: perhaps in a word
-
-    if words:
-        ends = [j for j in ends if j == n - 1 or place_cost(j) < _HAN_HAN]
+        return cost + _BETWEEN_WORDS
 
     inf = float("inf")
     # best[k]: (cost, lines) of setting atoms 0..k-1 in the current number of lines.

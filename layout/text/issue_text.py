@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from layout.messages import t
 from layout.model import Article, EditorsNote, Issue, Paragraph, Subhead, Verse
 from layout.text.article_parts import article_parts
 from layout.text.fonts import missing_glyphs, resolve
@@ -22,14 +23,17 @@ _ROLE_OF_BLOCK = {Paragraph: "body", Subhead: "headline", EditorsNote: "caption"
 @dataclass(frozen=True)
 class Missing:
     article_id: str  # "" for the page furniture of issue.toml
-    where: str  # e.g. "headline", "line 12", "issue.toml"
+    where: str  # a front-matter field ("headline"), a line of the body ("12") or "issue.toml"
     char: str
     role: str
 
     @property
     def place(self) -> str:
-        """Where the editor finds the character: '02-xx.md headline' or 'issue.toml'."""
-        return f"{self.article_id}.md {self.where}" if self.article_id else self.where
+        """Where the editor finds the character: '02-xx.md:12' (a line of the body), '02-xx.md headline' (a
+        front-matter field) or 'issue.toml', the same in every language."""
+        if not self.article_id:
+            return self.where
+        return f"{self.article_id}.md{':' if self.where.isdigit() else ' '}{self.where}"
 
 
 @dataclass
@@ -42,8 +46,9 @@ class TextReport:
         for aid, changes in self.changes.items():
             if changes:
                 rules = Counter(c.rule for _, c in changes)
-                detail = "，".join(f"{rule} {n} 处" for rule, n in sorted(rules.items()))
-                lines.append(f"{aid}：规范化 {len(changes)} 处（{detail}），详见 layout.json")
+                detail = t(", ").join(t("{rule} {count}×", rule=rule, count=n) for rule, n in sorted(rules.items()))
+                lines.append(t("{file}: {count} changes ({detail}), see layout.json", file=f"{aid}.md",
+                               count=len(changes), detail=detail))
         return lines
 
 
@@ -87,7 +92,7 @@ def _article_checks(article: Article) -> list[tuple[str, str, str]]:
               ("subtitle", "headline", article.subtitle), ("short_headline", "headline", article.short_headline),
               ("dateline", "body", article.dateline), ("byline", "body" if in_dateline else "caption", article.byline),
               ("photo_caption", "caption", article.photo_caption), ("photo_credit", "caption", article.photo_credit)]
-    checks += [(f"line {b.line}", _ROLE_OF_BLOCK[type(b)], b.text) for b in article.blocks]
+    checks += [(str(b.line), _ROLE_OF_BLOCK[type(b)], b.text) for b in article.blocks]
     for f in article.figures:
         checks += [("caption", "caption", f.caption), ("credit", "caption", f.credit)]
     return checks

@@ -21,7 +21,7 @@ class Change:
     position: int  # code point index in the original text
     before: str
     after: str
-    rule: str  # rule id from reference/cjk-typography.md, e.g. "W3"
+    rule: str  # rule id from docs/rules.md, e.g. "W3"
 
 
 # --- Character classes ----------------------------------------------------------------

@@ -1,0 +1,249 @@
+"""Page quality: the figures a chief editor judges a planned page by (issue 10).
+
+For every page of a plan: fill (area covered by modules / the type area below 报头 or 报眉),
+side-by-side headlines (tombstones: the 主题 of two neighbouring modules at the same height),
+headline-size inversions by priority (a less important article with a larger 主题 than a more
+important one on the page, or any 主题 larger than the 头条's on page 1), multi-column modules with
+fewer than four body lines per column, headlines broken inside a word, the 头条's headline
+position on page 1 (top of its 主题 as a share of the type area's height), and the photos' share
+of the page.
+
+Pure functions of (Issue, Plan, Fits). What is read of the planner's output is confined to
+`placed()` (one module) and `covered_cells()` (one page); when modules change shape (photo
+rectangles, ads) only those two change. They rely on:
+  Module: article_id, part, column, line (type-area line, 报头/报眉 included), span, height,
+          headline_size, head_lines, figure_lines, photo_first, slots, jump_from, jump_to;
+  Fits:   fmt (columns, lines, line_pitch, reserved_lines), articles, shape(...).head and
+          .head_lines and .caption (as the painter calls it), and plan.columns.module_slots.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from layout.house import house
+from layout.model import Issue, Module, PagePlan, Plan
+from layout.plan.columns import module_slots
+from layout.plan.fit import Fits, short_headline
+
+MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
+MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
+LEAD_TOP_SHARE = 0.40  # the 头条's 主题 starts in this top share of the type area
+SIZE_EPSILON = 0.25  # pt: sizes closer than this are the same size
+COMPOUND_PART = 2  # the shortest word on either side of a break inside a dictionary compound
+QUOTED_TERM_MAX = 12  # a quoted term up to this many characters is one word (“新5条”, 《民法典》)
+HEAD_ROLES = ("kicker", "headline", "subtitle")
+
+# A number and the unit or measure word after it are one word (2025年, 3200个, 84%).
+_NUMBER_UNIT = re.compile(r"[0-9０-９.．]+\s*[年月日时分秒号届期版个位名人次户家条项所座间张件台辆元万亿千百米岁%％℃]")
+_QUOTED = re.compile(r"“([^”]{1,%d})”|‘([^’]{1,%d})’|《([^》]{1,%d})》|「([^」]{1,%d})」"
+                     % ((QUOTED_TERM_MAX,) * 4))
+_LATIN = re.compile(r"[A-Za-z0-9@._\-+]+")
+
+
+# --- what the metrics read of the planner (adapt here) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One module as a reader sees it, in grid units of the type area."""
+
+    article_id: str
+    part: int
+    column: int
+    line: int
+    span: int
+    height: int
+    headline_size: float  # 主题 in pt
+    headline_top: float  # lines from the type area's top to the 主题's first line
+    headline_bottom: float  # … to the foot of its last line
+    head_lines: tuple[tuple[str, tuple[str, ...]], ...]  # (role, line texts) of kicker, 主题, 副题
+    text_columns: int
+    column_lines: int  # body lines in the tallest text column
+    photo_cells: int  # columns × lines of photo
+
+
+def placed(module: Module, fits: Fits) -> Placed:
+    """Read one module the way the painter draws it (render/paint.py)."""
+    fmt = fits.fmt
+    shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
+    photo = module.figure_lines + len(shape.caption)
+    head_top = module.line + (photo if module.photo_first else 0) + (module.head_lines - shape.head_lines) / 2
+    main = [hl for hl in shape.head if hl.role == "headline"]
+    line_height = house()["headline"]["line_height"]
+    top = head_top + min((hl.y for hl in main), default=0.0) / fmt.line_pitch
+    bottom = head_top + max((hl.y + hl.size * line_height for hl in main), default=0.0) / fmt.line_pitch
+    roles = tuple((role, tuple(hl.line.text for hl in shape.head if hl.role == role))
+                  for role in HEAD_ROLES if any(hl.role == role for hl in shape.head))
+    slots = len(module_slots(module, fits))
+    return Placed(module.article_id, module.part, module.column, module.line, module.span, module.height,
+                  module.headline_size, top, bottom, roles, module.span, math.ceil(slots / module.span),
+                  module.figure_lines * module.span if shape.figure else 0)
+
+
+def covered_cells(page: PagePlan) -> int:
+    """Columns × lines the page's modules (and, once planned, its ads) cover."""
+    return sum(m.span * m.height for m in page.modules)
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageQuality:
+    page: int
+    last: bool  # the issue's last page: it may be less than full
+    fill: float  # covered / type area below 报头 or 报眉
+    tombstones: int
+    inversions: int
+    short_modules: int
+    word_breaks: int
+    lead_top: float | None  # page 1: the 头条's 主题 top as a share of the type area's height
+    photo_share: float
+    notes: tuple[str, ...]  # what each non-zero figure is made of, for the editor
+
+    def failures(self) -> tuple[str, ...]:
+        """The figures off the house's standard (empty: the page passes)."""
+        out = []
+        if not self.last and self.fill < MIN_FILL:
+            out.append(f"fill {self.fill:.1%} < {MIN_FILL:.0%}")
+        for name in ("tombstones", "inversions", "short_modules", "word_breaks"):
+            if getattr(self, name):
+                out.append(f"{name} {getattr(self, name)}")
+        if self.lead_top is not None and self.lead_top > LEAD_TOP_SHARE:
+            out.append(f"lead headline at {self.lead_top:.0%} of the page > {LEAD_TOP_SHARE:.0%}")
+        return tuple(out)
+
+
+def issue_quality(issue: Issue, plan: Plan, fits: Fits) -> tuple[PageQuality, ...]:
+    last = max(p.number for p in plan.pages)
+    return tuple(page_quality(issue, page, fits, page.number == last) for page in plan.pages)
+
+
+def page_quality(issue: Issue, page: PagePlan, fits: Fits, last: bool) -> PageQuality:
+    fmt = fits.fmt
+    free = fmt.columns * (fmt.lines - fmt.reserved_lines(page.number))
+    modules = [placed(m, fits) for m in page.modules]
+    priority = {a.id: a.priority for a in issue.articles}
+    headline = {a.id: a.headline for a in fits.articles.values()}
+    notes: list[str] = []
+
+    stones = tombstones(modules)
+    notes += [f"side by side: 《{headline[a.article_id]}》 | 《{headline[b.article_id]}》" for a, b in stones]
+    inverted = inversions(modules, priority, lead_page=page.number == 1)
+    notes += [f"《{headline[b.article_id]}》 (priority {priority[b.article_id]}, {b.headline_size:g} pt) > "
+              f"《{headline[a.article_id]}》 (priority {priority[a.article_id]}, {a.headline_size:g} pt)"
+              for a, b in inverted]
+    short = [m for m in modules if m.text_columns > 1 and m.column_lines < MIN_COLUMN_LINES]
+    notes += [f"《{headline[m.article_id]}》: {m.text_columns} columns of {m.column_lines} lines" for m in short]
+    breaks = [(m, b) for m in modules for b in word_breaks(m, fits)]
+    notes += [f"《{headline[m.article_id]}》: {b}" for m, b in breaks]
+    lead = None
+    if page.number == 1 and (firsts := [m for m in modules if m.part == 0]):
+        top = min(firsts, key=lambda m: (priority[m.article_id], m.line, m.column))
+        lead = top.headline_top / fmt.lines
+    return PageQuality(
+        page=page.number, last=last, fill=covered_cells(page) / free, tombstones=len(stones),
+        inversions=len(inverted), short_modules=len(short), word_breaks=len(breaks), lead_top=lead,
+        photo_share=sum(m.photo_cells for m in modules) / free, notes=tuple(notes))
+
+
+def tombstones(modules: list[Placed]) -> list[tuple[Placed, Placed]]:
+    """Neighbours across a column edge whose 主题 lines stand at the same height."""
+    out = []
+    for a in modules:
+        for b in modules:
+            if a.column + a.span != b.column or not a.head_lines or not b.head_lines:
+                continue
+            if min(a.headline_bottom, b.headline_bottom) > max(a.headline_top, b.headline_top):
+                out.append((a, b))
+    return out
+
+
+def inversions(modules: list[Placed], priority: dict[str, int], lead_page: bool) -> list[tuple[Placed, Placed]]:
+    """(more important, less important) pairs whose 主题 sizes go the wrong way; on page 1 also any
+    主题 larger than the 头条's (the most important, then the highest placed)."""
+    firsts = [m for m in modules if m.part == 0]
+    pairs = {(a, b) for a in firsts for b in firsts
+             if priority[a.article_id] < priority[b.article_id] and b.headline_size > a.headline_size + SIZE_EPSILON}
+    if lead_page and firsts:
+        lead = min(firsts, key=lambda m: (priority[m.article_id], m.line, m.column))
+        pairs |= {(lead, b) for b in firsts if b.headline_size > lead.headline_size + SIZE_EPSILON}
+    return sorted(pairs, key=lambda p: (p[0].line, p[0].column, p[1].line, p[1].column))
+
+
+# --- headline breaks -----------------------------------------------------------------------
+
+
+@cache
+def _tokenizer():
+    import logging
+
+    import jieba  # the dictionary loads on first use: only when headlines are checked
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def article_terms(texts: list[str]) -> set[str]:
+    """An article's own terms: what it puts in quotes or 《》, short enough to be one word."""
+    return {next(g for g in m.groups() if g) for text in texts for m in _QUOTED.finditer(text)}
+
+
+def word_spans(text: str, terms: set[str]) -> list[tuple[int, int, frozenset[int]]]:
+    """Spans of `text` that a line may not break inside, each with the inner positions where it may:
+    dictionary words (jieba; a compound of dictionary words of two or more characters each, 足球|联赛,
+    may break between them), numbers with their units, Latin words and addresses, and the article's
+    own terms."""
+    tokenizer = _tokenizer()
+    spans = []
+    for word, start, end in tokenizer.tokenize(text):
+        if end - start > 1:
+            cuts = frozenset(start + k for k in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)
+                             if tokenizer.FREQ.get(word[:k]) and tokenizer.FREQ.get(word[k:]))
+            spans.append((start, end, cuts))
+    spans += [(*m.span(), frozenset()) for m in _NUMBER_UNIT.finditer(text)]
+    spans += [(*m.span(), frozenset()) for m in _LATIN.finditer(text)]
+    for term in terms:
+        spans += [(m.start(), m.start() + len(term), frozenset()) for m in re.finditer(re.escape(term), text)]
+    return spans
+
+
+def break_positions(source: str, lines: tuple[str, ...]) -> list[int]:
+    """Where in `source` each line but the last ends (the composer drops spaces at a break)."""
+    out, i = [], 0
+    for line in lines[:-1]:
+        for ch in line:
+            while i < len(source) and source[i] != ch and source[i].isspace():
+                i += 1
+            if i < len(source) and source[i] == ch:
+                i += 1
+        out.append(i)
+    return out
+
+
+def broken_words(source: str, lines: tuple[str, ...], terms: set[str]) -> list[str]:
+    """'人工智/能' for every break inside a word; a break at the editor's space never is."""
+    spans = word_spans(source, terms)
+    out = []
+    for b in break_positions(source, lines):
+        if b >= len(source) or source[b].isspace() or (b and source[b - 1].isspace()):
+            continue
+        inside = [(s, e) for s, e, cuts in spans if s < b < e and b not in cuts]
+        if inside:
+            s, e = max(inside, key=lambda span: span[1] - span[0])
+            out.append(f"{source[s:b]}/{source[b:e]}")
+    return out
+
+
+def word_breaks(module: Placed, fits: Fits) -> list[str]:
+    article = fits.articles[module.article_id]
+    sources = {"kicker": article.kicker, "subtitle": article.subtitle,
+               "headline": short_headline(article) if module.part else article.headline}
+    terms = article_terms([article.kicker, article.headline, article.subtitle]
+                          + [getattr(b, "text", "") for b in article.blocks])
+    return [b for role, lines in module.head_lines for b in broken_words(sources[role], lines, terms)]

@@ -1,0 +1,1 @@
+"""The live preview (`layout preview`): an ASGI app on loopback, a build worker, file watching."""

@@ -1,0 +1,226 @@
+"""Where a headline may break: between words, never inside one (rules B1–B5, docs/headline-breaks.md).
+
+`break_levels(text, terms)` grades every boundary between two characters of a display line
+(headline, kicker, subtitle, subhead): an editor's space, a boundary between words, a boundary
+inside a dictionary word, a boundary inside a unit that must never be split (a number and its
+unit, a Latin word, an e-mail or URL, a quoted term, a name or one of the article's own terms).
+The composer turns the grades into break costs; K1–K3 stay the composer's.
+
+Words come from jieba's dictionary (names it lacks come from the article's terms), loaded
+lazily, once per process, without writing jieba's cache file or logging anything. The article's
+own terms (`article_terms`) are kept whole by cutting around them, never by changing the
+shared dictionary, so the result depends only on the text and the terms.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from layout.model import Article, Paragraph, Subhead
+from layout.text.normalise import is_cjk, is_han, is_latin
+
+__all__ = ["SPACE", "WORD", "COMPOUND", "IN_WORD", "IN_UNIT", "article_terms", "break_levels", "breaks_inside_words"]
+
+# Grades of a boundary, best first.
+SPACE = 0  # B4: the editor's own space or line break (between Han, or an ideographic space)
+WORD = 1  # B1: between two words, or beside punctuation
+COMPOUND = 2  # B1: between the words of a compound the dictionary lists whole (足球|联赛, 人工|智能),
+# or between two one-character words
+IN_WORD = 3  # inside a dictionary word (人工智|能)
+IN_UNIT = 4  # B2, B3: inside a number and its unit, a Latin word, a quoted term, a name, a term
+_COMPOUND_PART = 2  # the shortest part of a compound that may end or begin a line
+
+MAX_TERM_CHARS = 8  # longer phrases (a long short_headline) are not one unit: they would leave no break
+_REPEATS = 3  # B3: a run of Han the body uses this often is one of the article's words
+_MAX_REPEAT_CHARS = 6
+_EDGE_PARTICLES = frozenset("的地得了着和与及或在是为对把被将从向于等也就都而并")  # never begin or end a term
+_BYLINE_ROLES = frozenset(("文", "图", "摄", "记者", "本报记者", "见习记者", "特约记者", "通讯员", "实习生",
+                           "摄影", "编辑", "责任编辑", "撰稿", "整理", "供图", "作者"))
+_QUOTED = re.compile(r"“[^“”]{1,%d}”|《[^《》]{1,%d}》|「[^「」]{1,%d}」|『[^『』]{1,%d}』|‘[^‘’]{1,%d}’"
+                     % ((MAX_TERM_CHARS * 2,) * 5))
+
+# B2: a number with what counts or measures it, dates chained (2025年1月22日), 第 before it (第3版, 第三届).
+# Han numerals count only after 第: elsewhere they begin ordinary words (统一|部署, 一起).
+_MAGNITUDE = "十百千万亿"
+_UNITS_LONG = ("平方公里", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "公顷", "千克", "公斤", "小时",
+               "分钟", "周年", "个月", "个百分点", "号线", "万元", "亿元", "千瓦")
+_UNITS = "年月日号时分秒个名位家所项次件台辆元角米克吨岁人户套座场届期批条种天周份倍股楼层栋间处起例篇部只张本度版轮季章节路"
+_NUMBER_UNIT = re.compile(
+    r"第?(?:\d+(?:[.,:]\d+)*[{mag}]*[多余]?(?:{long}|[{units}]))+|\d+(?:[.,]\d+)*[{mag}]+"
+    r"|第[零〇一二两三四五六七八九十百千\d]+[{units}]?".format(mag=_MAGNITUDE, long="|".join(_UNITS_LONG), units=_UNITS))
+_EMAIL_OR_URL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+                           r"|(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+=%]+")
+_NOT_LATIN = "“”‘’—…·–"  # marks the composer sets as CJK punctuation (K1–K3 govern them)
+
+
+# --- jieba, loaded lazily ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """jieba's Tokenizer over its own dictionary, built in memory (jieba's cache file and log stay off).
+
+    jieba's own initialize() builds a prefix dictionary of 500,000 entries or loads it from a cache
+    file in the temp folder (0.5 s here either way). A word → frequency dict takes a third of that,
+    and the DAG is found by trying every substring up to the longest word instead of by prefixes.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+    class Tokenizer(jieba.Tokenizer):
+        def initialize(self, dictionary=None) -> None:
+            fields = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").split()
+            self.FREQ = dict(zip(fields[0::3], map(int, fields[1::3])))  # word, frequency, part of speech
+            self.total = sum(self.FREQ.values())
+            self.longest = max(map(len, self.FREQ))
+            self.initialized = True
+
+        def get_DAG(self, sentence: str) -> dict[int, list[int]]:
+            self.check_initialized()
+            freq, n = self.FREQ, len(sentence)
+            return {k: [i for i in range(k, min(n, k + self.longest)) if freq.get(sentence[k:i + 1])] or [k]
+                    for k in range(n)}
+
+    return Tokenizer()
+
+
+def _words(stretch: str) -> list[str]:
+    # Without jieba's HMM: it guesses words from runs of unknown characters (滨水步|道); such runs
+    # stay one-character words, and a break between two of them costs more (COMPOUND).
+    return list(_tokenizer().cut(stretch, HMM=False))
+
+
+@lru_cache(maxsize=4096)
+def _compound_parts(word: str) -> tuple[str, ...]:
+    """A long dictionary word as the fewest dictionary words of two characters or more
+    (服务中心 → 服务, 中心); the word itself if it has no such parts."""
+    n = len(word)
+    if n < 2 * _COMPOUND_PART:
+        return (word,)
+    freq = _tokenizer().FREQ
+    best: list[tuple[str, ...] | None] = [()] + [None] * n  # best[k]: parts of word[:k]
+    for k in range(_COMPOUND_PART, n + 1):
+        options = [best[i] + (word[i:k],) for i in range(0, k - _COMPOUND_PART + 1)
+                   if best[i] is not None and (i, k) != (0, n) and freq.get(word[i:k])]
+        best[k] = min(options, key=len, default=None)
+    return best[n] or (word,)
+
+
+# --- Break levels -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
+    """levels[k]: the grade of a line break between text[k - 1] and text[k], for 0 ≤ k ≤ len(text).
+
+    The ends of the text and the boundaries around a space are SPACE (ASCII spaces between Latin
+    words are WORD); inside a protected span IN_UNIT, with its edges WORD; the rest is cut into
+    words by the dictionary: WORD between them, IN_WORD inside."""
+    n = len(text)
+    levels = [IN_WORD] * (n + 1)
+    levels[0] = levels[n] = SPACE
+    protected = _protected_spans(text, terms)
+    for start, end in protected:
+        for k in range(start + 1, end):
+            levels[k] = IN_UNIT
+    # The dictionary cuts what lies between protected spans and spaces.
+    cuts = sorted({0, n} | {k for span in protected for k in span}
+                  | {k for k, c in enumerate(text) if c.isspace()} | {k + 1 for k, c in enumerate(text) if c.isspace()})
+    for a, b in zip(cuts, cuts[1:]):
+        if a < b and not text[a].isspace() and not any(s <= a and b <= e for s, e in protected):
+            k, previous = a, ""
+            for word in _words(text[a:b]):
+                # Two one-character words side by side are often one the dictionary lacks (重|走, 改|造).
+                single = len(previous) == len(word) == 1 and is_han(previous) and is_han(word)
+                levels[k] = min(levels[k], COMPOUND if single else WORD)
+                previous = word
+                inner = k
+                for part in _compound_parts(word)[:-1]:
+                    inner += len(part)
+                    levels[inner] = min(levels[inner], COMPOUND)
+                k += len(word)
+        levels[a] = min(levels[a], WORD)
+        levels[b] = min(levels[b], WORD)
+    for k, c in enumerate(text):
+        if c.isspace():
+            between_latin = c == " " and 0 < k < n - 1 and not is_cjk(text[k - 1]) and not is_cjk(text[k + 1])
+            for edge in (k, k + 1):
+                levels[edge] = WORD if between_latin else SPACE
+    return tuple(levels)
+
+
+def _protected_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of every unit that must stay on one line (B2, B3), overlaps merged."""
+    spans: list[tuple[int, int]] = []
+    for m in _EMAIL_OR_URL.finditer(text):
+        spans.append(m.span())
+    # A Latin word or number, as the composer's atoms (K5).
+    start = None
+    for k, c in enumerate(text + " "):
+        latin = is_latin(c) and c not in _NOT_LATIN
+        if latin and start is None:
+            start = k
+        elif not latin and start is not None:
+            spans.append((start, k))
+            start = None
+    spans += [m.span() for m in _NUMBER_UNIT.finditer(text)]
+    spans += [m.span() for m in _QUOTED.finditer(text)]
+    for term in terms:
+        start = text.find(term)
+        while start >= 0:
+            spans.append((start, start + len(term)))
+            start = text.find(term, start + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(s for s in spans if s[1] - s[0] > 1):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# --- The article's own terms --------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def article_terms(article: Article) -> tuple[str, ...]:
+    """Words of this article that a headline must not split (B3): the names of the byline, quoted
+    terms of the copy, the editor's short headline, and runs of Han the body repeats."""
+    body = "\n".join(b.text for b in article.blocks if isinstance(b, (Paragraph, Subhead)))
+    terms = {name for name in re.split(r"[\s/、，·]+", article.byline) if len(name) >= 2 and name not in _BYLINE_ROLES}
+    terms |= {q[1:-1] for q in _QUOTED.findall(body + article.headline) if len(q) - 2 >= 2}
+    if 2 <= len(article.short_headline) <= MAX_TERM_CHARS:
+        terms.add(article.short_headline)
+    for display in (article.headline, article.kicker, article.subtitle):
+        terms |= _repeated_runs(display, body)
+    return tuple(sorted(t for t in terms if len(t) <= MAX_TERM_CHARS))
+
+
+def _repeated_runs(display: str, body: str) -> set[str]:
+    """The longest runs of Han of `display` that the body uses at least _REPEATS times."""
+    found: set[str] = set()
+    n = len(display)
+    for size in range(min(_MAX_REPEAT_CHARS, n), 1, -1):
+        for k in range(n - size + 1):
+            run = display[k:k + size]
+            if (all(is_han(c) for c in run) and run[0] not in _EDGE_PARTICLES and run[-1] not in _EDGE_PARTICLES
+                    and not any(run in longer for longer in found) and body.count(run) >= _REPEATS):
+                found.add(run)
+    return found
+
+
+def breaks_inside_words(text: str, lines: tuple[str, ...], terms: tuple[str, ...] = ()) -> int:
+    """How many of the line ends of `text` set as `lines` fall inside a word or a unit (B1–B3):
+    the figure the quality benchmark reports for headlines."""
+    levels = break_levels(text, terms)
+    count, pos = 0, 0
+    for line in lines[:-1]:
+        for c in line:
+            while pos < len(text) and text[pos] != c and text[pos].isspace():
+                pos += 1  # the space dropped at a line end
+            pos += 1
+        count += levels[min(pos, len(text))] >= IN_WORD
+    return count

@@ -1,0 +1,256 @@
+"""The corpus of realistic issues (tests/corpus/) and the page-quality figures (layout/check/quality.py).
+
+Every corpus issue loads; a representative subset is planned in process (no PDF) and every page's
+figures are asserted as issue 10 asks: fill ≥ 97 % but on a last page, and no side-by-side
+headlines, no headline-size inversions, no multi-column module under 4 lines per column, no headline
+broken inside a word, the 头条's headline in the top 40 % of page 1. The metrics themselves are
+checked on small hand-made plans, each shown able to fail.
+"""
+from __future__ import annotations
+
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import ROOT, write_issue
+from layout.build import plan_only
+from layout.check import quality
+from layout.check.quality import Placed, broken_words, issue_quality, page_quality, word_breaks
+from layout.errors import BuildError, InputError
+from layout.model import Module, PagePlan
+from layout.plan.grid import page_format
+from layout.source.issue_folder import load_issue
+
+CORPUS = ROOT / "tests" / "corpus"
+ISSUES = sorted(p.name for p in CORPUS.iterdir() if (p / "issue.toml").exists())
+# These use `section:` and `[[ads]]` (issue 10, items 6 and 7), which the planner engineer is adding.
+NEEDS_SECTIONS_AND_ADS = {"qingpu-2026-09-18", "fengxian-2026-10-16"}
+PLANNER_V2 = "planner v2 (issue 10) has not landed: today's planner"
+
+# Planned in the tests: front pages, inner pages, the sparse page, the 副刊, the photo page, the dense
+# issue that jumps and cuts, pins and ads. The page of 18 briefs (jiading) and the broadsheet (hongkou)
+# do not finish planning today (the hang of issue 10); benchmarks/quality.py plans them with a limit.
+SUBSET = ("changning-2026-03-05", "putuo-2026-05-15", "songjiang-2026-06-12", "baoshan-2026-08-21",
+          "qingpu-2026-09-18", "fengxian-2026-10-16")
+FIGURES = ("fill", "tombstones", "inversions", "short_modules", "word_breaks", "lead_top")
+# (issue, figure) that today's planner fails; remove entries as the planner gets them right.
+_REFUSED = {issue: f"{PLANNER_V2} refuses the issue (pinned front page does not fit)"
+            for issue in ("putuo-2026-05-15", "songjiang-2026-06-12", "baoshan-2026-08-21")}
+_REFUSED.update({issue: f"{PLANNER_V2} does not read section:/[[ads]]" for issue in NEEDS_SECTIONS_AND_ADS})
+KNOWN_FAILING = {
+    **{(issue, figure): reason for issue, reason in _REFUSED.items() for figure in FIGURES},
+    ("changning-2026-03-05", "tombstones"): f"{PLANNER_V2} puts a photo-first module's headline beside another",
+    ("changning-2026-03-05", "inversions"): f"{PLANNER_V2} gives a priority-3 story a larger headline than priority 2",
+    ("changning-2026-03-05", "short_modules"): f"{PLANNER_V2} spreads briefs over 6 columns at 2 lines",
+    ("changning-2026-03-05", "word_breaks"): f"{PLANNER_V2}'s composer breaks headlines inside words",
+}
+
+
+# --- the corpus -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=False, reason=f"{PLANNER_V2} does not read section:/[[ads]]"))
+    if n in NEEDS_SECTIONS_AND_ADS else n for n in ISSUES])
+def test_corpus_issue_loads(name):
+    issue = load_issue(CORPUS / name)
+    assert issue.articles and issue.pages
+
+
+def test_corpus_is_as_issue_10_asks():
+    """At least 8 issues and 20 pages, a broadsheet among tabloids, photos of every aspect asked for."""
+    issues = [load_issue(CORPUS / n) for n in ISSUES if n not in NEEDS_SECTIONS_AND_ADS]
+    pages = sum(len(i.pages) for i in issues) + 6  # qingpu 3 + fengxian 3, which load later
+    assert len(ISSUES) >= 8 and pages >= 20
+    assert {i.format for i in issues} == {"tabloid", "broadsheet"}
+    aspects = {round(f.size[0] / f.size[1], 2) for i in issues for a in i.articles for f in a.figures}
+    assert {0.67, 1.0, 3.0} <= aspects  # portrait 2:3, square, panorama 3:1
+    positions = {a.byline_position for i in issues for a in i.articles if a.byline}
+    assert positions == {"top", "dateline", "end"}
+    assert any(a.allow_cut for i in issues for a in i.articles)
+
+
+def test_corpus_photos_print_at_200_ppi_over_6_columns():
+    """Photos large enough for 200 ppi at up to six tabloid columns (about 238 mm)."""
+    fmt = page_format("tabloid")
+    width_in = fmt.span_width(fmt.columns) / 72
+    for path in CORPUS.glob("*/images/*.jpg"):
+        with Image.open(path) as im:
+            assert im.width / width_in >= 200 or im.height > im.width, path  # portraits print narrower
+
+
+def test_corpus_is_small():
+    size = sum(p.stat().st_size for p in CORPUS.rglob("*") if p.is_file())
+    assert size < 8 * 2 ** 20
+
+
+@cache
+def _planned(name: str):
+    try:
+        planned = plan_only(CORPUS / name)
+    except (BuildError, InputError) as e:  # the reason is the failure message
+        return str(e)
+    return {q.page: q for q in issue_quality(planned.issue, planned.plan, planned.fits)}
+
+
+def _cases():
+    for name in SUBSET:
+        for figure in FIGURES:
+            reason = KNOWN_FAILING.get((name, figure))
+            marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
+            yield pytest.param(name, figure, marks=marks, id=f"{name}-{figure}")
+
+
+@pytest.mark.parametrize("name,figure", list(_cases()))
+def test_corpus_page_quality(name, figure):
+    pages = _planned(name)
+    assert not isinstance(pages, str), f"{name} is not planned: {pages}"
+    bad = []
+    for q in pages.values():
+        if figure == "fill":
+            if not q.last and q.fill < quality.MIN_FILL:
+                bad.append(f"第{q.page}版 fill {q.fill:.1%}")
+        elif figure == "lead_top":
+            if q.lead_top is not None and q.lead_top > quality.LEAD_TOP_SHARE:
+                bad.append(f"第{q.page}版 lead headline at {q.lead_top:.0%}")
+        elif getattr(q, figure):
+            bad.append(f"第{q.page}版 {figure} {getattr(q, figure)}: " + "; ".join(q.notes))
+    assert not bad, "\n".join(bad)
+
+
+# --- the metrics on hand-made plans -----------------------------------------------------------
+
+ISSUE_TOML = """\
+format = "tabloid"
+
+[paper]
+name = "测试报"
+code = "TST"
+
+[issue]
+date = 2026-03-05
+number = 1
+total = 1
+
+[[pages]]
+number = 1
+section = "要闻"
+
+[[pages]]
+number = 2
+section = "综合"
+"""
+
+
+def _article(headline: str, priority: int, body: str, image: str = "") -> str:
+    images = (f"images:\n  - file: {image}\n    caption: 图片说明。\n    alt: 示意图\n") if image else ""
+    return f"---\nheadline: {headline}\npriority: {priority}\n{images}---\n{body}\n"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """Three articles and a photo, planned by hand below."""
+    photo = BytesIO()
+    Image.new("RGB", (300, 200), "grey").save(photo, "JPEG")
+    root = write_issue(tmp_path_factory.mktemp("q") / "issue", {
+        "a.md": _article("区委召开常委会", 1, "会议研究部署今年重点工作。" * 30),
+        "b.md": _article("社区服务站开放", 3, "服务站提供理发、维修和助餐服务。" * 12, "images/p.jpg"),
+        "c.md": _article("简讯", 5, "图书馆延长开放时间。"),
+    }, toml=ISSUE_TOML, images={"images/p.jpg": photo.getvalue()})
+    return plan_only(root)
+
+
+def _module(planned, aid: str, column: int, line: int, span: int, height: int, size: float = 0.0,
+            page: int = 1, photo_first: bool = False) -> Module:
+    fits = planned.fits
+    size = size or 20.0
+    shape = fits.shape(aid, span, size)
+    return Module(aid, page, column, line, span, height, slots=(0, len(fits.body(aid))), headline_size=shape.headline_size,
+                  head_lines=shape.head_lines, figure_lines=shape.figure_lines, photo_first=photo_first)
+
+
+def _quality(planned, modules, page: int = 1, last: bool = False):
+    return page_quality(planned.issue, PagePlan(page, tuple(modules)), planned.fits, last)
+
+
+def test_fill_counts_covered_cells(small):
+    fmt = small.fits.fmt
+    free_lines = fmt.lines - fmt.reserved_lines(1)
+    half = _quality(small, [_module(small, "a", 0, fmt.reserved_lines(1), 3, free_lines)])
+    assert half.fill == pytest.approx(0.5)
+    assert any("fill" in f for f in half.failures())
+    assert not any("fill" in f for f in _quality(small, [_module(small, "a", 0, 14, 3, free_lines)],
+                                                 last=True).failures())  # a last page may be short
+    full = _quality(small, [_module(small, "a", 0, 14, 6, free_lines)])
+    assert full.fill == pytest.approx(1.0) and not any("fill" in f for f in full.failures())
+
+
+def test_tombstones_side_by_side_headlines(small):
+    side = _quality(small, [_module(small, "a", 0, 14, 3, 40), _module(small, "b", 3, 14, 3, 40)])
+    assert side.tombstones == 1 and "side by side" in side.notes[0]
+    stacked = _quality(small, [_module(small, "a", 0, 14, 6, 30), _module(small, "b", 0, 44, 6, 30)])
+    assert stacked.tombstones == 0
+    # A photo above b's headline moves it down, clear of a's.
+    clear = _quality(small, [_module(small, "a", 0, 14, 3, 40), _module(small, "b", 3, 14, 3, 40, photo_first=True)])
+    assert clear.tombstones == 0
+
+
+def test_headline_size_inversions_by_priority(small):
+    ok = _quality(small, [_module(small, "a", 0, 14, 6, 30, size=30), _module(small, "b", 0, 44, 6, 30, size=20)])
+    assert ok.inversions == 0
+    bad = _quality(small, [_module(small, "a", 0, 14, 6, 30, size=17), _module(small, "b", 0, 44, 6, 30, size=30)])
+    assert bad.inversions == 1 and "priority 3" in bad.notes[0]
+
+
+def test_short_multicolumn_modules(small):
+    brief = _quality(small, [_module(small, "c", 0, 14, 3, 8)])
+    assert brief.short_modules == 1
+    assert _quality(small, [_module(small, "c", 0, 14, 1, 8)]).short_modules == 0
+
+
+def test_lead_headline_position_on_page_1(small):
+    high = _quality(small, [_module(small, "a", 0, 14, 6, 30)])
+    assert high.lead_top < quality.LEAD_TOP_SHARE and not high.failures()[1:]
+    low = _quality(small, [_module(small, "b", 0, 14, 6, 30), _module(small, "a", 0, 50, 6, 30)])
+    assert low.lead_top > quality.LEAD_TOP_SHARE
+    assert any("lead headline" in f for f in low.failures())
+    assert _quality(small, [_module(small, "a", 0, 3, 6, 30, page=2)], page=2).lead_top is None
+
+
+def test_photo_share(small):
+    m = _module(small, "b", 0, 14, 2, 40)
+    q = _quality(small, [m])
+    assert m.figure_lines > 0
+    assert q.photo_share == pytest.approx(m.figure_lines * 2 / (6 * 66))
+    assert _quality(small, [_module(small, "a", 0, 14, 2, 40)]).photo_share == 0
+
+
+@pytest.mark.parametrize("source,lines,expected", [
+    ("人工智能产业集群", ("人工智", "能产业集群"), ["人工智/能"]),
+    ("人工智能产业集群", ("人工智能", "产业集群"), []),
+    ("校园足球联赛开踢", ("校园足球", "联赛开踢"), []),  # between the words of a compound
+    ("2025年计划", ("2025", "年计划"), ["2025/年"]),  # a number and its unit
+    ("新建3200个车位", ("新建3200", "个车位"), ["3200/个"]),
+    ("引进ODR平台", ("引进OD", "R平台"), ["OD/R"]),  # a Latin word
+    ("营商服务“新5条”", ("营商服务“新", "5条”"), ["新/5条"]),  # the article's own quoted term
+    ("大城养老 徐汇范式", ("大城养老", "徐汇范式"), []),  # the editor's space
+])
+def test_headline_word_breaks(source, lines, expected):
+    assert broken_words(source, lines, {"新5条"}) == expected
+
+
+def test_word_breaks_read_the_module_headline(small):
+    m = _module(small, "a", 0, 14, 6, 30)
+    placed = quality.placed(m, small.fits)
+    assert word_breaks(placed, small.fits) == []
+    broken = Placed(**{**placed.__dict__, "head_lines": (("headline", ("区委召", "开常委会")),)})
+    assert word_breaks(broken, small.fits) == ["召/开"]
+
+
+def test_issue_quality_covers_every_page(small):
+    pages = issue_quality(small.issue, small.plan, small.fits)
+    assert [q.page for q in pages] == [p.number for p in small.plan.pages]
+    assert pages[-1].last and not pages[0].last

@@ -1,0 +1,83 @@
+"""One language at a time (issue 12 item 3): with LANG=zh_CN.UTF-8 no message of new/build/plan/check/preview
+holds an English sentence; with LANG=en_US.UTF-8 none holds Chinese other than the editors' own text (titles,
+names, 版名) and the editors' words for the parts of a paper."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import LAYOUT, ROOT
+
+PAPER, SECTION = "新城报", "要闻"
+# The editors' own words for the parts of a paper, which English messages name as they do.
+EDITORS_WORDS = ("责任编辑", "报头", "报眉", "版名", "报名", "下转", "上接", "头条", "引题", "副题", "简讯", "编者按", "版")
+# Three words of English in a row is a sentence; names of files, options, formats and codes are not words here.
+ENGLISH = re.compile(r"\b[A-Za-z]{2,}[,:;]? [A-Za-z]{2,}[,:;]? [A-Za-z]{2,}\b")
+NOT_WORDS = re.compile(r"\S*[/.=_]\S*|--?[a-z-]+|[A-Z]{2,}[\w-]*|Ctrl\+C|\([a-z-]+\)|（[a-z-]+）|Artifex CMYK SWOP Profile"
+                       r"|\[[A-Z|a-z]+\]|YYYY-MM-DD|Markdown|layout")
+
+
+def _run(lang: str, *args) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env["LANG"] = lang
+    result = subprocess.run([*LAYOUT, *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env)
+    return result.stdout + result.stderr
+
+
+def _cases(tmp_path, lang: str) -> dict[str, str]:
+    """What an editor reads from each command on good and bad input."""
+    issue = tmp_path / "issue"
+    out = {"new": _run(lang, "new", issue, "--paper", PAPER, "--code", "XCB", "--date", "2026-12-04", "--pages", "2",
+                       "--sections", SECTION)}
+    example = next((issue / "articles").glob("*.md"))
+    example.write_text(example.read_text("utf-8") + "\n记者 王芳\n", "utf-8")
+    out["new into a folder in use"] = _run(lang, "new", issue, "--paper", PAPER, "--code", "XCB", "--date",
+                                           "2026-12-04", "--pages", "1")
+    out["issue.toml"] = (issue / "issue.toml").read_text("utf-8")
+    out["new without --paper"] = _run(lang, "new", tmp_path / "other", "--code", "XCB", "--date", "2026-12-04",
+                                      "--pages", "1")
+    out["new with a bad date"] = _run(lang, "new", tmp_path / "other", "--paper", PAPER, "--code", "XCB", "--date",
+                                      "4.12.2026", "--pages", "1")
+    out["build with no such option"] = _run(lang, "build", issue, "--colour")
+    out["build"] = _run(lang, "build", issue, "-o", tmp_path / "out")
+    out["plan"] = _run(lang, "plan", issue)
+    out["plan.toml"] = (issue / "plan.toml").read_text("utf-8")
+    out["check a file of another type"] = _run(lang, "check", issue / "issue.toml")
+    out["preview of no issue"] = _run(lang, "preview", tmp_path, "--no-browser")
+    seed = ROOT / "tests" / "fixtures" / "import" / "seed-page.txt"
+    out["import"] = _run(lang, "import", seed, "-o", tmp_path / "imported", "--date", "2021-01-22")
+    out["import-report.txt"] = (tmp_path / "imported" / "import-report.txt").read_text("utf-8")
+    out["import without a date"] = _run(lang, "import", seed, "-o", tmp_path / "undated")
+    for command in ("", "new", "build", "check", "plan", "preview", "import"):
+        out[f"{command or 'layout'} --help"] = _run(lang, *filter(None, [command]), "--help")
+    return out
+
+
+def _without(text: str, *parts: str) -> str:
+    for part in sorted(parts, key=len, reverse=True):
+        text = text.replace(part, " ")
+    return text
+
+
+def test_chinese_messages_hold_no_english_sentence(tmp_path):
+    cases = _cases(tmp_path, "zh_CN.UTF-8")
+    assert "无问题" not in cases["build"] and "读入" in cases["build"]  # they did run in Chinese
+    for name, text in cases.items():
+        found = ENGLISH.findall(NOT_WORDS.sub(" ", _without(text, str(tmp_path))))
+        assert not found, f"{name}: {found}\n{text}"
+
+
+def test_english_messages_hold_no_chinese_but_the_editors_text(tmp_path):
+    cases = _cases(tmp_path, "en_US.UTF-8")
+    assert "read " in cases["build"] and "note " in cases["build"] and "Nothing to check" not in cases["new"]
+    # The editors' own text is what they wrote: any run of Han characters found in an input file.
+    inputs = "".join(p.read_text("utf-8") for p in [*tmp_path.rglob("*.md"), *tmp_path.rglob("issue.toml"),
+                                                     ROOT / "tests" / "fixtures" / "import" / "seed-page.txt"])
+    inputs = re.sub(r"\s", "", inputs)
+    for name, text in cases.items():
+        rest = _without(re.sub(r"第\d+版", " ", text.replace(str(tmp_path), " ")), *EDITORS_WORDS)
+        foreign = [run for run in re.findall(r"[\u3400-\u9fff]+", rest) if run not in inputs]
+        assert not foreign, f"{name}: {foreign}\n{text}"

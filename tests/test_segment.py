@@ -1,0 +1,158 @@
+"""The headline segmenter: where a headline, kicker, subtitle or subhead may break (B1–B5,
+docs/headline-breaks.md), on jieba's real dictionary."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layout.model import Article, Paragraph
+from layout.text.segment import (COMPOUND, IN_UNIT, IN_WORD, SPACE, WORD, article_terms, break_levels,
+                                 breaks_inside_words)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def level_at(text: str, left: str, terms: tuple[str, ...] = ()) -> int:
+    """The grade of a break right after the first occurrence of `left` in text."""
+    assert left in text
+    return break_levels(text, terms)[text.index(left) + len(left)]
+
+
+def inside(text: str, word: str, terms: tuple[str, ...] = ()) -> list[int]:
+    """Grades of every boundary inside `word` where it occurs in text."""
+    start = text.index(word)
+    return list(break_levels(text, terms)[start + 1:start + len(word)])
+
+
+def article(headline: str, body: str = "", byline: str = "", short: str = "") -> Article:
+    return Article(id="a", path=Path("a.md"), headline=headline, byline=byline, short_headline=short,
+                   blocks=tuple(Paragraph(p, n) for n, p in enumerate(body.split("\n")) if p))
+
+
+# --- B1: between words ------------------------------------------------------------------------
+
+
+def test_b1_ai_is_one_word_of_two_words():
+    # 人工智|能 and 人|工智能 are inside a word; 人工|智能 only splits the compound.
+    assert inside("人工智能", "人工智能") == [IN_WORD, COMPOUND, IN_WORD]
+
+
+def test_b1_clinic_headline_breaks_between_its_words():
+    text = "社区卫生服务中心开设夜间门诊"
+    for word in ("社区", "卫生", "服务", "中心", "开设", "夜间", "门诊"):
+        assert inside(text, word) == [IN_WORD], word
+    for left in ("中心", "开设", "夜间"):
+        assert level_at(text, left) == WORD
+
+
+def test_b1_study_group_stays_whole():
+    text = "区委举行中心组学习（扩大）会"
+    assert inside(text, "中心组") == [IN_WORD, IN_WORD]
+    assert level_at(text, "举行") == WORD
+
+
+def test_b1_punctuation_is_a_word_boundary():
+    text = "扩大举行：委员会"
+    assert level_at(text, "举行") == WORD and level_at(text, "举行：") == WORD
+
+
+# --- B2: numbers, Latin words, addresses ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("2025年全区新增停车位", "2025年"), ("全区新增3200个停车位", "3200个"), ("增长96.8%以上", "96.8%"),
+    ("本报第3版刊登", "第3版"), ("2021年1月22日起实施", "2021年1月22日"), ("新增绿地12平方公里以上", "12平方公里"),
+    ("投入3.5亿元改造", "3.5亿元"), ("第三届进博会", "第三届"),
+])
+def test_b2_a_number_never_leaves_its_unit(text, unit):
+    assert set(inside(text, unit)) == {IN_UNIT}
+    assert level_at(text, unit) == WORD
+
+
+def test_b2_latin_words_email_and_url_stay_whole():
+    text = "发布iPhone新品 来信请寄xhb@xuhui.gov.cn或访问https://www.xuhui.gov.cn查询"
+    for unit in ("iPhone", "xhb@xuhui.gov.cn", "https://www.xuhui.gov.cn"):
+        assert set(inside(text, unit)) == {IN_UNIT}, unit
+        assert level_at(text, unit) <= WORD
+
+
+def test_b2_han_numerals_only_bind_after_di():
+    # 统一|部署: 一 is not a number before 部 here.
+    assert level_at("统一部署", "统一") == WORD
+
+
+# --- B3: quoted terms, names, the article's own terms ---------------------------------------------
+
+
+def test_b3_quoted_term_stays_whole():
+    text = "程家桥街道“绿色账户”积分可兑换生活用品"
+    assert set(inside(text, "“绿色账户”")) == {IN_UNIT}
+    assert set(inside("读《长宁路名里的故事》", "《长宁路名里的故事》")) == {IN_UNIT}
+
+
+def test_b3_byline_name_is_a_term_and_stays_whole():
+    a = article("欧阳明远获评优秀志愿者", "他说。", byline="文/记者 欧阳明远 施昱辰")
+    terms = article_terms(a)
+    assert "欧阳明远" in terms and "施昱辰" in terms and "记者" not in terms and "文" not in terms
+    assert set(inside(a.headline, "欧阳明远", terms)) == {IN_UNIT}
+
+
+def test_b3_repeated_words_quotes_and_short_headline_are_terms():
+    body = "苏州河滨水步道今日贯通。\n沿苏州河步行，可见“一江一河”新景。\n苏州河两岸，市民晨练。"
+    a = article("苏州河步道贯通", body, short="滨水步道")
+    terms = article_terms(a)
+    assert "苏州河" in terms  # three times in the body
+    assert "一江一河" in terms and "滨水步道" in terms
+    assert set(inside("春日，在苏州河边", "苏州河", terms)) == {IN_UNIT}
+    assert "步道贯通" not in terms  # said once: the dictionary decides
+
+
+def test_b3_terms_are_cut_around_not_added_to_the_dictionary():
+    # A term given for one article does not change another's breaks (the result depends only on
+    # the text and its terms, whatever was segmented before).
+    plain = break_levels("人工智能发展大会")
+    break_levels("人工智能发展大会", ("能发",))
+    assert break_levels("人工智能发展大会") == plain
+
+
+# --- B4: the editor's space ---------------------------------------------------------------------
+
+
+def test_b4_editors_space_and_ideographic_space_are_preferred():
+    assert level_at("虹桥公园改造完工 滨水步道全线贯通", "完工") == SPACE
+    assert level_at("扩大举行：委员会\u3000全领域：数字化", "委员会") == SPACE
+    # A space between two Latin words is only a word boundary.
+    assert level_at("iPhone 12", "iPhone") == WORD
+
+
+# --- The figure the quality benchmark reports ------------------------------------------------------
+
+
+def test_breaks_inside_words_counts_line_ends_inside_words():
+    text = "社区卫生服务中心开设夜间门诊"
+    assert breaks_inside_words(text, ("社区卫生服", "务中心开", "设夜间门诊")) == 2
+    assert breaks_inside_words(text, ("社区卫生服务中心", "开设夜间门诊")) == 0
+    spaced = "虹桥公园改造完工 滨水步道全线贯通"
+    assert breaks_inside_words(spaced, ("虹桥公园改造完工", "滨水步道全线贯通")) == 0
+    assert breaks_inside_words(spaced, ("虹桥公园改", "造完工 滨水", "步道全线贯通")) == 1
+
+
+# --- Loading: quiet, no files, deterministic ---------------------------------------------------------
+
+
+def test_segmenter_loads_quietly_and_writes_no_cache_file(tmp_path):
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp), XDG_CACHE_HOME=str(home / ".cache"))
+    code = ("from layout.text.segment import break_levels; "
+            "print(break_levels('社区卫生服务中心开设夜间门诊'))")
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                           check=True) for _ in range(2)]
+    assert runs[0].stderr == "" and runs[1].stderr == ""  # jieba's "Building prefix dict…" log stays off
+    assert runs[0].stdout == runs[1].stdout  # the same grades in every process
+    assert list(home.rglob("*")) == [] and list(tmp.rglob("*")) == []  # no jieba.cache anywhere
