@@ -274,8 +274,10 @@ class _Planner:
         if next_page is not None and not blocks:
             modes = [m for m in modes if not m[1]]
         overall: Layout | None = None
-        for allow_tombstones, allow_blank in modes:
+        for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
+            if n and budget.left <= 0:  # each way of closing the page gets its budget
+                budget = Budget(self.cost["budget"])
             for regions in ways:
                 if not regions:
                     continue
