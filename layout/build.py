@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from layout.check.lint import Finding, lint
+from layout.check.photo_resolution import photo_findings, placed_photos
 from layout.errors import BuildError, CopyOverflow
 from layout.house import FONTS, STYLES, house
 from layout.messages import t
@@ -20,10 +21,11 @@ from layout.output import OutputSet, write_atomic
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
+from layout.render.furniture import check_furniture
 from layout.render.layout_json import dumps, layout_report
 from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
-from layout.render.pdfx import assemble_issue, resolve_profile
+from layout.render.pdfx import PrintPdf, assemble_issue, newsprint_warning, resolve_profile
 from layout.render.preview import page_png
 from layout.render.print_pages import PrintSettings, print_pages
 from layout.render.web import WEB_DIR, WebSettings, write_site
@@ -33,7 +35,7 @@ from layout.source.plan_pins import load_pins
 from layout.text.issue_text import TextReport, normalise_issue
 
 Progress = Callable[[str], None]
-COVER_DPI = 60  # the EPUB cover: the front page at about 640 × 920 px
+COVER_DPI = 120  # the EPUB cover is set over the front page at about 1290 px wide (epub_cover.WIDTH)
 
 
 @dataclass
@@ -105,7 +107,7 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
 
 
 def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: BuildOptions = BuildOptions(),
-               cache: PageCache | None = None) -> tuple[bytes, list[bytes]]:
+               cache: PageCache | None = None) -> tuple[PrintPdf, list[bytes]]:
     """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too): each page
     rendered on its own, in parallel, unless the cache holds it (the pages rendered are staged there)."""
     issue, plan = planned.issue, planned.plan
@@ -121,7 +123,7 @@ def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: B
     for line in (line for page in printed.pages for line in page.report):
         progress(line)
     page_files = [page.pdf for page in printed.pages]
-    pdf = assemble_issue(page_files, issue)
+    pdf = PrintPdf(assemble_issue(page_files, issue), profile)
     return pdf, page_files
 
 
@@ -129,11 +131,16 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     planned = plan_only(issue_dir, progress)
     issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
+    check_furniture(issue, fits.fmt)  # before the slow part
+    # Before the slow part too: a photo too coarse to print fails at once, naming its file and article.
+    photos = photo_findings(placed_photos(issue, plan, fits.fmt), house()["print"])
+    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos)
     outputs: dict[Path, bytes] = {}
 
     cache = PageCache(cache_folder(out_dir, issue.stem)) if options.cache else None
     pdf, page_files = print_pdfs(planned, progress, options, cache)
+    result.problems += [Finding("not-newsprint", note)
+                        for note in newsprint_warning(pdf.profile, house()["print"]["newsprint_profiles"])]
     outputs[out_dir / f"{issue.stem}.pdf"] = pdf
     date = f"{issue.info.date:%Y%m%d}"
     cover = page_png(page_files[0], COVER_DPI)

@@ -85,9 +85,9 @@ def test_masthead_on_front_page(sample_build):
 
 def test_version_and_help():
     assert run_layout("--lang", "en", "--version").stdout.strip() == "layout, version 0.1.0"
-    assert run_layout("--version").stdout.strip() == "layout 版本 0.1.0"
+    assert run_layout("--lang", "zh", "--version").stdout.strip() == "layout 版本 0.1.0"
     for cmd in ("build", "plan", "import", "check", "new", "preview"):
-        result = run_layout(cmd, "--help")
+        result = run_layout("--lang", "zh", cmd, "--help")
         assert result.returncode == 0 and "用法" in result.stdout and "Usage" not in result.stdout, cmd
         result = run_layout("--lang", "en", cmd, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, cmd

@@ -41,11 +41,12 @@ def test_every_rule_code_cited_has_a_heading_in_docs():
 
 
 def test_every_kind_of_lint_finding_is_documented():
-    tree = ast.parse((ROOT / "layout" / "check" / "lint.py").read_text("utf-8"))
-    codes = {node.args[0].value for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Finding"
-             and node.args and isinstance(node.args[0], ast.Constant)}
-    assert {"blank-page", "placeholder", "byline-repeated"} <= codes
+    """The codes `layout check --allow` takes: those of the lint's findings and of the planner's notes."""
+    codes = {node.args[0].value for path in (ROOT / "layout").rglob("*.py")
+             for node in ast.walk(ast.parse(path.read_text("utf-8")))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Finding", "PlanNote")
+             and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    assert {"blank-page", "placeholder", "byline-repeated", "fill"} <= codes
     assert codes - _headings() == set()
 
 

@@ -15,8 +15,9 @@ PRINT_FILES = ["XHB-20210122.pdf", "XHB_20210122_01.pdf", "XHB_20210122_02.pdf"]
 
 
 def outputs(out: Path) -> list[Path]:
-    """The files a build wrote into out (the page cache's folder aside)."""
-    return [p for p in out.iterdir() if p.is_file()]
+    """The files a build wrote under out (web/ included), relative to it; the page cache's aside."""
+    return [p.relative_to(out) for p in sorted(out.rglob("*"))
+            if p.is_file() and CACHE_FOLDER not in p.relative_to(out).parts]
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -54,8 +55,8 @@ def test_rebuild_gives_identical_bytes(sample_build, tmp_path):
     and with or without the page cache (the session's build ran one worker per core, cache on)."""
     assert run_layout("build", SAMPLE, "-o", tmp_path, "--jobs", "1", "--no-cache").returncode == 0
     assert not (tmp_path / CACHE_FOLDER).exists()
-    for path in outputs(sample_build):
-        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    for name in outputs(sample_build):
+        assert (tmp_path / name).read_bytes() == (sample_build / name).read_bytes(), name
 
 
 def test_an_edit_renders_only_the_pages_it_changes(sample_build, sample_copy, tmp_path):
@@ -74,8 +75,8 @@ def test_an_edit_renders_only_the_pages_it_changes(sample_build, sample_copy, tm
     assert len(list((out / CACHE_FOLDER).rglob("*.page"))) == 2  # the replaced page's entry is gone
     clean = tmp_path / "clean"
     assert run_layout("build", sample_copy, "-o", clean, "--no-fonts", "--no-cache").returncode == 0
-    for path in outputs(clean):
-        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+    for name in outputs(clean):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
 
 
 def test_a_damaged_cache_entry_is_rendered_again(sample_build, tmp_path):
@@ -87,9 +88,9 @@ def test_a_damaged_cache_entry_is_rendered_again(sample_build, tmp_path):
     result = run_layout("--lang", "en", "build", SAMPLE, "-o", out, "--no-fonts")
     assert result.returncode == 0, result.stderr
     assert "2 of 2 pages rendered, the others taken from the page cache" in result.stderr
-    for path in outputs(sample_build):
-        if path.suffix == ".pdf":
-            assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+    for name in outputs(sample_build):
+        if name.suffix == ".pdf":
+            assert (out / name).read_bytes() == (sample_build / name).read_bytes(), name
     assert files(out / CACHE_FOLDER) == files(sample_build / CACHE_FOLDER)  # entries written anew
 
 

@@ -16,6 +16,7 @@ import socket
 import threading
 import webbrowser
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import AsyncIterator, Callable
 
@@ -76,14 +77,41 @@ class Preview:
         self.publish("state", str(self.version))
 
 
-async def _rebuilds(preview: Preview, pool: ProcessPoolExecutor, changes: asyncio.Event) -> None:
+class _Worker:
+    """The build process. A build that crashes (a bug, a native library) is shown as an error and the
+    next change builds again, in a new process if the old one died: the preview keeps running."""
+
+    def __init__(self):
+        self.context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        self.progress = self.context.Queue()
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(1, mp_context=self.context, initializer=start_worker,
+                                   initargs=(self.progress, language()))
+
+    async def snapshot(self, issue: Path) -> dict:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.pool, snapshot, str(issue))
+        except BrokenProcessPool:
+            self.pool = self._start()
+            return {"ok": False, "error": t("the build process died; the next change builds again in a new one")}
+        except Exception as e:  # a bug: anything but the editor's mistakes, which snapshot returns as data
+            return {"ok": False, "error": t("the build stopped unexpectedly ({error}); the next change builds again",
+                                            error=f"{type(e).__name__}: {e}")}
+
+    def stop(self) -> None:
+        self.progress.put(None)
+        self.pool.shutdown(cancel_futures=True)
+
+
+async def _rebuilds(preview: Preview, worker: _Worker, changes: asyncio.Event) -> None:
     """Build once, then again after every batch of changes; changes during a build start the next."""
-    loop = asyncio.get_running_loop()
     while True:
         changes.clear()
         preview.building = True
         preview.publish("building", "")
-        snap = await loop.run_in_executor(pool, snapshot, str(preview.issue))
+        snap = await worker.snapshot(preview.issue)
         preview.building = False
         preview.took(snap)
         await changes.wait()
@@ -123,13 +151,12 @@ def create_app(issue: Path) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-        progress = context.Queue()
-        pool = ProcessPoolExecutor(1, mp_context=context, initializer=start_worker, initargs=(progress, language()))
+        worker = _Worker()
         stop, changes = asyncio.Event(), asyncio.Event()
-        relay = threading.Thread(target=_relay, args=(progress, preview, asyncio.get_running_loop()), daemon=True)
+        relay = threading.Thread(target=_relay, args=(worker.progress, preview, asyncio.get_running_loop()),
+                                 daemon=True)
         relay.start()
-        tasks = [asyncio.create_task(_rebuilds(preview, pool, changes)),
+        tasks = [asyncio.create_task(_rebuilds(preview, worker, changes)),
                  asyncio.create_task(_watch(issue, changes, stop))]
         try:
             yield
@@ -138,8 +165,7 @@ def create_app(issue: Path) -> Starlette:
             for task in tasks:
                 task.cancel()
             preview.publish("bye", "")
-            progress.put(None)
-            await asyncio.get_running_loop().run_in_executor(None, lambda: pool.shutdown(cancel_futures=True))
+            await asyncio.get_running_loop().run_in_executor(None, worker.stop)
 
     async def index(request: Request) -> Response:
         return FileResponse(ASSETS / "preview.html")
