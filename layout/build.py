@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from layout.check.lint import Finding, lint
+from layout.check.photo_resolution import photo_findings, placed_photos
 from layout.errors import BuildError, CopyOverflow
 from layout.house import FONTS, STYLES, house
 from layout.messages import t
@@ -20,9 +21,10 @@ from layout.output import OutputSet, write_atomic
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
+from layout.render.furniture import check_furniture
 from layout.render.layout_json import dumps, layout_report
 from layout.render.paint import paint
-from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
+from layout.render.pdfx import finish_print_pdf, newsprint_warning, resolve_profile, split_pages
 from layout.render.preview import page_pngs
 from layout.render.weasy import render_pdf
 from layout.render.web import WEB_DIR, WebSettings, write_site
@@ -32,7 +34,7 @@ from layout.source.plan_pins import load_pins
 from layout.text.issue_text import TextReport, normalise_issue
 
 Progress = Callable[[str], None]
-COVER_DPI = 60  # the EPUB cover: the front page at about 640 × 920 px
+COVER_DPI = 120  # the EPUB cover is set over the front page at about 1290 px wide (epub_cover.WIDTH)
 
 
 @dataclass
@@ -122,10 +124,15 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     planned = plan_only(issue_dir, progress)
     issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
+    check_furniture(issue, fits.fmt)  # before the slow part
+    # Before the slow part too: a photo too coarse to print fails at once, naming its file and article.
+    photos = photo_findings(placed_photos(issue, plan, fits.fmt), house()["print"])
+    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos)
     outputs: dict[Path, bytes] = {}
 
     pdf, page_files = print_pdfs(planned, progress, options)
+    result.problems += [Finding("not-newsprint", note)
+                        for note in newsprint_warning(pdf.profile, house()["print"]["newsprint_profiles"])]
     outputs[out_dir / f"{issue.stem}.pdf"] = pdf
     date = f"{issue.info.date:%Y%m%d}"
     previews = [(page.number - 1, options.previews_dpi) for page in plan.pages] if options.previews_dpi else []

@@ -4,6 +4,7 @@ OutputSet is the transaction every writer uses:
 
     with OutputSet(out_dir) as out:
         out.claim(re.compile(r"XHB_20210122_\\d+\\.(pdf|png)"))  # old files of this kind go, unless re-added
+        out.claim_tree(out_dir / "web")                         # so do old files anywhere under web/
         out.add(out_dir / "XHB-20210122.pdf", pdf_bytes)       # written now, to a temporary beside it
         out.add(out_dir / "web" / "index.html", html_bytes)    # subfolders are fine
     # leaving the block normally: every temporary is renamed into place, then claimed files that were
@@ -99,6 +100,7 @@ class OutputSet:
     def _commit(self) -> None:
         backups: dict[Path, Path | None] = {}  # target → copy of what was there (None: nothing was)
         moved: list[tuple[Path, Path]] = []  # (stale file, where it waits until the end)
+        stale = self._stale()
         try:
             for target in self._parts:
                 if target.exists():
@@ -111,10 +113,10 @@ class OutputSet:
                     backups[target] = backup
                 else:
                     backups[target] = None
-            for stale in self._stale():
-                hold = _temporary(stale, "old")
-                os.replace(stale, hold)
-                moved.append((stale, hold))
+            for path in stale:
+                hold = _temporary(path, "old")
+                os.replace(path, hold)
+                moved.append((path, hold))
             done: list[Path] = []
             try:
                 for target, part in self._parts.items():

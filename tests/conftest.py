@@ -66,10 +66,11 @@ def run_layout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([*LAYOUT, *map(str, args)], cwd=cwd, capture_output=True, text=True)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def english_messages(monkeypatch):
-    """Tests read the English messages unless they ask for Chinese (the CLI's subprocesses inherit
-    the environment; LC_MESSAGES leaves fontconfig's language, which follows LC_ALL/LC_CTYPE/LANG, alone)."""
+    """English messages, in process and in the CLI's subprocesses (which inherit the environment), for a
+    module that asserts them: `pytestmark = pytest.mark.usefixtures("english_messages")`. LC_MESSAGES
+    leaves fontconfig's language, which follows LC_ALL/LC_CTYPE/LANG, alone."""
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.setenv("LC_MESSAGES", "en_US.UTF-8")
 

@@ -2,20 +2,28 @@
 hang, nothing read from outside the issue folder, earlier outputs left whole."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
 
 import pikepdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import ARTICLE, ISSUE_TOML, LAYOUT, ROOT, run_layout, write_issue
 from layout.errors import BuildError, InputError
+from layout.model import Issue
 from layout.output import OutputSet
 from layout.render.furniture import FIRST_DATE, LAST_DATE, lunar
+from layout.source.importer import run_import
 from layout.source.issue_folder import load_issue
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 HANG = 60  # s: a subprocess still running after this has hung (a FIFO, an alias bomb)
+DATE = dt.date(2021, 1, 22)
 
 
 def refused(issue, path_part: str, line: int | None, words: str) -> InputError:
@@ -263,7 +271,7 @@ def test_plan_into_a_read_only_folder_is_a_message(tmp_path):
 # --- transactional outputs (what to build 3) ---------------------------------------------------
 
 def _files(folder):
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_output_set_commits_all_together(tmp_path):
@@ -335,9 +343,13 @@ def test_failed_rebuild_leaves_outputs_whole_and_a_good_one_tidies_up(tmp_path):
     (out / ".TST-20210122.pdf.k1ll3d0x.part").write_bytes(b"left by a killed build")
     (out / "TST_20210122_100.pdf").write_bytes(b"stale page")
     (out / "TST_20210122_7.png").write_bytes(b"stale preview")
+    (out / "web" / "a" / "dropped-article.html").parent.mkdir(parents=True, exist_ok=True)
+    (out / "web" / "a" / "dropped-article.html").write_bytes(b"an article no longer in the issue")
     assert run_layout("build", issue, "-o", out).returncode == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "TST-20210122.epub", "TST-20210122.pdf", "TST_20210122_01.pdf", "TST_20210122_02.pdf", "layout.json"]
+        "TST-20210122.epub", "TST-20210122.pdf", "TST_20210122_01.pdf", "TST_20210122_02.pdf", "layout.json", "web"]
+    assert not (out / "web" / "a" / "dropped-article.html").exists() and (out / "web" / "index.html").is_file()
+    assert not [p for p in out.rglob(".*")]
 
 
 # --- locale (what to build 4) ---------------------------------------------------------------------
@@ -434,3 +446,117 @@ def test_a_built_epub_and_pdf_have_nothing_to_refuse(small_epub):
     assert unsafe_entries(small_epub) == []
     with pikepdf.open(small_epub.with_suffix(".pdf")) as pdf:
         assert _active_content(pdf) == []
+
+
+# --- no silent clipping in the furniture (what to build 5) -----------------------------------------
+
+@pytest.mark.parametrize("before, after, field", [
+    ('name = "测试报"', 'name = "' + "上海市徐汇区融媒体中心主办社区报" + '"', "The paper's name ([paper] name)"),
+    ('code = "TST"', 'code = "TST"\nregistration = "' + "国内统一连续出版物号" * 12 + '"',
+     "The registration line ([paper] registration)"),
+    ('code = "TST"', 'code = "TST"\npublisher = "' + "上海市徐汇区融媒体中心" * 6 + '"',
+     "The masthead's facts (publisher, website)"),
+    ('section = "综合"', 'section = "' + "综合新闻" * 8 + '"\neditor = "' + "王小明" * 8 + '"',
+     "第2版's section and editor ([[pages]] section, editor)"),
+])
+def test_furniture_that_does_not_fit_is_an_error_naming_the_field(tmp_path, before, after, field):
+    issue = write_issue(tmp_path / "i", toml=ISSUE_TOML.replace(before, after))
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 1, result.stderr
+    message = result.stderr.strip().splitlines()[-1]  # after the progress lines
+    assert message.startswith("layout: ") and field in message and "Traceback" not in result.stderr, message
+    assert re.search(r"is \d+\.\d pt wide, the furniture has room for \d+\.\d pt; shorten it", message), message
+    assert not (tmp_path / "out").exists()
+
+
+# --- property tests (what to build 9): an InputError with file and line, or a valid Issue --------
+
+# Pieces typists and attackers write: YAML and TOML syntax, full-width look-alikes, escapes, controls.
+_PIECES = st.sampled_from([
+    ":", ": ", "：", "\u3000", "\t", " ", "-", "- ", "&a ", "*a", "!!python/name:os.system", "!!binary", "[", "]",
+    "{", "}", "#", "'", '"', "“", "”", "|", ">", "?", "\\u0007", "\\x85", "\\uFFFE", "\\ud800", "=", "＝", "..",
+    "---", "headline", "byline", "page", "priority", "images", "photo", "file", "alt", "section", "1", "-1",
+    "9" * 30, "2021-01-22", "0001-01-01", "true", "~", "null", ".inf", "测试", "标题", "\x00", "\x7f", "\u202e",
+    "\u2028", "\ufeff", "\U0001fffe", "\n", "\n  ", "\n- ",
+])
+_TEXT = st.one_of(st.lists(_PIECES, max_size=30).map("".join), st.text(max_size=60))
+
+
+def _assert_input_error_or_issue(load, root):
+    try:
+        issue = load()
+    except InputError as e:
+        assert e.path.is_relative_to(root) or e.path == root, e
+        assert e.line is None or e.line >= 1, e
+        assert str(e).startswith(str(e.path)) and "\n" not in e.message, e
+        return None
+    assert isinstance(issue, Issue)
+    return issue
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(front=_TEXT, body=_TEXT, extra_toml=_TEXT)
+def test_random_front_matter_toml_and_body_never_crash(tmp_path_factory, front, body, extra_toml):
+    root = tmp_path_factory.mktemp("fuzz")
+    write_issue(root, {"01-a.md": f"---\nheadline: 标题\n{front}\n---\n{body}\n".encode("utf-8", "surrogatepass")},
+                toml=ISSUE_TOML + extra_toml + "\n")
+    _assert_input_error_or_issue(lambda: load_issue(root), root)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=st.one_of(_TEXT, st.binary(max_size=200).map(lambda b: b.decode("latin-1"))))
+def test_random_raw_text_never_crashes_the_importer(tmp_path_factory, raw):
+    tmp = tmp_path_factory.mktemp("fuzz-import")
+    (tmp / "raw.txt").write_bytes(raw.encode("utf-8", "surrogatepass"))
+    out = tmp / "issue"
+    try:
+        run_import(tmp / "raw.txt", out, DATE, 1, dry_run=False)
+    except InputError as e:
+        assert e.path in (tmp / "raw.txt", out) and (e.line is None or e.line >= 1), e
+        assert not out.exists()  # all or nothing
+        return
+    _assert_input_error_or_issue(lambda: load_issue(out), out)
+    assert load_issue(out).articles
+
+
+def test_a_photo_of_too_many_pixels_is_refused_in_our_words(tmp_path):
+    from PIL import Image
+
+    issue = write_issue(tmp_path / "i", {"01-a.md": ARTICLE.replace(
+        "priority: 1", "priority: 1\nimages:\n  - file: images/big.png\n    alt: 图")})
+    (issue / "images").mkdir()
+    Image.new("L", (12_000, 8_000)).save(issue / "images" / "big.png")  # 96 million pixels
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 2 and "Warning" not in result.stderr, result.stderr
+    assert result.stderr.strip().endswith(
+        "01-a.md:7: image 'images/big.png' has 96 million pixels, more than the 89 million a page can use; scale it down")
+
+
+@pytest.mark.parametrize("profile, words", [
+    ("/usr/share/color/icc/ghostscript/default_rgb.icc", "outside the issue folder"),
+    ("../x.icc", "outside the issue folder"),
+    ("rgb.icc", "is not one (colour space RGB"),
+    ("none.icc", "no such file"),
+])
+def test_icc_profile_is_checked_at_its_line(tmp_path, profile, words):
+    from PIL import ImageCms
+
+    issue = write_issue(tmp_path / "i", toml=ISSUE_TOML.replace('code = "TST"', f'code = "TST"\nicc_profile = "{profile}"'))
+    (tmp_path / "x.icc").write_bytes(b"outside")
+    (issue / "rgb.icc").write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    refused(issue, "issue.toml", 6, f"icc_profile '{profile}': ")
+    refused(issue, "issue.toml", 6, words)
+
+
+def test_check_of_a_fifo_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "x.pdf")
+    result = subprocess.run([*LAYOUT, "check", str(tmp_path / "x.pdf")], cwd=ROOT, capture_output=True, text=True,
+                            timeout=HANG)
+    assert result.returncode == 2 and "x.pdf: not a regular file" in result.stderr
+
+
+def test_plan_that_cannot_be_written_is_a_message(tmp_path):
+    issue = write_issue(tmp_path / "i")
+    (issue / "plan.toml").mkdir()  # as unwritable as a read-only folder, and so even for root
+    result = run_layout("plan", issue)
+    assert result.returncode in (1, 2) and "plan.toml" in result.stderr and "Traceback" not in result.stderr

@@ -37,20 +37,22 @@ def test_prepress_tools_accept_the_file(sample_build, name):
 def test_rebuild_gives_identical_bytes(sample_build, tmp_path):
     """Invariant 5: the same inputs give the same files, byte for byte."""
     assert run_layout("build", SAMPLE, "-o", tmp_path).returncode == 0
-    for path in sample_build.iterdir():
-        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    for path in sample_build.rglob("*"):
+        if path.is_file():  # web/ holds a folder of pages
+            name = path.relative_to(sample_build)
+            assert (tmp_path / name).read_bytes() == path.read_bytes(), name
 
 
 def test_failed_build_leaves_earlier_outputs_intact(sample_copy, tmp_path):
     """Invariant 6: a build that fails writes nothing; what was there stays as it was."""
     out = tmp_path / "out"
     assert run_layout("build", sample_copy, "-o", out).returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     article = sample_copy / "articles" / "04-zhongxinzu.md"
     article.write_text(article.read_text(encoding="utf-8").replace("priority: 4", "priority: 4\npage: 9"),
                        encoding="utf-8")
     assert run_layout("build", sample_copy, "-o", out).returncode == 2
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_configured_profile_that_is_missing_fails_clearly(sample_copy, tmp_path):

@@ -14,6 +14,8 @@ from layout.errors import InputError
 from layout.model import EditorsNote, Paragraph, Subhead
 from layout.source.issue_folder import load_issue
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def assert_input_error(issue, path_part: str, line: int | None, words: str) -> None:
     """Through the CLI: exit 2, one line on stderr naming file:line (or only the file) and the problem,
@@ -141,7 +143,7 @@ def _bad_crc_png() -> bytes:
 def test_text_saved_as_png_is_refused(tmp_path):
     issue = write_issue(tmp_path / "i", {"01-a.md": _with_image("images/a.png")},
                         images={"images/a.png": b"not a picture\n"})
-    assert_input_error(issue, "01-a.md", 7, "image 'images/a.png' is not a PNG or JPEG image")
+    assert_input_error(issue, "01-a.md", 7, "image 'images/a.png' is not a PNG, JPEG or TIFF image")
 
 
 @pytest.mark.parametrize("name, data", [
@@ -220,3 +222,70 @@ def test_unsafe_yaml_tag_is_refused_with_its_line(tmp_path):
     text = ARTICLE.replace("byline: 记者 某某", "byline: !!python/name:os.system")
     issue = write_issue(tmp_path / "i", {"01-a.md": text})
     assert_input_error(issue, "01-a.md", 3, "invalid YAML")
+
+
+# --- Typists' slips (issue 12 item 4): the line of the slip and the fix, in plain words ------------
+
+@pytest.mark.parametrize("before, after, line, zh, en", [
+    ("headline: 测试标题", "headline：测试标题", 2,
+     "第2行：“headline”后面是全角冒号“：”，请改成半角冒号加空格“: ”",
+     "line 2: after “headline” comes a full-width colon “：”; write a half-width colon and a space “: ”"),
+    ("byline: 记者 某某", "byline　记者 某某", 3,
+     "第3行：“byline”后面是全角空格，请改成半角冒号加空格“: ”",
+     "line 3: after “byline” comes a full-width space; write a half-width colon and a space “: ”"),
+    ("byline: 记者 某某", "byline:　记者 某某", 3,
+     "第3行：“byline:”后面是全角空格，请改成半角空格",
+     "line 3: after “byline:” comes a full-width space; write a half-width space"),
+    ("byline: 记者 某某", "byline:记者 某某", 3,
+     "第3行：“byline:”后面缺少空格，请在冒号后加一个空格",
+     "line 3: after “byline:” the space is missing; write a space after the colon"),
+    ("page: 1", "page:\t1", 4,
+     "第4行：“page:”后面是制表符（Tab），请改成空格",
+     "line 4: after “page:” comes a tab; write a space"),
+    ("page: 1", "\tpage: 1", 4,
+     "第4行：行首用了制表符（Tab）缩进，请改用空格",
+     "line 4: the line is indented with a tab; indent with spaces"),
+    ("headline: 测试标题", "headline: “测试: 标题”", 2,
+     "第2行：“headline”的值用了全角引号；要给值加引号，请用半角引号\"…\"",
+     "line 2: the value of “headline” is in full-width quotation marks; to quote a value use half-width "
+     "quotation marks \"…\""),
+    ("headline: 测试标题", "标题: 测试标题", 2,
+     "第2行：“标题”是中文键名；键名要用英文：请写“headline”",
+     "line 2: “标题” is a key in Chinese; keys are written in English: write “headline”"),
+], ids=["full-width colon", "full-width space for the colon", "full-width space after the colon", "no space",
+        "tab after the colon", "tab indent", "full-width quotes", "Chinese key"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_yaml_slip_names_its_line_and_the_fix(tmp_path, monkeypatch, before, after, line, zh, en, lang):
+    monkeypatch.setenv("LC_MESSAGES", "zh_CN.UTF-8" if lang == "zh" else "en_US.UTF-8")
+    issue = write_issue(tmp_path / "i", {"01-a.md": ARTICLE.replace(before, after)})
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"layout: {issue / 'articles' / '01-a.md'}:{line}: {zh if lang == 'zh' else en}"
+
+
+@pytest.mark.parametrize("before, after, line, zh", [
+    ('name = "测试报"', 'name = “测试报”', 4, "第4行：“name”的值用了全角引号；要给值加引号，请用半角引号\"…\""),
+    ('name = "测试报"', 'name ＝ "测试报"', 4, "第4行：“name”后面是全角等号“＝”，请改成“ = ”"),
+    ('name = "测试报"', 'name　= "测试报"', 4, "第4行：“name”后面是全角空格，请改成半角空格"),
+    ('name = "测试报"', 'name: "测试报"', 4, "第4行：“name”后面是冒号“:”；issue.toml 里键和值之间写“ = ”"),
+    ('name = "测试报"', '报名 = "测试报"', 4, "第4行：“报名”是中文键名；键名要用英文：请写“name”"),
+    ('section = "综合"', 'section = "综合"\n编辑 = "王五"', 19, "第19行：“编辑”是中文键名；键名要用英文：请写“editor”"),
+], ids=["full-width quotes", "full-width equals", "full-width space", "colon", "Chinese key", "Chinese key late"])
+def test_toml_slip_names_its_line_and_the_fix(tmp_path, monkeypatch, before, after, line, zh):
+    monkeypatch.setenv("LC_MESSAGES", "zh_CN.UTF-8")
+    issue = write_issue(tmp_path / "i", toml=ISSUE_TOML.replace(before, after))
+    result = run_layout("build", issue, "-o", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"layout: {issue / 'issue.toml'}:{line}: {zh}"
+
+
+def test_quoted_headline_that_yaml_reads_is_text(tmp_path):
+    """“…” around a whole value is the headline's own quotation when YAML reads the line."""
+    issue = load_issue(write_issue(tmp_path / "i", {"01-a.md": ARTICLE.replace("测试标题", "“双减”之下")}))
+    assert issue.articles[0].headline == "“双减”之下"
+
+
+def test_slip_look_alikes_that_yaml_reads_are_text(tmp_path):
+    """Only a line YAML fails on (or a front matter it reads as no table) is taken for a slip."""
+    text = ARTICLE.replace("byline: 记者 某某", "byline: 记者 某某\nsubtitle: >-\n  website:www.xuhui.gov.cn")
+    assert load_issue(write_issue(tmp_path / "i", {"01-a.md": text})).articles[0].subtitle == "website:www.xuhui.gov.cn"

@@ -24,6 +24,8 @@ def check_outputs(paths: list[Path], progress: Callable[[str], None]) -> list[st
     for path in paths:
         if not checkable(path):
             raise InputError(t("layout check takes a print PDF (.pdf), an EPUB (.epub) or an issue folder"), path)
+        if not path.is_file():  # a FIFO would block the reader, a device never end
+            raise InputError(t("not a regular file (a pipe, device or socket); put a saved file here"), path)
     problems: list[str] = []
     for path in paths:
         if path.suffix.lower() == ".pdf":

@@ -16,8 +16,8 @@ from layout.model import Issue, Line, Module, PlacedAd, Plan
 from layout.plan.columns import module_columns
 from layout.plan.fit import Fits
 from layout.plan.grid import PageFormat
-from layout.render.furniture import masthead, page_header
 from layout.render.ad_images import ad_image
+from layout.render.furniture import FURNITURE, masthead, page_header
 from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
 
@@ -63,7 +63,7 @@ def _converted(path: Path, mtime_ns: int, profile: OutputProfile, w: float, h: f
 
 
 def _module(module: Module, issue: Issue, fits: Fits, fmt: PageFormat, profile: OutputProfile, lines: list,
-            figures: list) -> None:
+            figures: list, rules: list) -> None:
     shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
     x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
     if module.label_lines:
@@ -88,6 +88,25 @@ def _module(module: Module, issue: Issue, fits: Fits, fmt: PageFormat, profile: 
         cx, y = fmt.column_x(module.column + k), y0 + module.body_tops[k] * pitch
         for i, slot in enumerate(column):
             lines.append(_line(slot.line, slot.role, cx, y + i * pitch, module.article_id))
+        rules.extend(_note_rules(column, cx, y, fmt))
+
+
+def _note_rules(column: list, x: float, y: float, fmt: PageFormat) -> list[dict]:
+    """The 编者按 set apart by a rule above and below its lines in each column, as the house style asks
+    ([note] frame = "rules"; "" sets it apart by its face only)."""
+    if house()["note"]["frame"] != "rules":
+        return []
+    width, w = house()["module"]["rule_width_mm"] * MM, _r(fmt.span_width(1))
+    out = []
+    for i, slot in enumerate(column):
+        before = column[i - 1].role if i else ""
+        after = column[i + 1].role if i + 1 < len(column) else ""
+        # On the edges of the note's line boxes: as far from its glyphs as the grid allows.
+        if slot.role == "note" and before != "note":
+            out.append({"x": _r(x), "y": _r(y + i * fmt.line_pitch - width / 2), "w": w, "h": _r(width)})
+        if slot.role == "note" and after != "note":
+            out.append({"x": _r(x), "y": _r(y + (i + 1) * fmt.line_pitch - width / 2), "w": w, "h": _r(width)})
+    return out
 
 
 def _label(text: str, x: float, y: float, fmt: PageFormat, article: str) -> PaintedLine:
@@ -134,20 +153,22 @@ def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
     trim_w, trim_h = fmt.trim
     css = _env().get_template("print.css.j2").render(
         trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,
-        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=_r(fmt.masthead_lines * fmt.line_pitch * 0.5))
+        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=FURNITURE.name_size(fmt),
+        furniture=FURNITURE)
     painted = []
     for page_plan in plan.pages:
         lines: list[PaintedLine] = []
         figures: list[dict] = []
+        note_rules: list[dict] = []
         for module in page_plan.modules:
-            _module(module, issue, fits, fmt, profile, lines, figures)
+            _module(module, issue, fits, fmt, profile, lines, figures, note_rules)
         reserved = fmt.reserved_lines(page_plan.number)
         box = {"x": _r(fmt.origin[0]), "y": _r(fmt.origin[1]), "w": _r(fmt.type_width),
                "h": _r(reserved * fmt.line_pitch - fmt.line_pitch / 2)}
         furniture_rule = {"x": box["x"], "y": _r(fmt.line_y(reserved) - fmt.line_pitch / 2), "w": box["w"], "h": 1.0}
         page = {"number": page_plan.number, "lines": lines, "figures": figures,
                 "ads": [_ad(placed, fmt, profile) for placed in page_plan.ads],
-                "rules": [furniture_rule] + _rules(page_plan.modules, page_plan.ads, fmt)}
+                "rules": [furniture_rule] + _rules(page_plan.modules, page_plan.ads, fmt) + note_rules}
         if page_plan.number == 1:
             page["masthead"] = {**box, **masthead(issue)}
         else:

@@ -2,8 +2,9 @@
 
 WeasyPrint's pdf_variant only writes metadata (docs/outputs.md); everything PDF/X
 requires is done here with pikepdf: the output intent with the embedded CMYK profile, PDF/X
-identification in Info and XMP, /Trapped, TrimBox/BleedBox, no annotations, and no RGB left.
-Output is byte-identical for identical input (docs/design.md, invariant 5): no random IDs, no clock.
+identification in Info and XMP, /Trapped, TrimBox/BleedBox, no annotations, no RGB left, and
+black that overprints. Output is byte-identical for identical input (docs/design.md, invariant 5): no random IDs,
+no clock.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from pikepdf import Array, Dictionary, Name
 
 from layout.errors import BuildError
 from layout.house import MM
+from layout.messages import t
 from layout.model import Issue
 from layout.render.print_images import (JPEG_QUALITY, JPEG_TAC_HEADROOM, MAX_TAC, OutputProfile, read_profile,
                                         rgb_to_cmyk, to_print)
@@ -78,18 +80,32 @@ def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SY
     return read_profile(path)
 
 
+def newsprint_warning(profile: OutputProfile, markers: list[str]) -> list[str]:
+    """A warning when the output intent is not a newspaper (newsprint) condition: the photos are then
+    separated, and the ink limited, for another paper than the press prints on."""
+    names = f"{profile.description} {profile.name}".lower()
+    if any(marker.lower() in names for marker in markers):
+        return []
+    return [t("the output intent is {description} ({file}), not a newsprint profile: photos are separated for "
+              "another paper; put the press's profile (WAN-IFRA's newspaper profile, see the README) at "
+              "styles/output.icc or name it in issue.toml", description=profile.description, file=profile.name)]
+
+
 class PrintPdf(bytes):
-    """The issue's PDF/X-4 file (the bytes), carrying one PDF/X-4 file per page for split_pages.
+    """The issue's PDF/X-4 file (the bytes), carrying one PDF/X-4 file per page for split_pages and the
+    output profile of its intent.
 
     The pages are made from the finished document while it is open, with the metadata it was
     given, rather than by parsing the file just written and reading its metadata back.
     """
 
     pages: tuple[bytes, ...]
+    profile: OutputProfile
 
-    def __new__(cls, data: bytes, pages: tuple[bytes, ...]) -> PrintPdf:
+    def __new__(cls, data: bytes, pages: tuple[bytes, ...], profile: OutputProfile) -> PrintPdf:
         self = super().__new__(cls, data)
         self.pages = pages
+        self.profile = profile
         return self
 
 
@@ -106,6 +122,7 @@ def finish_print_pdf(pdf: bytes, issue: Issue, profile: OutputProfile, bleed_mm:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         _strip_interactive(doc)
         _RgbToCmyk(profile, report).convert(doc)
+        overprint_black(doc)
         for page in doc.pages:
             _set_boxes(doc, page, bleed_mm * MM, crop_marks)
         _set_output_intent(doc, profile)
@@ -114,7 +131,7 @@ def finish_print_pdf(pdf: bytes, issue: Issue, profile: OutputProfile, bleed_mm:
                      document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
                      instance=uuid.uuid5(ID_NAMESPACE, digest))
         pages = tuple(_page_file(doc, n, meta) for n in range(1, len(doc.pages) + 1))
-        return PrintPdf(_save(doc, meta), pages)
+        return PrintPdf(_save(doc, meta), pages, profile)
 
 
 def split_pages(pdf: bytes) -> list[bytes]:
@@ -435,3 +452,110 @@ class _RgbToCmyk:
             return False
         self.done.add(obj.objgen)
         return True
+
+
+# --- Black overprint: 100 K text and rules print over what lies beneath --------------------------
+# On a newspaper press the plates never register exactly: black that knocks out the tint or photo
+# under it shows a white hairline beside every letter. Prepress expects 100 K to overprint
+# (/OP and /op true, /OPM 1: zero C, M and Y leave the other plates alone), and nothing else to.
+
+def _overprint_state(stroke: bool, fill: bool) -> Name:
+    return Name(f"/LayoutOP{int(stroke)}{int(fill)}")
+
+
+def _is_black(space: str, operands) -> bool:
+    values = [float(v) for v in operands if not isinstance(v, Name)]
+    if space == "gray":
+        return values == [0.0]
+    return space == "cmyk" and len(values) == 4 and max(values[:3]) == 0 and values[3] == 1
+
+
+def overprint_black(doc: pikepdf.Pdf) -> None:
+    """Set overprint in the graphics state wherever the fill or stroke colour is 100 K (black in
+    DeviceCMYK, or DeviceGray 0): in every page's content and in every form it draws."""
+    done: set[tuple[int, int]] = set()
+    for page in doc.pages:
+        ops = _Overprint(page.resources).rewrite(pikepdf.parse_content_stream(page), start_black=True)
+        page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+        _overprint_forms(page.resources, done)
+
+
+def _overprint_forms(resources: Dictionary, done: set[tuple[int, int]]) -> None:
+    for xobj in resources.get("/XObject", {}).values():
+        if xobj.get("/Subtype") != Name.Form or (xobj.is_indirect and xobj.objgen in done):
+            continue
+        done.add(xobj.objgen)
+        inner = xobj.get("/Resources", resources)
+        # A form inherits the colour of where it is drawn: only its own colour changes are known here.
+        ops = _Overprint(inner).rewrite(pikepdf.parse_content_stream(xobj), start_black=False)
+        xobj.write(pikepdf.unparse_content_stream(ops))
+        _overprint_forms(inner, done)
+
+
+class _Overprint:
+    """Follows the fill and stroke colour through one content stream and sets the overprint state
+    whenever whether either is black changes; images are drawn with overprint off."""
+
+    FILL = {"k": "cmyk", "g": "gray", "rg": "rgb", "sc": None, "scn": None}
+    STROKE = {"K": "cmyk", "G": "gray", "RG": "rgb", "SC": None, "SCN": None}
+
+    def __init__(self, resources: Dictionary):
+        self.resources = resources
+
+    def _space(self, operand) -> str:
+        named = self.resources.get("/ColorSpace", {})
+        space = named.get(operand, operand) if isinstance(operand, Name) else operand
+        if space == Name.DeviceCMYK:
+            return "cmyk"
+        if space == Name.DeviceGray:
+            return "gray"
+        return "other"
+
+    def _state(self, stroke: bool, fill: bool) -> list:
+        name = _overprint_state(stroke, fill)
+        if "/ExtGState" not in self.resources:
+            self.resources.ExtGState = Dictionary()
+        if name not in self.resources.ExtGState:
+            self.resources.ExtGState[name] = Dictionary(Type=Name.ExtGState, OP=stroke, op=fill, OPM=1)
+        return [([name], pikepdf.Operator("gs"))]
+
+    def rewrite(self, ops: list, start_black: bool) -> list:
+        # PDF's initial colour is DeviceGray 0 for fill and stroke: black, but knocking out.
+        space = {"fill": "gray", "stroke": "gray"}
+        black = {"fill": start_black, "stroke": start_black}
+        current: tuple[bool, bool] | None = None  # (stroke, fill) overprint in force; None = not known
+        stack: list[tuple] = []
+        out: list = []
+        if start_black:
+            current = (True, True)
+            out += self._state(*current)
+        for operands, op in ops:
+            o = str(op)
+            if o == "q":
+                stack.append((dict(space), dict(black), current))
+            elif o == "Q" and stack:
+                space, black, current = stack.pop()
+            elif o == "Do" and current and any(current) and self._is_image(operands[0]):
+                out += self._state(False, False)
+                out.append((operands, op))
+                out += self._state(*current)
+                continue
+            out.append((operands, op))
+            changed = None
+            for kind, table in (("fill", self.FILL), ("stroke", self.STROKE)):
+                if o in table:
+                    family = table[o] or space[kind]
+                    black[kind] = _is_black(family, operands)
+                    changed = kind
+                elif o == ("cs" if kind == "fill" else "CS"):
+                    space[kind] = self._space(operands[0])
+                    black[kind] = space[kind] == "cmyk"  # a new space starts at its initial colour: 0 0 0 1
+                    changed = kind
+            if changed and (black["stroke"], black["fill"]) != current:
+                current = (black["stroke"], black["fill"])
+                out += self._state(*current)
+        return out
+
+    def _is_image(self, name) -> bool:
+        xobj = self.resources.get("/XObject", {}).get(name)
+        return xobj is not None and xobj.get("/Subtype") == Name.Image

@@ -16,7 +16,7 @@ import yaml
 
 from layout.errors import InputError
 from layout.messages import t
-from layout.source.slips import yaml_quote_slip, yaml_slip
+from layout.source.slips import han_key_slip, yaml_quote_slip, yaml_slip
 from layout.source.validate import MAX_DEPTH, MAX_DIGITS, check_values
 
 FIRST_LINE = 2  # the front matter starts below the '---' on line 1
@@ -95,8 +95,11 @@ def line_finder(positions: dict[str, int]):
 
 
 def load_front_matter(source: str, path: Path) -> tuple[Any, dict[str, int]]:
-    """(data, dotted key path → 1-based line of the article file)."""
-    _slip(source, path)
+    """(data, dotted key path → 1-based line of the article file).
+
+    The typists' slips are looked for where YAML fails or reads no table (a slip makes it do one or the
+    other, and only then can a line be a slip rather than, say, text in a block scalar), and among the
+    keys read (a key in Chinese is read without complaint)."""
     try:
         _refuse_features(source, path)
         loader = yaml.SafeLoader(source)
@@ -116,6 +119,11 @@ def load_front_matter(source: str, path: Path) -> tuple[Any, dict[str, int]]:
         raise InputError(t("invalid YAML in the front matter: {problem}", problem=problem), path, line) from None
     except (ValueError, RecursionError) as e:  # a construction failure the checks above did not foresee
         raise InputError(t("invalid YAML in the front matter: {problem}", problem=type(e).__name__), path) from None
-    line_of = line_finder(positions)
-    check_values(data, path, line_of)
+    if data is not None and not isinstance(data, dict):
+        _slip(source, path)
+    for key, line in positions.items():
+        name = key.rsplit(".", 1)[-1]
+        if not name.isascii() and (message := han_key_slip(name, line)):
+            raise InputError(message, path, line)
+    check_values(data, path, line_finder(positions))
     return (data if data is not None else {}), positions

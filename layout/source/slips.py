@@ -38,6 +38,13 @@ def _han_key(key: str) -> str:
     return t("“{key}” is a key in Chinese; keys are written in English (headline, byline, page …)", key=key)
 
 
+def han_key_slip(key: str, number: int) -> str | None:
+    """A key read from YAML that holds Han characters: the typist wrote the field's Chinese name."""
+    if re.search(r"[\u3400-\u9fff]", key):
+        return t("line {n}: {problem}", n=number, problem=_han_key(key))
+    return None
+
+
 def yaml_slip(line: str, number: int) -> str | None:
     """The slip on one front matter line that YAML would misread, as the message to show; None if none."""
     if re.match(r"^[ ]*\t", line):
