@@ -251,6 +251,7 @@ class PageSearch:
         the next few; the first `required` items (pinned to the page) must all be placed."""
         n = len(self.items)
         memo: dict[tuple[int, int], Layout | None] = {}
+        highest = min(rect[1] for rect in regions)
 
         def deal(r: int, i: int) -> Layout | None:
             if (r, i) in memo:
@@ -266,14 +267,15 @@ class PageSearch:
                 x, y, w, h = regions[r]
                 result = None
                 empty = w * h
-                if i >= 1 or r > 0 or not self.items:  # the page's main story opens the first rectangle
+                # The page's main story opens a rectangle at the top of the free area (the first it fits).
+                if i >= 1 or any(rect[1] == highest for rect in regions[r + 1:]):
                     rest = deal(r + 1, i)
                     if rest is not None:
                         result = _then(Layout(empty * self.cost["hole_line"], hole=empty), rest)
                 # Most items first; past the first count that closes, only `fewer` smaller counts.
                 tries = 0
                 for j in range(n, i, -1):
-                    if (i == 0 and r > 0) or tries > self.cost["fewer"]:
+                    if (i == 0 and regions[r][1] > highest) or tries > self.cost["fewer"]:
                         break
                     here = self.fill(i, j, regions[r])
                     if here is None:
