@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
-from typing import Iterator, NoReturn, Sequence
+from typing import NoReturn, Sequence
 
 import click
 from rich.console import Console
@@ -63,9 +63,13 @@ def _lang_in(args: Sequence[str]) -> str | None:
     return None
 
 
-def _commands(group: click.Group) -> Iterator[click.Command]:
-    yield group
-    yield from group.commands.values()
+def _localise(group: click.Group) -> None:
+    """Help texts in the chosen language. Each keeps its English id beside it: a process may run the
+    CLI more than once, in either language."""
+    for command in (group, *group.commands.values()):
+        for item in (command, *command.params):
+            english = item.__dict__.setdefault("_english_help", item.help)
+            item.help = t(english) if english else english
 
 
 class _Context(click.Context):
@@ -89,10 +93,7 @@ class _Layout(_Command, click.Group):
         args = list(sys.argv[1:] if args is None else args)
         lang = _lang_in(args)
         set_language(lang if lang in LANGUAGES else None)
-        for command in _commands(self):
-            for item in (command, *command.params):
-                english = item.__dict__.setdefault("_english_help", item.help)
-                item.help = t(english) if english else english
+        _localise(self)
         try:
             code = super().main(args, *rest, standalone_mode=False, **extra)
         except click.UsageError as e:
@@ -304,7 +305,10 @@ def preview(issue: Path, port: int, no_browser: bool) -> None:
 
     if not (issue / "issue.toml").is_file():
         _fail(InputError(t("no issue folder here: give the folder that holds issue.toml"), issue))
-    serve(issue, port, open_browser=not no_browser, say=_progress)
+    try:
+        serve(issue, port, open_browser=not no_browser, say=_progress)
+    except BuildError as e:
+        _fail(e)
 
 
 

@@ -91,6 +91,20 @@ class Article:
     source_jumps: tuple[str, ...] = ()  # jump lines of an imported original, for the record
     photo_caption: str = ""  # an imported photo's caption and credit, for which no image file exists yet
     photo_credit: str = ""
+    section: str = ""  # 版名 of the page an unpinned article belongs on ("" = any page)
+
+
+@dataclass(frozen=True)
+class Ad:
+    """A reserved block (广告) from issue.toml's [[ads]]: placed before the copy, painted from its file."""
+
+    page: int
+    file: Path  # absolute, inside the issue folder: PDF, PNG or JPEG
+    columns: int
+    lines: int
+    column: int | None = None  # 0-based; None = flush right
+    line: int | None = None  # 0-based in the page's free area; None = at the foot
+    where: str = ""  # issue.toml:line, for messages
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,7 @@ class Issue:
     format: str  # preset name in styles/formats.toml
     pages: tuple[PageSpec, ...]
     articles: tuple[Article, ...]
+    ads: tuple[Ad, ...] = ()
 
     def page(self, number: int) -> PageSpec:
         return next(p for p in self.pages if p.number == number)
@@ -153,8 +168,23 @@ class Pin:
 
 
 @dataclass(frozen=True)
+class PhotoBox:
+    """One photo of a module with its caption under it, in grid units relative to the module's top-left."""
+
+    figure: int  # index in the article's figures
+    column: int  # first column, from the module's first
+    line: int  # first line, from the module's top
+    span: int  # columns wide
+    lines: int  # photo height in lines (natural ± crop)
+    caption_lines: int  # caption and credit, set at the photo's width, under it
+
+
+@dataclass(frozen=True)
 class Module:
-    """One article (or one part of a jumped article) as a rectangle on the page grid."""
+    """One article (or one part of a jumped article) as a rectangle on the page grid.
+
+    It carries what the planner measured it with (headline size and lines, photo rectangles, where
+    each body column starts), so later stages place exactly that without composing again."""
 
     article_id: str
     page: int
@@ -166,21 +196,42 @@ class Module:
     slots: tuple[int, int] = (0, 0)  # the article's body slots held here, half-open
     headline_size: float = 0.0  # 主题 size in pt (for a continuation, its short headline)
     head_lines: int = 0  # lines given to the headline group (its natural lines + any slack absorbed)
-    figure_lines: int = 0  # lines given to the photo (natural ± crop)
-    photo_first: bool = False  # photo above the headline (keeps headlines from standing side by side)
+    photos: tuple[PhotoBox, ...] = ()
+    photo_first: bool = False  # photos above the headline (keeps headlines from standing side by side)
+    label_lines: int = 0  # a 简讯 label over a stack of briefs, on its first module
+    head_top: int = 0  # first line of the headline group, from the module's top
+    body_tops: tuple[int, ...] = ()  # per column: first body line, from the module's top
     jump_to: int | None = None  # 下转第N版
     jump_from: int | None = None  # 上接第N版
+
+
+@dataclass(frozen=True)
+class PlacedAd:
+    ad: Ad
+    column: int
+    line: int  # first line of the type area, 0-based (like Module.line)
 
 
 @dataclass(frozen=True)
 class PagePlan:
     number: int
     modules: tuple[Module, ...] = field(default_factory=tuple)
+    ads: tuple[PlacedAd, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanNote:
+    """What an editor should hear about a plan that builds: a page not full enough, headlines side by side."""
+
+    code: str  # the kind of note (docs/check.md): fill, last-page-fill, tombstone
+    page: int
+    message: str  # in the editor's language, without the code
 
 
 @dataclass(frozen=True)
 class Plan:
     pages: tuple[PagePlan, ...]
+    warnings: tuple[PlanNote, ...] = ()
 
     def modules_of(self, article_id: str) -> tuple[Module, ...]:
         return tuple(m for p in self.pages for m in p.modules if m.article_id == article_id)

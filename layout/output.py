@@ -85,13 +85,16 @@ class OutputSet:
         self._claims.append(pattern)
 
     def claim_tree(self, folder: Path) -> None:
-        """Every file under folder belongs to this run: at commit, those not added are removed."""
+        """Every file under folder belongs to this run: at commit, those not added are removed (the
+        pages of an article dropped from the digital edition)."""
         self._trees.append(Path(folder))
 
     def _stale(self) -> list[Path]:
-        claimed = [p for p in self.out_dir.iterdir() if p.is_file() and any(c.fullmatch(p.name) for c in self._claims)]
-        claimed += [p for tree in self._trees if tree.is_dir() for p in tree.rglob("*")
-                    if p.is_file() and not _PART.fullmatch(p.name)]
+        if not self.out_dir.is_dir():
+            return []
+        claimed = {p for p in self.out_dir.iterdir() if p.is_file() and any(c.fullmatch(p.name) for c in self._claims)}
+        claimed.update(p for tree in self._trees if tree.is_dir() for p in tree.rglob("*")
+                       if p.is_file() and not _PART.fullmatch(p.name))
         return sorted(p for p in claimed if p not in self._parts)
 
     def _commit(self) -> None:

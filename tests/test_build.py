@@ -85,9 +85,9 @@ def test_masthead_on_front_page(sample_build):
 
 def test_version_and_help():
     assert run_layout("--lang", "en", "--version").stdout.strip() == "layout, version 0.1.0"
-    assert run_layout("--version").stdout.strip() == "layout 版本 0.1.0"
+    assert run_layout("--lang", "zh", "--version").stdout.strip() == "layout 版本 0.1.0"
     for cmd in ("build", "plan", "import", "check", "new", "preview"):
-        result = run_layout(cmd, "--help")
+        result = run_layout("--lang", "zh", cmd, "--help")
         assert result.returncode == 0 and "用法" in result.stdout and "Usage" not in result.stdout, cmd
         result = run_layout("--lang", "en", cmd, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, cmd
@@ -108,6 +108,6 @@ def test_missing_glyph_and_cut_text_are_reported(tmp_path):
     result = run_layout("--lang", "en", "build", issue, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert "01-a.md:9" in result.stderr and "𪚥" in result.stderr and "U+2A6A5" in result.stderr
-    assert "02-b.md" in result.stderr and "cut by" in result.stderr
+    assert "02-b.md" in result.stderr and "characters are cut" in result.stderr
     check = run_layout("--lang", "en", "check", issue)
-    assert check.returncode == 1 and "cut by" in check.stdout and "U+2A6A5" in check.stdout
+    assert check.returncode == 1 and "characters are cut" in check.stdout and "U+2A6A5" in check.stdout

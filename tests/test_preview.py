@@ -4,7 +4,9 @@ page with its file and line while the server keeps running, and the pages back o
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import urllib.request
@@ -33,8 +35,8 @@ def served(tmp_path):
 
     issue = shutil.copytree(SAMPLE, tmp_path / "issue")
     port = _free_port()
-    server = subprocess.Popen([*LAYOUT, "preview", str(issue), "--port", str(port), "--no-browser"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen([*LAYOUT, "--lang", "zh", "preview", str(issue), "--port", str(port), "--no-browser"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = server.stdout.readline()  # the server says where it listens once it does
     assert f"http://127.0.0.1:{port}/" in line, line
     yield issue, f"http://127.0.0.1:{port}", server
@@ -140,3 +142,43 @@ def _listening(port: int) -> set[str]:
 def test_preview_listens_on_loopback_only(served):
     _, url, _ = served
     assert _listening(int(url.rsplit(":", 1)[1])) == {"0100007F"}  # 127.0.0.1, and no other address
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*LAYOUT, "--lang", "zh", "preview", str(SAMPLE), "--port", str(port),
+                                 "--no-browser"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"layout: 无法在 127.0.0.1:{port} 上监听：该端口已被其他程序占用；请用 --port 换一个端口"
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+def test_a_crashed_build_process_is_replaced(served, browser):
+    """The build worker dies (as after a crash in a native library): the page says so, the server keeps
+    running, and the next change builds the pages in a new process."""
+    issue, url, server = served
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_selector(".page img", timeout=WAIT_MS)
+    [worker] = [pid for pid in _children(server.pid)
+                if b"spawn_main" in open(f"/proc/{pid}/cmdline", "rb").read()]
+    os.kill(worker, signal.SIGKILL)
+
+    article = issue / "articles" / "04-zhongxinzu.md"
+    text = article.read_text("utf-8")
+    version = int(page.evaluate("document.body.dataset.version"))
+    article.write_text(text + "\n补充一段。\n", "utf-8")
+    _wait_version_after(page, version)
+    assert page.locator("#error").inner_text() == "生成进程意外退出；下次修改后会在新进程里重新生成"
+    version = int(page.evaluate("document.body.dataset.version"))
+    article.write_text(text + "\n补充两段。\n", "utf-8")
+    _wait_version_after(page, version)
+    assert not page.locator("#error").is_visible() and server.poll() is None
+    assert page.locator(".page img").count() >= 1

@@ -111,6 +111,15 @@ def test_b3_repeated_words_quotes_and_short_headline_are_terms():
     assert "步道贯通" not in terms  # said once: the dictionary decides
 
 
+def test_b3_a_long_term_breaks_only_between_its_own_words():
+    # A name of four characters or fewer is one unit; a longer term may still be broken between its
+    # words (at a cost), never inside them: it could not always fit one line.
+    text, terms = "社区卫生服务中心开设夜间门诊", ("社区卫生服务中心",)
+    assert inside(text, "社区卫生服务中心", terms) == [IN_UNIT, COMPOUND, IN_UNIT, COMPOUND, IN_UNIT, COMPOUND,
+                                                       IN_UNIT]
+    assert level_at(text, "中心", terms) == WORD
+
+
 def test_b3_terms_are_cut_around_not_added_to_the_dictionary():
     # A term given for one article does not change another's breaks (the result depends only on
     # the text and its terms, whatever was segmented before).
@@ -144,15 +153,39 @@ def test_breaks_inside_words_counts_line_ends_inside_words():
 # --- Loading: quiet, no files, deterministic ---------------------------------------------------------
 
 
-def test_segmenter_loads_quietly_and_writes_no_cache_file(tmp_path):
+def test_segmenter_loads_quietly_and_writes_only_its_own_cache_file(tmp_path):
     home, tmp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     tmp.mkdir()
-    env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp), XDG_CACHE_HOME=str(home / ".cache"))
+    cache = home / "cache"
+    env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp), XDG_CACHE_HOME=str(cache))
     code = ("from layout.text.segment import break_levels; "
             "print(break_levels('社区卫生服务中心开设夜间门诊'))")
-    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                           check=True) for _ in range(2)]
-    assert runs[0].stderr == "" and runs[1].stderr == ""  # jieba's "Building prefix dict…" log stays off
-    assert runs[0].stdout == runs[1].stdout  # the same grades in every process
-    assert list(home.rglob("*")) == [] and list(tmp.rglob("*")) == []  # no jieba.cache anywhere
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                              check=True)
+
+    first = run()  # builds the lexicon and writes it
+    written = sorted(p.relative_to(home).as_posix() for p in home.rglob("*") if p.is_file())
+    assert len(written) == 1 and written[0].startswith("cache/layout/jieba-0.42"), written
+    second = run()  # reads it
+    (cache / written[0].removeprefix("cache/")).write_bytes(b"LAYLEX01 truncated")
+    third = run()  # a damaged file is rebuilt, not trusted
+    assert first.stderr == second.stderr == third.stderr == ""  # jieba's "Building prefix dict…" log stays off
+    assert first.stdout == second.stdout == third.stdout  # the same grades whatever the cache
+    assert list(tmp.rglob("*")) == []  # no jieba.cache in the temp folder
+    assert (cache / written[0].removeprefix("cache/")).stat().st_size > 1_000_000
+
+
+def test_lexicon_from_its_cache_file_is_jiebas_dictionary(tmp_path, monkeypatch):
+    from layout.text import lexicon
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built, cached = lexicon.load(), lexicon.load()
+    source = lexicon._jieba_dict().read_text(encoding="utf-8").split("\n")[:2000:97]
+    for line in source:
+        word, freq, _ = line.split(" ")
+        assert built.get(word) == cached.get(word) == int(freq), word
+    assert built.total == cached.total and len(built) == len(cached) > 300_000
+    assert cached.probe("人工智") == 0 and cached.probe("人工智能") > 0 and cached.probe("人工智能x") is None

@@ -1,7 +1,7 @@
 """Content lint: what an editor must hear about an issue that builds: characters a font cannot
-print, text cut because the article allows it, photos print leaves out, pages left empty, column
-breaks that strand a paragraph's last line (I4) or a subhead (H3), placeholders left by
-`layout import` or `layout new`, and a byline repeated as the last paragraph.
+print, text cut because the article allows it, pages left empty or not full enough, headlines side
+by side, column breaks that strand a paragraph's last line (I4) or a subhead (H3), placeholders
+left by `layout import` or `layout new`, and a byline repeated as the last paragraph.
 
 Every finding carries a code (a rule of docs/rules.md or a kind of note of docs/check.md) that ends
 its message in parentheses, so `layout check --allow CODE` can accept a kind of note. A missing
@@ -14,19 +14,18 @@ from dataclasses import dataclass
 
 from layout.messages import t
 from layout.model import Issue, Paragraph, Plan
-from layout.plan.columns import module_slots, split_columns, stranded
+from layout.plan.columns import module_columns, stranded
 from layout.plan.fit import Fits
+from layout.source.importer import PLACEHOLDER_CODE, PLACEHOLDER_NAME
+from layout.source.new_issue import EXAMPLE_HEADLINE
 from layout.text.issue_text import TextReport
 
-# What `layout import` and `layout new` write for the editor to replace.
-PLACEHOLDER_NAME = "未命名"
-PLACEHOLDER_CODE = "PAPER"
 _BYLINE_MARKS = re.compile(r"[\s（）()■□●◆▲【】\[\]]")
 
 
 @dataclass(frozen=True)
 class Finding:
-    code: str  # I4, H3 … or a kind of note: missing-glyph, cut, photos, blank-page, placeholder, byline-repeated
+    code: str  # I4, H3 … or a kind of note of docs/check.md: missing-glyph, cut, fill, tombstone, placeholder …
     message: str  # in the editor's language, without the code
     error: bool = False  # an error fails `layout check`; a note only under --strict
     article: str = ""  # the article's id, where the finding is about one (the preview shows it on its zone)
@@ -49,11 +48,9 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding
         printed = sum(m.slots[1] - m.slots[0] for m in plan.modules_of(article.id))
         if printed < len(body):
             lost = sum(len(s.line.text) for s in body[printed:])
-            found.append(Finding("cut", t("{article}: cut by {count} characters (allow_cut)",
+            found.append(Finding("cut", t("{article}: the last {count} characters are cut, as allow_cut allows",
                                           article=_article(article), count=lost), article=article.id))
-    found += [Finding("photos", t("{article} has {count} photos: print places the first, the EPUB all",
-                                  article=_article(a), count=len(a.figures)), article=a.id)
-              for a in issue.articles if len(a.figures) > 1]
+    found += [Finding(note.code, note.message, page=note.page) for note in plan.warnings]
     found += [Finding("blank-page", t("第{page}版 is empty: the issue ran out of copy", page=page.number),
                       page=page.number)
               for page in plan.pages if not page.modules]
@@ -64,7 +61,7 @@ def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding
 
 
 def placeholders(issue: Issue) -> list[Finding]:
-    """Values `layout import` and `layout new` leave for the editor to fill in."""
+    """Values `layout import` and `layout new` leave for the editor to fill in, and the example article."""
     found = []
     if issue.paper.name == PLACEHOLDER_NAME:
         found.append(Finding("placeholder", t("issue.toml: the paper is still named {name}: write its name",
@@ -72,9 +69,12 @@ def placeholders(issue: Issue) -> list[Finding]:
     if issue.paper.code == PLACEHOLDER_CODE:
         found.append(Finding("placeholder", t("issue.toml: the paper code is still {code}: it names the files "
                                               "the print shop receives", code=PLACEHOLDER_CODE)))
-    found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name (版名)", page=p.number),
+    found += [Finding("placeholder", t("issue.toml: 第{page}版 has no section name", page=p.number),
                       page=p.number)
               for p in issue.pages if not p.section.strip()]
+    found += [Finding("placeholder", t("{article} is the example of layout new: replace it with copy",
+                                       article=_article(a)), article=a.id)
+              for a in issue.articles if a.headline == EXAMPLE_HEADLINE]
     return found
 
 
@@ -97,7 +97,7 @@ def _column_breaks(plan: Plan, fits: Fits) -> list[Finding]:
     out = []
     for page in plan.pages:
         for module in page.modules:
-            columns = split_columns(module_slots(module, fits), module.span)
+            columns = module_columns(module, fits)
             for k, (column, following) in enumerate(zip(columns, columns[1:]), start=1):
                 rule = stranded(column, following)
                 if rule == "I4":

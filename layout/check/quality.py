@@ -1,20 +1,22 @@
 """Page quality: the figures a chief editor judges a planned page by (issue 10).
 
-For every page of a plan: fill (area covered by modules / the type area below 报头 or 报眉),
-side-by-side headlines (tombstones: the 主题 of two neighbouring modules at the same height),
-headline-size inversions by priority (a less important article with a larger 主题 than a more
-important one on the page, or any 主题 larger than the 头条's on page 1), multi-column modules with
-fewer than four body lines per column, headlines broken inside a word, the 头条's headline
-position on page 1 (top of its 主题 as a share of the type area's height), and the photos' share
-of the page.
+For every page of a plan: fill (area covered by modules and ads / the type area below 报头 or
+报眉), side-by-side headlines (tombstones: the 主题 of two neighbouring modules at the same
+height), headline-size inversions by priority (a less important article with a larger 主题 than a
+more important one on the page, or any 主题 larger than the 头条's on page 1), multi-column modules
+with fewer than four body lines per column, headlines broken inside a word (主题, 引题, 副题 and
+小标题), the 头条's headline position on page 1 (top of its 主题 as a share of the type area's
+height), and the photos' share of the page.
 
 Pure functions of (Issue, Plan, Fits). What is read of the planner's output is confined to
-`placed()` (one module) and `covered_cells()` (one page); when modules change shape (photo
-rectangles, ads) only those two change. They rely on:
+`placed()` with `_module_layout()` (one module) and `covered_cells()` (one page); when modules
+change shape (photo rectangles, ads) only those change. They rely on:
   Module: article_id, part, column, line (type-area line, 报头/报眉 included), span, height,
-          headline_size, head_lines, figure_lines, photo_first, slots, jump_from, jump_to;
+          headline_size, head_lines, slots, jump_from, jump_to; and either (planner v2) head_top,
+          body_tops, photos (PhotoBox span × lines) or (round 1) figure_lines, photo_first;
+  PagePlan: modules, ads (PlacedAd: ad.columns × ad.lines), when there are ads;
   Fits:   fmt (columns, lines, line_pitch, reserved_lines), articles, shape(...).head and
-          .head_lines and .caption (as the painter calls it), and plan.columns.module_slots.
+          .head_lines (as the painter calls it), and plan.columns (module_slots / module_columns).
 """
 from __future__ import annotations
 
@@ -24,9 +26,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from layout.house import house
-from layout.model import Issue, Module, PagePlan, Plan
+from layout.model import Issue, Module, PagePlan, Plan, Subhead
 from layout.plan.columns import module_slots
-from layout.plan.fit import Fits, short_headline
+from layout.plan.fit import Fits, Shape, short_headline
 
 MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
@@ -63,29 +65,47 @@ class Placed:
     text_columns: int
     column_lines: int  # body lines in the tallest text column
     photo_cells: int  # columns × lines of photo
+    slots: tuple[int, int]  # the article's body slots the module holds, half-open
 
 
 def placed(module: Module, fits: Fits) -> Placed:
     """Read one module the way the painter draws it (render/paint.py)."""
     fmt = fits.fmt
     shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
-    photo = module.figure_lines + len(shape.caption)
-    head_top = module.line + (photo if module.photo_first else 0) + (module.head_lines - shape.head_lines) / 2
+    head_top, columns, photo_cells = _module_layout(module, fits, shape)
+    head_top += module.line + (module.head_lines - shape.head_lines) / 2
     main = [hl for hl in shape.head if hl.role == "headline"]
     line_height = house()["headline"]["line_height"]
     top = head_top + min((hl.y for hl in main), default=0.0) / fmt.line_pitch
     bottom = head_top + max((hl.y + hl.size * line_height for hl in main), default=0.0) / fmt.line_pitch
     roles = tuple((role, tuple(hl.line.text for hl in shape.head if hl.role == role))
                   for role in HEAD_ROLES if any(hl.role == role for hl in shape.head))
-    slots = len(module_slots(module, fits))
     return Placed(module.article_id, module.part, module.column, module.line, module.span, module.height,
-                  module.headline_size, top, bottom, roles, module.span, math.ceil(slots / module.span),
-                  module.figure_lines * module.span if shape.figure else 0)
+                  module.headline_size, top, bottom, roles, len(columns), max(columns, default=0), photo_cells,
+                  module.slots)
+
+
+def _module_layout(module: Module, fits: Fits, shape: Shape) -> tuple[int, list[int], int]:
+    """(headline group's first line from the module's top, body lines of each text column, photo cells).
+
+    Planner v2 (issue 10) records them on the Module (head_top, body_tops, photos); until it is in
+    main, the round-1 Module is read too (one photo as wide as the module, figure_lines). Delete
+    the second branch once v2 has landed."""
+    if hasattr(module, "photos"):
+        from layout.plan.columns import module_columns  # v2's; round 1's columns.py has none
+
+        columns = [len(c) for c in module_columns(module, fits) if c]
+        return module.head_top, columns, sum(box.span * box.lines for box in module.photos)
+    slots = len(module_slots(module, fits))
+    photo = module.figure_lines + len(shape.caption)
+    return (photo if module.photo_first else 0), [math.ceil(slots / module.span)] * module.span, \
+        (module.figure_lines * module.span if shape.figure else 0)
 
 
 def covered_cells(page: PagePlan) -> int:
-    """Columns × lines the page's modules (and, once planned, its ads) cover."""
-    return sum(m.span * m.height for m in page.modules)
+    """Columns × lines the page's modules and ads cover."""
+    return sum(m.span * m.height for m in page.modules) + sum(a.ad.columns * a.ad.lines
+                                                              for a in getattr(page, "ads", ()))
 
 
 # --- the figures -----------------------------------------------------------------------------
@@ -241,9 +261,29 @@ def broken_words(source: str, lines: tuple[str, ...], terms: set[str]) -> list[s
 
 
 def word_breaks(module: Placed, fits: Fits) -> list[str]:
+    """Breaks inside a word in the module's kicker, 主题, 副题 and the subheads (小标题) it holds."""
     article = fits.articles[module.article_id]
     sources = {"kicker": article.kicker, "subtitle": article.subtitle,
                "headline": short_headline(article) if module.part else article.headline}
     terms = article_terms([article.kicker, article.headline, article.subtitle]
                           + [getattr(b, "text", "") for b in article.blocks])
-    return [b for role, lines in module.head_lines for b in broken_words(sources[role], lines, terms)]
+    heads = [(sources[role], lines) for role, lines in module.head_lines]
+    return [b for source, lines in heads + subheads(module, fits) for b in broken_words(source, lines, terms)]
+
+
+def subheads(module: Placed, fits: Fits) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, composed lines) of each subhead that starts among the module's body slots."""
+    texts = iter(b.text for b in fits.articles[module.article_id].blocks if isinstance(b, Subhead))
+    body = fits.body(module.article_id)
+    out, k = [], 0
+    while k < len(body):
+        if body[k].role != "subhead":
+            k += 1
+            continue
+        start = k
+        while k < len(body) and body[k].role == "subhead":
+            k += 1
+        text = next(texts, "")
+        if module.slots[0] <= start < module.slots[1]:
+            out.append((text, tuple(slot.line.text for slot in body[start:k])))
+    return out

@@ -1,6 +1,7 @@
-"""A module's body in columns: which slots it holds (with its jump lines), how many lines sit
-above them, and how they are balanced over the span (G5) without stranding a line (I4, H3).
-The painter, layout.json and the content lint all read the columns from here."""
+"""A module's body in columns: which slots it holds (with its jump lines), where each column
+starts (under the headline, or lower under a photo), and how they are balanced (G5) without
+stranding a line (I4, H3). The painter, layout.json and the content lint all read the columns
+from here."""
 from __future__ import annotations
 
 from itertools import combinations
@@ -9,19 +10,32 @@ from layout.model import Module
 from layout.plan.fit import Fits, Slot, jump_slot
 
 
-def split_columns(slots: list[Slot], span: int) -> list[list[Slot]]:
-    """Balance slots over span columns: heights differ by at most one line (G5), the shorter ones
-    last, unless putting a shorter column earlier keeps a paragraph's last line from standing alone
-    at the top of a column (I4) or a subhead from the foot of one (H3)."""
-    height = -(-len(slots) // span)
-    shorts = span * height - len(slots)  # columns one line shorter than the module's height
+def body_bottom(count: int, starts: tuple[int, ...]) -> int:
+    """The lowest line (from the body's top) the columns reach when `count` lines fill columns
+    starting at `starts`: all end together, one line shorter where the count runs out (G5)."""
+    bottom = min(starts, default=0)
+    while sum(max(0, bottom - s) for s in starts) < count:
+        bottom += 1
+    return bottom
+
+
+def split_columns(slots: list[Slot], span: int, starts: tuple[int, ...] = ()) -> list[list[Slot]]:
+    """Balance slots over span columns, each starting `starts[k]` lines down (under a photo) and
+    all ending together: heights differ by at most one line (G5), the shorter ones last, unless
+    putting a shorter column earlier keeps a paragraph's last line from standing alone at the top
+    of a column (I4) or a subhead from the foot of one (H3)."""
+    starts = starts or (0,) * span
+    bottom = body_bottom(len(slots), starts)
+    room = [max(0, bottom - s) for s in starts]
+    shorts = sum(room) - len(slots)  # columns one line shorter than the others
+    open_columns = [k for k in range(span) if room[k]]
     # Which columns are short: the last ones first (G5's preference), then every other choice.
-    choices = sorted(combinations(range(span), shorts), key=lambda c: sorted((-k for k in c)))
+    choices = sorted(combinations(open_columns, shorts), key=lambda c: sorted((-k for k in c)))
     split = None
     for short in choices:
         columns, start = [], 0
         for k in range(span):
-            n = height - (k in short)
+            n = room[k] - (k in short)
             columns.append(slots[start:start + n])
             start += n
         if split is None:
@@ -52,7 +66,8 @@ def module_slots(module: Module, fits: Fits) -> list[Slot]:
     return slots
 
 
-def top_lines(module: Module, fits: Fits) -> int:
-    """Lines above the body columns: headline group, photo and caption."""
-    shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
-    return module.head_lines + module.figure_lines + len(shape.caption)
+def module_columns(module: Module, fits: Fits) -> list[list[Slot]]:
+    """The module's body, column by column, as the planner measured it."""
+    top = min(module.body_tops)
+    starts = tuple(t - top for t in module.body_tops)
+    return split_columns(module_slots(module, fits), module.span, starts)

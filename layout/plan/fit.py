@@ -1,7 +1,7 @@
 """Article fit: what an article looks like at a given column span (G4, G5, H1, H2).
 
-`shape()` composes an article for a span: headline group, top byline, figure and caption,
-and the body as a sequence of one-line slots. Every part is a whole number of body lines,
+`shape()` composes an article for a span: headline group with its top byline, and the body as
+a sequence of one-line slots; captions are set at their photo's width (layout.plan.photos). Every part is a whole number of body lines,
 so the planner can add heights and the painter can place them on the grid. The body is
 only split into columns (balanced, G5) once the planner has decided which slots a module
 holds.
@@ -43,20 +43,14 @@ class HeadLine:
 
 @dataclass(frozen=True)
 class Shape:
+    """An article's headline group at a span and size cap, with its body (the same at every span)."""
+
     article_id: str
     span: int
     head: tuple[HeadLine, ...]
     head_lines: int
     headline_size: float
-    figure: Figure | None
-    figure_lines: int
-    caption: tuple[Line, ...]
     body: tuple[Slot, ...]
-
-    @property
-    def top_lines(self) -> int:
-        """Lines above the body: headline group, figure and caption."""
-        return self.head_lines + self.figure_lines + len(self.caption)
 
 
 def _style(role: str, size: float, indent: float = 0.0, align: str = "justify") -> TextStyle:
@@ -100,27 +94,34 @@ def _head(article: Article, fmt: PageFormat, span: int, cap: float,
         b = fmt.body_size
         parts.append(("byline", b, compose(f"■ {top_byline}", _style("caption", b, align="center"), measure)))
 
-    total = sum(sz * h["line_height"] * len(lines) for _, sz, lines in parts)
+    # A subtitle or byline keeps air from the headline above it, so their em boxes never touch.
+    air = [h["air_before_lines"] * fmt.line_pitch if role in _AIRED and n else 0.0
+           for n, (role, _, _) in enumerate(parts)]
+    total = sum(sz * h["line_height"] * len(lines) for _, sz, lines in parts) + sum(air)
     n_lines = math.ceil(total / fmt.line_pitch) + h["pad_lines"]
     y = (n_lines * fmt.line_pitch - total) / 2  # centred in the lines it takes
     out: list[HeadLine] = []
-    for role, sz, lines in parts:
+    for (role, sz, lines), gap in zip(parts, air):
+        y += gap
         for line in lines:
             out.append(HeadLine(line, role, sz, y))
             y += sz * h["line_height"]
     return tuple(out), n_lines, size
 
 
-def figure_lines(figure: Figure, fmt: PageFormat, span: int) -> int:
-    """Whole lines for a photo the module's width, keeping its aspect within the crop limit."""
+_AIRED = ("subtitle", "byline")
+
+
+def natural_photo_lines(figure: Figure, fmt: PageFormat, span: int) -> float:
+    """Lines a photo `span` columns wide would take at its own aspect."""
     w, h = figure.size
-    natural = fmt.span_width(span) * h / w
-    lines = max(1, math.floor(natural / fmt.line_pitch))
-    # Rounding down crops; never more than the house allows, else take one more line (letterbox-free:
-    # the painter crops with object-fit: cover).
-    if (natural - lines * fmt.line_pitch) / natural > house()["module"]["figure_crop"]:
-        lines += 1
-    return lines
+    return fmt.span_width(span) * h / w / fmt.line_pitch
+
+
+def caption_lines(figure: Figure, fmt: PageFormat, span: int) -> tuple[Line, ...]:
+    """Caption and credit (记者 X 摄) set at the photo's width."""
+    text = "\u3000".join(part for part in (figure.caption, credit_text(figure.credit)) if part)
+    return compose(text, _style("caption", house()["caption"]["size"]), fmt.span_width(span)) if text else ()
 
 
 def body_slots(article: Article, fmt: PageFormat, span_chars: int) -> tuple[Slot, ...]:
@@ -163,13 +164,7 @@ def short_headline(article: Article) -> str:
 def shape(article: Article, fmt: PageFormat, span: int, cap: float, continuation: bool,
           body: tuple[Slot, ...]) -> Shape:
     head, head_lines, size = _head(article, fmt, span, cap, continuation)
-    figure = article.figures[0] if article.figures and not continuation else None
-    fig_lines, caption = 0, ()
-    if figure:
-        fig_lines = figure_lines(figure, fmt, span)
-        text = "\u3000".join(part for part in (figure.caption, credit_text(figure.credit)) if part)
-        caption = compose(text, _style("caption", house()["caption"]["size"]), fmt.span_width(span))
-    return Shape(article.id, span, head, head_lines, size, figure, fig_lines, caption, body)
+    return Shape(article.id, span, head, head_lines, size, body)
 
 
 def jump_slot(fmt: PageFormat, text: str, align: str) -> Slot:
@@ -188,6 +183,7 @@ class Fits:
         self.fmt = fmt
         self._bodies: dict[str, tuple[Slot, ...]] = {}
         self._shapes: dict[tuple, Shape] = {}
+        self._captions: dict[tuple, tuple[Line, ...]] = {}
 
     def body(self, article_id: str) -> tuple[Slot, ...]:
         # The body does not depend on the span (every column is one column wide): compose it once.
@@ -201,3 +197,9 @@ class Fits:
             self._shapes[key] = shape(self.articles[article_id], self.fmt, span, cap, continuation,
                                       self.body(article_id))
         return self._shapes[key]
+
+    def caption(self, article_id: str, figure: int, span: int) -> tuple[Line, ...]:
+        key = (article_id, figure, span)
+        if key not in self._captions:
+            self._captions[key] = caption_lines(self.articles[article_id].figures[figure], self.fmt, span)
+        return self._captions[key]

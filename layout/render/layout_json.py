@@ -14,18 +14,29 @@ from layout.model import Issue, Module, Plan
 from layout.plan.fit import Fits
 from layout.house import MM
 from layout.plan.grid import PageFormat
-from layout.plan.columns import module_slots, top_lines
+from layout.plan.columns import module_columns
 from layout.plan.plan_file import plan_address
+from layout.plan.planner import page_fill
 from layout.text.issue_text import TextReport
 
 
-def _rect_mm(m: Module, fmt: PageFormat) -> dict[str, float]:
+def _rect_mm(column: int, line: int, span: int, height: int, fmt: PageFormat) -> dict[str, float]:
     return {
-        "x": round(fmt.column_x(m.column) / MM, 2),
-        "y": round(fmt.line_y(m.line) / MM, 2),
-        "width": round(fmt.span_width(m.span) / MM, 2),
-        "height": round(m.height * fmt.line_pitch / MM, 2),
+        "x": round(fmt.column_x(column) / MM, 2),
+        "y": round(fmt.line_y(line) / MM, 2),
+        "width": round(fmt.span_width(span) / MM, 2),
+        "height": round(height * fmt.line_pitch / MM, 2),
     }
+
+
+def _photos(m: Module, fmt: PageFormat) -> list[dict]:
+    """Each photo's rectangle (grid units on the page, and mm), with the caption lines under it."""
+    out = []
+    for b in m.photos:
+        column, line = m.column + b.column, m.line + b.line
+        out.append({"figure": b.figure, "grid": {"column": column, "line": line, "span": b.span, "height": b.lines},
+                    "mm": _rect_mm(column, line, b.span, b.lines, fmt), "caption_lines": b.caption_lines})
+    return out
 
 
 def body_chars(m: Module, fits: Fits) -> int:
@@ -37,24 +48,25 @@ def layout_report(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> dic
     pages = []
     for page in plan.pages:
         reserved = fmt.reserved_lines(page.number)
-        area = fmt.columns * (fmt.lines - reserved)
         modules = []
         for m in page.modules:
-            slots = module_slots(m, fits)
             modules.append({
                 "article": m.article_id, "part": m.part, "plan": plan_address(m, fmt),
                 "grid": {"column": m.column, "line": m.line, "span": m.span, "height": m.height},
-                "mm": _rect_mm(m, fmt),
-                "head_lines": m.head_lines, "figure_lines": m.figure_lines, "top_lines": top_lines(m, fits),
-                "photo_first": m.photo_first,
-                "body_lines": -(-len(slots) // m.span), "body_slots": list(m.slots),
+                "mm": _rect_mm(m.column, m.line, m.span, m.height, fmt),
+                "head_lines": m.head_lines, "head_top": m.head_top, "top_lines": min(m.body_tops),
+                "body_tops": list(m.body_tops), "photos": _photos(m, fmt), "photo_first": m.photo_first,
+                "label_lines": m.label_lines,
+                "body_lines": max(len(c) for c in module_columns(m, fits)), "body_slots": list(m.slots),
                 "headline_size": m.headline_size, "jump_to": m.jump_to, "jump_from": m.jump_from,
             })
-        covered = sum(m.span * m.height for m in page.modules)
+        ads = [{"file": a.ad.file.name, "grid": {"column": a.column, "line": a.line, "span": a.ad.columns,
+                                                 "height": a.ad.lines},
+                "mm": _rect_mm(a.column, a.line, a.ad.columns, a.ad.lines, fmt)} for a in page.ads]
         pages.append({
             "number": page.number, "section": issue.page(page.number).section,
             "type_area": {"columns": fmt.columns, "lines": fmt.lines, "reserved_lines": reserved},
-            "fill": round(covered / area, 4), "modules": modules,
+            "fill": round(page_fill(page, fmt), 4), "modules": modules, "ads": ads,
         })
     articles = []
     for a in issue.articles:

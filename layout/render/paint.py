@@ -12,10 +12,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from layout.house import MM, STYLES, house
-from layout.model import Issue, Line, Module, Plan
-from layout.plan.columns import module_slots, split_columns, top_lines
+from layout.model import Issue, Line, Module, PlacedAd, Plan
+from layout.plan.columns import module_columns
 from layout.plan.fit import Fits
 from layout.plan.grid import PageFormat
+from layout.render.ad_images import ad_image
 from layout.render.furniture import FURNITURE, masthead, page_header
 from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
@@ -61,47 +62,67 @@ def _converted(path: Path, mtime_ns: int, profile: OutputProfile, w: float, h: f
     return print_image(path, profile, w, h)
 
 
-def _module(module: Module, fits: Fits, fmt: PageFormat, profile: OutputProfile, lines: list, figures: list) -> None:
+def _module(module: Module, issue: Issue, fits: Fits, fmt: PageFormat, profile: OutputProfile, lines: list,
+            figures: list) -> None:
     shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
     x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
-    photo_lines = module.figure_lines + len(shape.caption)
-    head_top = y0 + (photo_lines if module.photo_first else 0) * pitch
+    if module.label_lines:
+        lines.append(_label(house()["briefs"]["label"], x0, y0, fmt, module.article_id))
     # Slack given to the headline group is shared above and below it.
-    head_y = head_top + (module.head_lines - shape.head_lines) * pitch / 2
+    head_y = y0 + (module.head_top + (module.head_lines - shape.head_lines) / 2) * pitch
     for hl in shape.head:
         h = hl.size * house()["headline"]["line_height"]
         lines.append(_line(hl.line, f"hl {hl.role}", x0 + fmt.body_size, head_y + hl.y, module.article_id, hl.size, h))
-    if shape.figure:
-        y = y0 if module.photo_first else y0 + module.head_lines * pitch
-        w, h = _r(fmt.span_width(module.span)), _r(module.figure_lines * pitch - 2)
-        figures.append({"src": _print_image(shape.figure.file, profile, w, h), "alt": shape.figure.alt,
-                        "x": _r(x0), "y": _r(y), "w": w, "h": h})
-        y += module.figure_lines * pitch
-        for line in shape.caption:
-            lines.append(_line(line, "caption", x0, y, module.article_id))
+    figures_of = issue.article(module.article_id).figures
+    for box in module.photos:
+        figure = figures_of[box.figure]
+        x, y = fmt.column_x(module.column + box.column), y0 + box.line * pitch
+        w, h = _r(fmt.span_width(box.span)), _r(box.lines * pitch - 2)
+        figures.append({"src": _print_image(figure.file, profile, w, h), "alt": figure.alt,
+                        "x": _r(x), "y": _r(y), "w": w, "h": h})
+        y += box.lines * pitch
+        for line in fits.caption(module.article_id, box.figure, box.span):
+            lines.append(_line(line, "caption", x, y, module.article_id))
             y += pitch
-    y = y0 + top_lines(module, fits) * pitch
-    for k, column in enumerate(split_columns(module_slots(module, fits), module.span)):
-        cx = fmt.column_x(module.column + k)
+    for k, column in enumerate(module_columns(module, fits)):
+        cx, y = fmt.column_x(module.column + k), y0 + module.body_tops[k] * pitch
         for i, slot in enumerate(column):
             lines.append(_line(slot.line, slot.role, cx, y + i * pitch, module.article_id))
 
 
-def _rules(modules: tuple[Module, ...], fmt: PageFormat) -> list[dict]:
-    """Thin rules between modules: under each module that has one below, beside each that has one right."""
+def _label(text: str, x: float, y: float, fmt: PageFormat, article: str) -> PaintedLine:
+    """The 简讯 label over a stack of briefs, on its first line."""
+    runs = ({"text": text, "x": 0.0, "letter_spacing": 0.0, "features": ""},)
+    return PaintedLine("label", _r(x), _r(y), runs, article)
+
+
+def _ad(placed: PlacedAd, fmt: PageFormat, profile: OutputProfile) -> dict:
+    """An ad at its rectangle, under a small 广告 label (the label takes the block's first line)."""
+    x, y = fmt.column_x(placed.column), fmt.line_y(placed.line)
+    w, h = fmt.span_width(placed.ad.columns), placed.ad.lines * fmt.line_pitch
+    label = house()["ads"]["label_lines"] * fmt.line_pitch
+    return {"src": print_image(ad_image(placed.ad.file), profile, _r(w), _r(h - label)), "alt": "广告",
+            "x": _r(x), "y": _r(y + label), "w": _r(w), "h": _r(h - label - fmt.line_pitch / 2),
+            "label": {"x": _r(x), "y": _r(y), "text": house()["ads"]["label"]}}
+
+
+def _rules(modules: tuple[Module, ...], ads: tuple[PlacedAd, ...], fmt: PageFormat) -> list[dict]:
+    """Thin rules between modules and ads: under each that has one below, beside each that has one right."""
     width = house()["module"]["rule_width_mm"] * MM
     gutter = fmt.gutter_chars * fmt.body_size
+    rects = [(m.column, m.line, m.span, m.height) for m in modules]
+    rects += [(a.column, a.line, a.ad.columns, a.ad.lines) for a in ads]
     rules = []
-    for m in modules:
-        bottom = m.line + m.height
+    for column, line, span, height in rects:
+        bottom = line + height
         if bottom < fmt.lines:
             y = fmt.line_y(bottom) - fmt.line_pitch / 2
-            rules.append({"x": _r(fmt.column_x(m.column)), "y": _r(y - width / 2),
-                          "w": _r(fmt.span_width(m.span)), "h": _r(width)})
-        if m.column + m.span < fmt.columns:
-            x = fmt.column_x(m.column) + fmt.span_width(m.span) + gutter / 2
-            rules.append({"x": _r(x - width / 2), "y": _r(fmt.line_y(m.line)),
-                          "w": _r(width), "h": _r((m.height - 1) * fmt.line_pitch)})
+            rules.append({"x": _r(fmt.column_x(column)), "y": _r(y - width / 2),
+                          "w": _r(fmt.span_width(span)), "h": _r(width)})
+        if column + span < fmt.columns:
+            x = fmt.column_x(column) + fmt.span_width(span) + gutter / 2
+            rules.append({"x": _r(x - width / 2), "y": _r(fmt.line_y(line)),
+                          "w": _r(width), "h": _r((height - 1) * fmt.line_pitch)})
     return rules
 
 
@@ -120,13 +141,14 @@ def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
         lines: list[PaintedLine] = []
         figures: list[dict] = []
         for module in page_plan.modules:
-            _module(module, fits, fmt, profile, lines, figures)
+            _module(module, issue, fits, fmt, profile, lines, figures)
         reserved = fmt.reserved_lines(page_plan.number)
         box = {"x": _r(fmt.origin[0]), "y": _r(fmt.origin[1]), "w": _r(fmt.type_width),
                "h": _r(reserved * fmt.line_pitch - fmt.line_pitch / 2)}
         furniture_rule = {"x": box["x"], "y": _r(fmt.line_y(reserved) - fmt.line_pitch / 2), "w": box["w"], "h": 1.0}
         page = {"number": page_plan.number, "lines": lines, "figures": figures,
-                "rules": [furniture_rule] + _rules(page_plan.modules, fmt)}
+                "ads": [_ad(placed, fmt, profile) for placed in page_plan.ads],
+                "rules": [furniture_rule] + _rules(page_plan.modules, page_plan.ads, fmt)}
         if page_plan.number == 1:
             page["masthead"] = {**box, **masthead(issue)}
         else:

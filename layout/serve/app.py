@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import multiprocessing
+import socket
 import threading
 import webbrowser
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import AsyncIterator, Callable
 
@@ -24,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from layout.errors import BuildError
 from layout.house import STYLES
 from layout.messages import language, t
 from layout.serve.rebuild import snapshot, start_worker
@@ -49,7 +53,8 @@ class Preview:
     def state(self) -> dict:
         good = self.good
         return {
-            "version": self.version, "error": self.error, "building": self.building, "progress": self.progress,
+            "version": self.version, "lang": "en" if language() == "en" else "zh-CN", "error": self.error,
+            "building": self.building, "progress": self.progress,
             "title": t("preview of {issue}", issue=good.get("edition") or self.issue.name),
             "pages": good.get("pages", []), "notes": good.get("notes", []),
             "timing": t("planned in {plan:.2f} s, built in {build:.1f} s", plan=good["plan_seconds"],
@@ -72,14 +77,41 @@ class Preview:
         self.publish("state", str(self.version))
 
 
-async def _rebuilds(preview: Preview, pool: ProcessPoolExecutor, changes: asyncio.Event) -> None:
+class _Worker:
+    """The build process. A build that crashes (a bug, a native library) is shown as an error and the
+    next change builds again, in a new process if the old one died: the preview keeps running."""
+
+    def __init__(self):
+        self.context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        self.progress = self.context.Queue()
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(1, mp_context=self.context, initializer=start_worker,
+                                   initargs=(self.progress, language()))
+
+    async def snapshot(self, issue: Path) -> dict:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.pool, snapshot, str(issue))
+        except BrokenProcessPool:
+            self.pool = self._start()
+            return {"ok": False, "error": t("the build process died; the next change builds again in a new one")}
+        except Exception as e:  # a bug: anything but the editor's mistakes, which snapshot returns as data
+            return {"ok": False, "error": t("the build stopped unexpectedly ({error}); the next change builds again",
+                                            error=f"{type(e).__name__}: {e}")}
+
+    def stop(self) -> None:
+        self.progress.put(None)
+        self.pool.shutdown(cancel_futures=True)
+
+
+async def _rebuilds(preview: Preview, worker: _Worker, changes: asyncio.Event) -> None:
     """Build once, then again after every batch of changes; changes during a build start the next."""
-    loop = asyncio.get_running_loop()
     while True:
         changes.clear()
         preview.building = True
         preview.publish("building", "")
-        snap = await loop.run_in_executor(pool, snapshot, str(preview.issue))
+        snap = await worker.snapshot(preview.issue)
         preview.building = False
         preview.took(snap)
         await changes.wait()
@@ -119,13 +151,12 @@ def create_app(issue: Path) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-        progress = context.Queue()
-        pool = ProcessPoolExecutor(1, mp_context=context, initializer=start_worker, initargs=(progress, language()))
+        worker = _Worker()
         stop, changes = asyncio.Event(), asyncio.Event()
-        relay = threading.Thread(target=_relay, args=(progress, preview, asyncio.get_running_loop()), daemon=True)
+        relay = threading.Thread(target=_relay, args=(worker.progress, preview, asyncio.get_running_loop()),
+                                 daemon=True)
         relay.start()
-        tasks = [asyncio.create_task(_rebuilds(preview, pool, changes)),
+        tasks = [asyncio.create_task(_rebuilds(preview, worker, changes)),
                  asyncio.create_task(_watch(issue, changes, stop))]
         try:
             yield
@@ -134,8 +165,7 @@ def create_app(issue: Path) -> Starlette:
             for task in tasks:
                 task.cancel()
             preview.publish("bye", "")
-            progress.put(None)
-            await asyncio.get_running_loop().run_in_executor(None, lambda: pool.shutdown(cancel_futures=True))
+            await asyncio.get_running_loop().run_in_executor(None, worker.stop)
 
     async def index(request: Request) -> Response:
         return FileResponse(ASSETS / "preview.html")
@@ -193,11 +223,22 @@ class _Server(uvicorn.Server):
 
 
 def serve(issue: Path, port: int, open_browser: bool, say: Callable[[str], None]) -> None:
+    """Serve the preview of issue on 127.0.0.1:port (0 = a free port) until Ctrl+C.
+    BuildError when the port is taken."""
     def announce(url: str) -> None:
         say(t("preview at {url} (Ctrl+C stops it)", url=url))
         if open_browser:
             webbrowser.open(url)
 
-    config = uvicorn.Config(create_app(issue), host=HOST, port=port, log_level="warning",
-                            timeout_graceful_shutdown=GRACE_SECONDS)
-    _Server(config, announce).run()
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((HOST, port))  # bound here, so a taken port is one line in the editor's language
+    except OSError as e:
+        listener.close()
+        reason = t("another program uses it") if e.errno == errno.EADDRINUSE else e.strerror or str(e)
+        raise BuildError(t("cannot listen on {host}:{port}: {reason}; choose another port with --port", host=HOST,
+                           port=port, reason=reason)) from None
+    config = uvicorn.Config(create_app(issue), log_level="warning", timeout_graceful_shutdown=GRACE_SECONDS)
+    with listener:
+        _Server(config, announce).run(sockets=[listener])

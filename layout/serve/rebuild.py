@@ -47,7 +47,8 @@ class Snapshot:
     images: dict[str, bytes] = field(default_factory=dict)  # digest → PNG, for the pages above
 
 
-def _image(page_pdf: bytes) -> tuple[str, int, int]:
+def _image(page_pdf: bytes) -> tuple[str, bytes, int, int]:
+    """(digest, PNG, width, height) of a page, rendered only when this page PDF was not seen before."""
     from layout.render.preview import page_images
 
     digest = hashlib.sha256(page_pdf).hexdigest()[:32]
@@ -56,7 +57,7 @@ def _image(page_pdf: bytes) -> tuple[str, int, int]:
             _images.pop(next(iter(_images)))
         image = page_images(page_pdf, (PAGE_WIDTH_PX,))[0]  # PNG: the editor's screen, no second width
         _images[digest] = (image.data, image.width, image.height)
-    return digest, *_images[digest][1:]
+    return digest, *_images[digest]
 
 
 def _details(article, modules: list[dict], notes: list[str]) -> list[str]:
@@ -96,8 +97,7 @@ def snapshot(issue_dir: str) -> dict:
             by_article.setdefault(m["article"], []).append(m)
     pages, images = [], {}
     for page, page_pdf in zip(report["pages"], page_pdfs):
-        digest, width, height = _image(page_pdf)
-        images[digest] = _images[digest][0]
+        digest, images[digest], width, height = _image(page_pdf)
         zones = []
         for zone, m in zip(page_zones(page, report["grid"]["trim_mm"]), page["modules"]):
             article = issue.article(zone.article_id)
@@ -109,5 +109,5 @@ def snapshot(issue_dir: str) -> dict:
                       "zones": zones, "notes": [str(f) for f in findings if f.page == page["number"]
                                                 and not f.article]})
     edition = f"{issue.paper.name} {issue.info.date:%Y-%m-%d}"
-    return asdict(Snapshot(True, edition=edition, pages=pages, notes=[str(f) for f in findings], plan_seconds=plan_seconds,
-                           build_seconds=time.perf_counter() - started, images=images))
+    return asdict(Snapshot(True, edition=edition, pages=pages, notes=[str(f) for f in findings],
+                           plan_seconds=plan_seconds, build_seconds=time.perf_counter() - started, images=images))

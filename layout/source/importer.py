@@ -46,6 +46,9 @@ from layout.source.raw_text import (
 from layout.source.validate import check_characters
 
 UNTITLED = "（无标题）"  # headline of text found before any headline; the only text not from the input
+# What a new issue.toml says until the editor fills it in (`layout check` flags them).
+PLACEHOLDER_NAME = "未命名"
+PLACEHOLDER_CODE = "PAPER"
 REPORT_NAME = "import-report.txt"
 _BYLINE_KINDS = (Kind.TOP_BYLINE, Kind.END_BYLINE)
 _TEXT_KINDS = (Kind.PARAGRAPH, Kind.HEADING, Kind.NOTE)  # units that become body blocks
@@ -526,8 +529,9 @@ def import_text(text: str) -> PageImport:
 def new_issue_toml(date: dt.date, pages: int, source: str) -> str:
     return (t("# Written by `layout import` from {source}: fill in the paper, the issue numbers and the",
               source=source) + "\n" + t("# sections of the pages.") + "\n"
-            'format = "tabloid"\n\n[paper]\nname = "未命名"\ncode = "PAPER"\nregistration = ""\npublisher = ""\n'
-            f'website = ""\n\n[issue]\ndate = {date.isoformat()}\nnumber = 1\ntotal = 1\n'
+            f'format = "tabloid"\n\n[paper]\nname = "{PLACEHOLDER_NAME}"\ncode = "{PLACEHOLDER_CODE}"\n'
+            'registration = ""\npublisher = ""\nwebsite = ""\n\n'
+            f'[issue]\ndate = {date.isoformat()}\nnumber = 1\ntotal = 1\n'
             + "".join(_page_table(n) for n in range(1, pages + 1)))
 
 
@@ -557,9 +561,9 @@ def _issue_toml(path: Path, date: dt.date | None, page: int, raw: Path) -> tuple
         if date is None:
             raise InputError(t("{folder} has no issue.toml yet: give the issue date with --date YYYY-MM-DD",
                                folder=path.parent), raw)
-        notes = [Note(0, 0, t("issue folder {folder}: issue.toml written for {date}; fill in paper.name (now 未命名), "
-                              "paper.code (now PAPER), issue.number and issue.total (now 1) and the section of each "
-                              "page", folder=path.parent, date=date))]
+        notes = [Note(0, 0, t("issue folder {folder}: issue.toml written for {date}; fill in paper.name (now {name}), "
+                              "paper.code (now {code}), issue.number and issue.total (now 1) and the section of each "
+                              "page", folder=path.parent, date=date, name=PLACEHOLDER_NAME, code=PLACEHOLDER_CODE))]
         if page > 1:
             notes.append(Note(0, 0, t("pages 1–{last} added to issue.toml without articles: the pages of an issue "
                                       "are numbered from 1", last=page - 1)))

@@ -19,6 +19,7 @@ from layout.model import Article, Figure, Issue, IssueInfo, PageSpec, Paper
 from layout.plan.grid import preset_names
 from layout.render.furniture import FIRST_DATE, LAST_DATE
 from layout.render.print_images import read_profile
+from layout.source.ads import load_ads
 from layout.source.fields import Field, check_fields
 from layout.source.front_matter import line_finder, load_front_matter
 from layout.source.input_files import article_files, inside, read_text
@@ -35,13 +36,13 @@ _PAPER = {
 _ISSUE = {"date": Field(dt.date, True), "number": Field(int, True), "total": Field(int, True)}
 _PAGE = {"number": Field(int, True), "section": Field(str, True), "editor": Field(str)}
 _TOP = {"format": Field(str), "paper": Field(dict, True), "issue": Field(dict, True),
-        "pages": Field(list, True)}
+        "pages": Field(list, True), "ads": Field(list)}
 
 _FRONT = {
     "headline": Field(str, True), "kicker": Field(str), "subtitle": Field(str),
     "short_headline": Field(str), "byline": Field(str), "byline_position": Field(str),
     "dateline": Field(str), "page": Field(int), "priority": Field(int), "images": Field(list),
-    "photo": Field(dict), "allow_cut": Field(bool), "source_jumps": Field(list),
+    "photo": Field(dict), "allow_cut": Field(bool), "source_jumps": Field(list), "section": Field(str),
 }
 _IMAGE = {"file": Field(str, True), "caption": Field(str), "credit": Field(str), "alt": Field(str, True)}
 _PHOTO = {"caption": Field(str), "credit": Field(str)}
@@ -238,7 +239,7 @@ def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]
     return (height, width) if sideways else (width, height)
 
 
-def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
+def load_article(path: Path, root: Path, page_numbers: set[int], sections: frozenset[str] | None = None) -> Article:
     front_src, body_src, body_line = _split_front_matter(read_text(path, root), path)
     front, positions = load_front_matter(front_src, path)
     line_of = line_finder(positions)
@@ -255,6 +256,10 @@ def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
     if page is not None and page not in page_numbers:
         raise InputError(t("page {page} is not defined in issue.toml (pages: {pages})", page=page,
                            pages=", ".join(map(str, sorted(page_numbers)))), path, line_of("page"))
+    section = front.get("section", "").strip()
+    if section and sections is not None and section not in sections:
+        raise InputError(t("no page of section '{section}' in issue.toml (sections: {sections})", section=section,
+                           sections="、".join(sorted(sections))), path, line_of("section"))
     if front.get("priority", 5) < 1:
         raise InputError(t("'priority' must be 1 (most important) or more"), path, line_of("priority"))
     photo = front.get("photo", {})
@@ -274,7 +279,7 @@ def load_article(path: Path, root: Path, page_numbers: set[int]) -> Article:
         byline_position=position, dateline=front.get("dateline", "").strip(), page=page,
         priority=front.get("priority", 5), figures=figures, allow_cut=front.get("allow_cut", False),
         source_jumps=tuple(jumps), photo_caption=photo.get("caption", ""),
-        photo_credit=photo.get("credit", ""),
+        photo_credit=photo.get("credit", ""), section=section,
     )
 
 
@@ -332,7 +337,10 @@ def load_issue(root: Path) -> Issue:
     if not article_paths:
         raise InputError(t("no articles: put Markdown files in articles/"), root / "articles")
     numbers = {p.number for p in pages}
-    articles = tuple(load_article(p, root, numbers) for p in article_paths)
+    sections = frozenset(p.section for p in pages)
+    articles = tuple(load_article(p, root, numbers, sections) for p in article_paths)
+    ads = load_ads(data.get("ads", []), root, toml_path, lambda i: _toml_line_of(text, "ads", i), pages,
+                   data.get("format", "tabloid"))
     return Issue(
         root=root.resolve(),
         paper=Paper(**{k: v.strip() for k, v in paper.items()}),
@@ -340,4 +348,5 @@ def load_issue(root: Path) -> Issue:
         format=data.get("format", "tabloid"),
         pages=pages,
         articles=articles,
+        ads=ads,
     )

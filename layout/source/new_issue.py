@@ -19,24 +19,27 @@ from layout.source.issue_folder import load_issue
 
 EXAMPLE_ID = "01-example"
 IMAGES_KEEP = "images/.gitkeep"  # keeps the empty folder in version control
+EXAMPLE_HEADLINE = "用您的稿件替换这篇示例"  # `layout check` flags the example until it is replaced
 # Copy, not a message: the paper is Chinese whatever language the editor reads messages in.
-EXAMPLE_ARTICLE = """\
+EXAMPLE_ARTICLE = f"""\
 ---
 kicker: 示例稿件
-headline: 用您的稿件替换这篇示例
+headline: {EXAMPLE_HEADLINE}
 byline: 记者 王芳
 byline_position: dateline
 dateline: 本报讯
 page: 1
 priority: 1
 ---
-每篇稿件是articles/里的一个Markdown文件，文件名就是稿件的编号。两行---之间写引题、主题、副题、作者和电头，下面是正文，段与段之间空一行。
+每篇稿件是一个文件，文件名就是稿件的编号。开头两行短横线之间写引题、主题、副题、作者和电头，下面是正文，段与段之间空一行。
 
-头条的priority写1，并用“page: 1”固定在第1版；其余稿件按priority由版面规划安排，放不下的转到后面的版。
+头条的优先级写1，并固定在第1版；其余稿件按优先级由版面规划安排，放不下的转到后面的版，并自动加上“下转”“上接”。
 
 ## 小标题以两个井号开头
 
-在期刊文件夹上运行layout build，得到印刷PDF、EPUB和layout.json；运行layout preview，可以一边写一边看版面。
+正文里的数字、英文和标点照常输入即可，汉字与数字之间不必加空格，排版时会自动处理。
+
+稿件改好后生成版面，就能得到付印的文件和电子书；打开预览，可以一边写一边看版面，每篇稿件的位置、栏数和行数一目了然。
 """
 
 

@@ -21,6 +21,7 @@ ends exactly at Line.width. WeasyPrint 70 paints each glyph within 0.05 pt of th
 """
 from __future__ import annotations
 
+import math
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ _BETWEEN_WORDS = 1.0  # headlines: the cost of a break between two words (not at
 # B1–B3: between the words of a compound, inside a word, inside a number and its unit or a name.
 _IN_WORD_COST = {COMPOUND: 2.5, IN_WORD: 5.0, IN_UNIT: 10.0}
 _EDITORS_SPACE = 3.0  # B4: what an editor's own space is worth against uneven lines
-_WORD_BREAK_SCALE = 0.85  # a headline may shrink to this share of its size to avoid such a break
+_WORD_BREAK_SCALE = 0.85  # a headline may shrink to this share of its size to save a line
 # J4 lets Han–Latin gaps grow to "about ⅓ em", W1 keeps them within ⅛–¼ em: the tighter bound wins,
 # and a line that needs more expands its inter-character spacing instead.
 _W1_MAX = 0.25
@@ -758,10 +759,17 @@ def compose_words(text: str, style: TextStyle, measure: float, terms: tuple[str,
 def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure: float, max_lines: int,
                      sizes: Sequence[float], terms: tuple[str, ...],
                      paragraphs: dict[float, _Paragraph] | None = None) -> tuple[float, tuple[Line, ...]]:
-    # Analysing the text at a size is the costly part: once per size, shared by both passes and
+    """The largest size of `sizes` whose own breaks it is chosen with (`chosen` below).
+
+    Whether a size is chosen depends only on that size and the sizes below it, never on the
+    largest size allowed: a size given back as the only or largest size gives the same lines
+    (the painter asks again with the planner's size)."""
+    # Analysing the text at a size is the costly part: once per size, shared by every pass and
     # the fallback (the planner asks for every headline at many spans and caps).
     paragraphs = {} if paragraphs is None else paragraphs
     levels = break_levels(text, terms)
+    ordered = sorted(sizes, reverse=True)
+    found: dict[tuple[float, int], list[tuple[int, int]] | None] = {}
 
     def paragraph(size: float) -> _Paragraph:
         para = paragraphs.get(size)
@@ -769,37 +777,46 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
             para = paragraphs[size] = _Paragraph(text, style_at(size), measure)
         return para
 
-    largest = max(sizes)
-    # A somewhat smaller size rather than a break inside a word (人工智|能), and among those sizes the
-    # fewest lines: a headline group is no taller than it must be.
-    near = [size for size in sorted(sizes, reverse=True) if size >= _WORD_BREAK_SCALE * largest]
-    found: tuple[float, list[tuple[int, int]]] | None = None
-    for size in near:
+    def breaks(size: float, tier: int) -> list[tuple[int, int]] | None:
+        """Tier 0: between words, outside quotes and brackets; 1: outside them; 2: K1–K3 only."""
+        if (size, tier) not in found:
+            para = paragraph(size)
+            found[size, tier] = _headline_breaks(para, _gap_levels(para, text, levels), max_lines, tier < 2,
+                                                 tier == 0)
+        return found[size, tier]
+
+    def fewer_lines_nearby(size: float, lines: int) -> bool:
+        """Whether a slightly smaller size keeps words whole in fewer lines (a headline group is no
+        taller than it must be). Skipped when even the smallest of them could not save a line."""
+        para = paragraph(size)
+        least = (para.E[-1] - para.X[0] - para.S[-1]) * _WORD_BREAK_SCALE  # fully reduced, at the smallest
+        if lines == 1 or math.ceil(least / measure - _EPS) >= lines:
+            return False
+        return any((b := breaks(s, 0)) is not None and len(b) < lines
+                   for s in ordered if _WORD_BREAK_SCALE * size <= s < size)
+
+    def chosen(size: float, below: list[float]) -> list[tuple[int, int]] | None:
+        """A size keeping words whole, unless a slightly smaller one needs fewer lines; failing that
+        at every size, one breaking a word (人工智|能), then one breaking inside “…”/（…）."""
+        words = breaks(size, 0)
+        if words is not None:
+            return None if fewer_lines_nearby(size, len(words)) else words
+        for tier in (1, 2):
+            if any(breaks(s, tier - 1) is not None for s in below):
+                return None
+            if (result := breaks(size, tier)) is not None:
+                return result
+        return None
+
+    for n, size in enumerate(ordered):
         para = paragraph(size)
         if not para.kind:
             return size, ()
-        breaks = _headline_breaks(para, _gap_levels(para, text, levels), max_lines, True, True)
-        if breaks is not None and (found is None or len(breaks) < len(found[1])):
-            found = size, breaks
-            if len(breaks) == 1:
-                break
-    # Then the largest size that keeps words whole, then quotes and brackets, then only K1–K3.
-    for keep_groups, words in ((True, True), (True, False), (False, False)):
-        if found is not None:
-            break
-        for size in sorted(sizes, reverse=True):
-            para = paragraph(size)
-            if not para.kind:
-                return size, ()
-            breaks = _headline_breaks(para, _gap_levels(para, text, levels), max_lines, keep_groups, words)
-            if breaks is not None:
-                found = size, breaks
-                break
-    if found is not None:
-        para = paragraph(found[0])
-        return found[0], _set(para, found[1], para.style.align)
-    para = paragraph(min(sizes))
-    return min(sizes), _set(para, para.breaks(), para.style.align)
+        lines = chosen(size, ordered[n + 1:])
+        if lines is not None:
+            return size, _set(para, lines, para.style.align)
+    para = paragraph(ordered[-1])
+    return ordered[-1], _set(para, para.breaks(), para.style.align)
 
 
 def _gap_levels(para: _Paragraph, text: str, levels: tuple[int, ...]) -> list[int]:

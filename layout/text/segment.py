@@ -7,7 +7,7 @@ unit, a Latin word, an e-mail or URL, a quoted term, a name or one of the articl
 The composer turns the grades into break costs; K1–K3 stay the composer's.
 
 Words come from jieba's dictionary (names it lacks come from the article's terms), loaded
-lazily, once per process, without writing jieba's cache file or logging anything. The article's
+lazily, once per process, without jieba's cache file in the temp folder or its log. The article's
 own terms (`article_terms`) are kept whole by cutting around them, never by changing the
 shared dictionary, so the result depends only on the text and the terms.
 """
@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from functools import lru_cache
-from pathlib import Path
+from typing import Iterable
 
 from layout.model import Article, Paragraph, Subhead
+from layout.text import lexicon
 from layout.text.normalise import is_cjk, is_han, is_latin
 
 __all__ = ["SPACE", "WORD", "COMPOUND", "IN_WORD", "IN_UNIT", "article_terms", "break_levels", "breaks_inside_words"]
@@ -33,6 +35,8 @@ IN_UNIT = 4  # B2, B3: inside a number and its unit, a Latin word, a quoted term
 _COMPOUND_PART = 2  # the shortest part of a compound that may end or begin a line
 
 MAX_TERM_CHARS = 8  # longer phrases (a long short_headline) are not one unit: they would leave no break
+_ATOMIC_TERM_CHARS = 4  # a longer term may still break between its own words, at a cost
+_IN_LONG_TERM = {WORD: COMPOUND, IN_WORD: IN_UNIT}
 _REPEATS = 3  # B3: a run of Han the body uses this often is one of the article's words
 _MAX_REPEAT_CHARS = 6
 _EDGE_PARTICLES = frozenset("的地得了着和与及或在是为对把被将从向于等也就都而并")  # never begin or end a term
@@ -60,31 +64,43 @@ _NOT_LATIN = "“”‘’—…·–"  # marks the composer sets as CJK punctua
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    """jieba's Tokenizer over its own dictionary, built in memory (jieba's cache file and log stay off).
-
-    jieba's own initialize() builds a prefix dictionary of 500,000 entries or loads it from a cache
-    file in the temp folder (0.5 s here either way). A word → frequency dict takes a third of that,
-    and the DAG is found by trying every substring up to the longest word instead of by prefixes.
-    """
-    import jieba
-
+    """jieba's Tokenizer over its own dictionary in compact form (layout/text/lexicon.py): jieba's
+    own prefix dictionary costs 0.5 s and 65 MB per process, its cache file goes to the temp
+    folder and its log to stderr."""
+    # jieba imports pkg_resources if it can, only to open its own files (0.1 s, most of its import
+    # time); without it jieba opens them by path. Left alone if something imported it already.
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
 
     class Tokenizer(jieba.Tokenizer):
         def initialize(self, dictionary=None) -> None:
-            fields = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").split()
-            self.FREQ = dict(zip(fields[0::3], map(int, fields[1::3])))  # word, frequency, part of speech
-            self.total = sum(self.FREQ.values())
-            self.longest = max(map(len, self.FREQ))
+            self.FREQ = lexicon.load()  # jieba reads FREQ.get(word) and total only
+            self.total = self.FREQ.total
             self.initialized = True
 
         def get_DAG(self, sentence: str) -> dict[int, list[int]]:
+            """Where each dictionary word starting at each position ends (jieba's DAG)."""
             self.check_initialized()
-            freq, n = self.FREQ, len(sentence)
-            return {k: [i for i in range(k, min(n, k + self.longest)) if freq.get(sentence[k:i + 1])] or [k]
-                    for k in range(n)}
+            dag, n = {}, len(sentence)
+            for k in range(n):
+                ends, i = [], k + 1
+                while i <= n and (freq := self.FREQ.probe(sentence[k:i])) is not None:
+                    if freq:
+                        ends.append(i - 1)
+                    i += 1
+                dag[k] = ends or [k]
+            return dag
 
-    return Tokenizer()
+    tokenizer = Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
 def _words(stretch: str) -> list[str]:
@@ -118,16 +134,18 @@ def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
 
     The ends of the text and the boundaries around a space are SPACE (ASCII spaces between Latin
     words are WORD); inside a protected span IN_UNIT, with its edges WORD; the rest is cut into
-    words by the dictionary: WORD between them, IN_WORD inside."""
+    words by the dictionary: WORD between them, IN_WORD inside. A long term (社区卫生服务中心) is
+    cut too, but a break between its words is only COMPOUND and one inside them IN_UNIT."""
     n = len(text)
     levels = [IN_WORD] * (n + 1)
     levels[0] = levels[n] = SPACE
-    protected = _protected_spans(text, terms)
+    protected = _merged(_unit_spans(text) + _term_spans(text, (t for t in terms if len(t) <= _ATOMIC_TERM_CHARS)))
+    long_terms = _merged(_term_spans(text, (t for t in terms if len(t) > _ATOMIC_TERM_CHARS)))
     for start, end in protected:
         for k in range(start + 1, end):
             levels[k] = IN_UNIT
     # The dictionary cuts what lies between protected spans and spaces.
-    cuts = sorted({0, n} | {k for span in protected for k in span}
+    cuts = sorted({0, n} | {k for span in protected + long_terms for k in span}
                   | {k for k, c in enumerate(text) if c.isspace()} | {k + 1 for k, c in enumerate(text) if c.isspace()})
     for a, b in zip(cuts, cuts[1:]):
         if a < b and not text[a].isspace() and not any(s <= a and b <= e for s, e in protected):
@@ -149,11 +167,14 @@ def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
             between_latin = c == " " and 0 < k < n - 1 and not is_cjk(text[k - 1]) and not is_cjk(text[k + 1])
             for edge in (k, k + 1):
                 levels[edge] = WORD if between_latin else SPACE
+    for start, end in long_terms:
+        for k in range(start + 1, end):
+            levels[k] = _IN_LONG_TERM.get(levels[k], levels[k])
     return tuple(levels)
 
 
-def _protected_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) of every unit that must stay on one line (B2, B3), overlaps merged."""
+def _unit_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every unit that must stay on one line (B2) and of quoted terms (B3)."""
     spans: list[tuple[int, int]] = []
     for m in _EMAIL_OR_URL.finditer(text):
         spans.append(m.span())
@@ -168,11 +189,21 @@ def _protected_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]
             start = None
     spans += [m.span() for m in _NUMBER_UNIT.finditer(text)]
     spans += [m.span() for m in _QUOTED.finditer(text)]
+    return spans
+
+
+def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    spans = []
     for term in terms:
         start = text.find(term)
         while start >= 0:
             spans.append((start, start + len(term)))
             start = text.find(term, start + 1)
+    return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of two characters or more, overlapping ones joined."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(s for s in spans if s[1] - s[0] > 1):
         if merged and start < merged[-1][1]:

@@ -67,6 +67,7 @@
 
   function render(state) {
     const x = window.scrollX, y = window.scrollY;  // the view stays where the editor left it
+    document.documentElement.lang = state.lang;
     document.title = state.title;
     $("title").textContent = state.title;
     $("timing").textContent = state.timing;

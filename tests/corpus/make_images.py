@@ -58,6 +58,7 @@ PHOTOS = (
     Photo("qingpu-2026-09-18/images/yugang.jpg", (1500, 2000), "farmer", "渔民展示收获"),
     Photo("fengxian-2026-10-16/images/haiwan.jpg", (2400, 800), "sea", "杭州湾畔海岸线"),
     Photo("fengxian-2026-10-16/images/xiangcun.jpg", (2000, 1333), "village", "乡村振兴示范村"),
+    Photo("fengxian-2026-10-16/images/mulin-dian.jpg", (2000, 1333), "village", "新叶村的睦邻点"),
     Photo("fengxian-2026-10-16/images/shufa.jpg", (2000, 2000), "calligraphy", "老年大学书法课"),
 )
 

@@ -1,0 +1,291 @@
+"""The search for one page: items → modules tiling the page's free rectangles.
+
+Newspaper pages are guillotine layouts: a free rectangle can be cut edge to edge into its
+modules (docs/layout.md). For the items offered to a page, in
+priority order, the search tries every guillotine tree whose leaves, read top-left first, are the
+items in that order, so importance falls from top to bottom and left to right by construction.
+A bitmask of reachable heights per (items, width) keeps it to splits that can close exactly;
+costs (styles/house.toml [planner]) rank the layouts that do.
+
+Ads and position-pinned articles are fixed blocks: the free area around them is cut into
+rectangles (layout.plan.regions), and the items are dealt to them in reading order, each
+rectangle taking the next few. Items a page cannot take wait for a later page.
+
+Bounded: every search step counts against the page's budget; when it runs out, no new
+sub-rectangle is explored and the best page found so far stands. Deterministic: the steps
+happen in the same order every time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from layout.house import house
+from layout.model import Module
+from layout.plan.fit import Fits, headline_cap
+from layout.plan.grid import PageFormat
+from layout.plan.leaves import Context, Item, Leaf, LeafTable, headline_caps
+
+Rect = tuple[int, int, int, int]  # column, line (from the top of the free area), columns, lines
+
+
+Placement = tuple[int, Leaf, int, int]  # item, leaf, column, line (from the top of the free area)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Items tiling a rectangle, as a tree of cuts (placements are made only for the page kept)."""
+
+    cost: float
+    leaf: Placement | None = None  # one item: (item, leaf, 0, 0)
+    first: Layout | None = None  # or two layouts: the second `dx` columns right of, or `dy` lines below, the first
+    second: Layout | None = None
+    dx: int = 0
+    dy: int = 0
+    hole: int = 0  # empty cells (lines × columns) left in the rectangles
+    stones: int = 0  # headlines side by side on one line
+    weight: float = 0.0  # importance placed: lowering the layout by a line costs weight × low_position
+    unplaced: int = 0  # items of the page left for a later one
+    left_heads: frozenset[int] = frozenset()  # lines where a headline starts at the left edge
+    right_heads: frozenset[int] = frozenset()  # and at the right edge
+    x: int = 0  # where the tree sits in its parent's (a rectangle of the page: in the free area)
+    y: int = 0
+
+    @property
+    def placements(self) -> tuple[Placement, ...]:
+        out: list[Placement] = []
+        stack = [(self, 0, 0)]
+        while stack:
+            node, x, y = stack.pop()
+            x, y = x + node.x, y + node.y
+            if node.leaf is not None:
+                i, leaf, _, _ = node.leaf
+                out.append((i, leaf, x, y))
+            elif node.first is not None:
+                stack.append((node.second, x + node.dx, y + node.dy))
+                stack.append((node.first, x, y))
+        return tuple(out)
+
+    def modules(self, page: int, top: int, next_page: int | None) -> tuple[Module, ...]:
+        return tuple(replace(m, page=page, column=x, line=top + y + m.line,
+                             jump_to=next_page if leaf.jumps else None)
+                     for _, leaf, x, y in self.placements for m in leaf.modules)
+
+
+def _beside(a: Layout, b: Layout, dx: int, tombstone: float) -> Layout:
+    stones = len(a.right_heads & b.left_heads)
+    return Layout(a.cost + b.cost + stones * tombstone, None, a, b, dx, 0, a.hole + b.hole,
+                  a.stones + b.stones + stones, a.weight + b.weight, left_heads=a.left_heads, right_heads=b.right_heads)
+
+
+def _under(a: Layout, b: Layout, dy: int, low: float) -> Layout:
+    return Layout(a.cost + b.cost + dy * b.weight * low, None, a, b, 0, dy, a.hole + b.hole, a.stones + b.stones,
+                  a.weight + b.weight, left_heads=a.left_heads | {h + dy for h in b.left_heads},
+                  right_heads=a.right_heads | {h + dy for h in b.right_heads})
+
+
+def _then(a: Layout, b: Layout) -> Layout:
+    """The layouts of two rectangles of one page (each placed where its rectangle lies)."""
+    return Layout(a.cost + b.cost, None, a, b, 0, 0, a.hole + b.hole, a.stones + b.stones, a.weight + b.weight,
+                  a.unplaced + b.unplaced)
+
+
+class Budget:
+    """Search steps left for a page."""
+
+    def __init__(self, steps: int):
+        self.left = steps
+
+    def spend(self, steps: int = 1) -> bool:
+        self.left -= steps
+        return self.left >= 0
+
+
+@lru_cache(maxsize=65536)
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the set bits, lowest first (masks recur across a plan: cached)."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return tuple(out)
+
+
+class PageSearch:
+    """Guillotine search for one page's items over its free rectangles."""
+
+    def __init__(self, table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None, front: bool,
+                 lead_span: int, budget: Budget, allow_tombstones: bool = False, allow_blank: bool = False,
+                 last: bool = False):
+        self.table, self.fits, self.items, self.page, self.next_page = table, table.fits, items, page, next_page
+        self.front, self.lead_span, self.budget = front, lead_span, budget
+        self.allow_tombstones = allow_tombstones
+        self.allow_blank = allow_blank  # empty cells beside modules: a last page, or one around fixed blocks
+        self.fmt: PageFormat = table.fits.fmt
+        self.cost = house()["planner"]
+        self.top = self.fmt.reserved_lines(page)
+        self.lines = self.fmt.lines - self.top
+        self._feasible: dict[tuple[int, int, int], int] = {}
+        self._solved: dict[tuple, tuple[Layout, ...]] = {}
+        self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]] = {}
+        self.jumpers = _jumpers(self.fits, items)
+        self.last = last
+        lead = items[0]
+        self.lead_size = self.fits.shape(lead.article_id, lead_span, headline_cap(lead_span, 1),
+                                         lead.part > 0).headline_size
+
+    # --- leaves ---------------------------------------------------------------------
+
+    def leaves(self, i: int, span: int) -> dict[int, list[Leaf]]:
+        key = (i, span)
+        if key not in self._leaves:
+            item = self.items[i]
+            allowed = (span == self.lead_span) if i == 0 else span <= self.lead_span
+            if item.pin and item.pin.span is not None:
+                allowed = allowed and span == item.pin.span
+            out: dict[int, list[Leaf]] = {}
+            if allowed:
+                cap = headline_caps(self.items, self.fits, span, i, self.lead_size)
+                ctx = Context(cap, i == 0, self.front and i == 0, self.next_page is not None and i in self.jumpers,
+                              self.lines, self.last)
+                out = (self.table.padded(item, span, ctx, min(self.lines, self.cost["max_blank"])) if self.allow_blank
+                       else self.table.leaves(item, span, ctx))
+            self._leaves[key] = out
+        return self._leaves[key]
+
+    # --- search ---------------------------------------------------------------------
+
+    def feasible(self, i: int, j: int, w: int) -> int:
+        """Bitmask of the heights items i..j-1 can tile exactly at width w."""
+        key = (i, j, w)
+        if key not in self._feasible:
+            limit = (1 << (self.lines + 1)) - 1
+            if j == i + 1:
+                mask = sum(1 << h for h in self.leaves(i, w) if h <= self.lines)
+            else:
+                mask = 0
+                for k in range(i + 1, j):
+                    top, bottom = self.feasible(i, k, w), self.feasible(k, j, w)
+                    self.budget.spend(1)
+                    for h1 in _bits(top):
+                        mask |= bottom << h1
+                    for w1 in range(1, w):
+                        mask |= self.feasible(i, k, w1) & self.feasible(k, j, w - w1)
+            self._feasible[key] = mask & limit
+        return self._feasible[key]
+
+    def solve(self, i: int, j: int, w: int, h: int) -> tuple[Layout, ...]:
+        """The cheapest layouts of items i..j-1 tiling a w × h rectangle exactly, placed from its
+        top-left (where the rectangle lies only shifts them: the memo is by size)."""
+        key = (i, j, w, h)
+        if key in self._solved:
+            return self._solved[key]
+        found: list[Layout] = []
+        low, tombstone = self.cost["low_position"], self.cost["tombstone"]
+        if not (self.feasible(i, j, w) >> h) & 1 or not self.budget.spend():
+            pass
+        elif j == i + 1:
+            found = [self._place(i, leaf) for leaf in self.leaves(i, w).get(h, [])]
+        else:
+            # (cost, tie, first, second, dx, dy): Layouts are made only for the few kept.
+            options: list[tuple] = []
+            for k in range(i + 1, j):
+                rest = self.feasible(k, j, w)
+                for h1 in _bits(self.feasible(i, k, w)):
+                    if h1 < h and (rest >> (h - h1)) & 1:
+                        below = self.solve(k, j, w, h - h1)
+                        for a in self.solve(i, k, w, h1) if below else ():
+                            for b in below:
+                                options.append((a.cost + b.cost + h1 * b.weight * low, len(options), a, b, 0, h1))
+                for w1 in range(1, w):
+                    if (self.feasible(i, k, w1) >> h) & 1 and (self.feasible(k, j, w - w1) >> h) & 1:
+                        right = self.solve(k, j, w - w1, h)
+                        for a in self.solve(i, k, w1, h) if right else ():
+                            for b in right:
+                                stones = len(a.right_heads & b.left_heads)
+                                if stones and not self.allow_tombstones:
+                                    continue
+                                options.append((a.cost + b.cost + stones * tombstone, len(options), a, b, w1, 0))
+            self.budget.spend(len(options))
+            options.sort(key=lambda o: (o[0], o[1]))
+            found = [_under(a, b, dy, low) if dy else _beside(a, b, dx, tombstone)
+                     for _, _, a, b, dx, dy in options[: self.cost["candidates"]]]
+        found.sort(key=lambda layout: layout.cost)
+        result = tuple(found[: self.cost["candidates"]])
+        self._solved[key] = result
+        return result
+
+    def _place(self, i: int, leaf: Leaf) -> Layout:
+        importance = len(self.items) - i
+        heads = frozenset((0,)) if leaf.headline_first else frozenset()
+        return Layout(leaf.cost, (i, leaf, 0, 0), hole=leaf.blank * leaf.template[0].span, weight=importance,
+                      left_heads=heads, right_heads=heads)
+
+    def fill(self, i: int, j: int, rect: Rect) -> Layout | None:
+        """Items i..j-1 in the rectangle: exactly, else as full as they close (the rest left empty)."""
+        x, y, w, h = rect
+        # The whole width first; narrower (the rest of the rectangle left empty) only if that cannot close.
+        for width in range(w, 0, -1):
+            for height in sorted((b for b in _bits(self.feasible(i, j, width)) if b <= h), reverse=True):
+                found = self.solve(i, j, width, height)
+                if found:
+                    empty = w * h - width * height
+                    best = found[0]
+                    return replace(best, x=x, y=y, cost=best.cost + y * best.weight * self.cost["low_position"]
+                                   + empty * self.cost["hole_line"], hole=best.hole + empty)
+        return None
+
+    def best(self, regions: list[Rect], required: int) -> Layout | None:
+        """The cheapest page: the items dealt in order to the rectangles (reading order), each taking
+        the next few; the first `required` items (pinned to the page) must all be placed."""
+        n = len(self.items)
+        memo: dict[tuple[int, int], Layout | None] = {}
+
+        def deal(r: int, i: int) -> Layout | None:
+            if (r, i) in memo:
+                return memo[(r, i)]
+            if r == len(regions):
+                if i < required:
+                    result = None
+                else:
+                    # Copy left over after the last page does not fit the issue: only if nothing else can.
+                    per = self.cost["overflow"] if self.last else self.cost["deferred"]
+                    result = Layout((n - i) * per, unplaced=n - i)
+            else:
+                x, y, w, h = regions[r]
+                result = None
+                empty = w * h
+                if i >= 1 or r > 0 or not self.items:  # the page's main story opens the first rectangle
+                    rest = deal(r + 1, i)
+                    if rest is not None:
+                        result = _then(Layout(empty * self.cost["hole_line"], hole=empty), rest)
+                # Most items first; past the first count that closes, only `fewer` smaller counts.
+                tries = 0
+                for j in range(n, i, -1):
+                    if (i == 0 and r > 0) or tries > self.cost["fewer"]:
+                        break
+                    here = self.fill(i, j, regions[r])
+                    if here is None:
+                        continue
+                    rest = deal(r + 1, j)
+                    if rest is None:
+                        continue
+                    tries += 1
+                    total = _then(here, rest)
+                    if result is None or total.cost < result.cost:
+                        result = total
+            memo[(r, i)] = result
+            return result
+
+        return deal(0, 0)
+
+
+def _jumpers(fits: Fits, items: tuple[Item, ...]) -> frozenset[int]:
+    """Items that may end with 下转: the page's longest (editors jump long stories) and its last one."""
+    c = house()["planner"]
+    long = [i for i, it in enumerate(items) if it.part == 0 and not it.members
+            and len(fits.body(it.article_id)) >= c["jump_min_lines"]]
+    long.sort(key=lambda i: -len(fits.body(items[i].article_id)))
+    last = [len(items) - 1] if items and items[-1].part == 0 and not items[-1].members else []
+    return frozenset(long[:c["jump_candidates"]] + last)
