@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from layout.check.lint import Finding, lint
+from layout.check.photo_resolution import photo_findings, placed_photos
 from layout.errors import BuildError, CopyOverflow
 from layout.house import FONTS, STYLES, house
 from layout.messages import t
@@ -22,10 +23,11 @@ from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
 from layout.render.furniture import check_furniture
 from layout.render.layout_json import dumps, layout_report
+from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
-from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
-from layout.render.preview import page_pngs
-from layout.render.weasy import render_pdf
+from layout.render.pdfx import PrintPdf, assemble_issue, newsprint_warning, resolve_profile
+from layout.render.preview import page_png
+from layout.render.print_pages import PrintSettings, print_pages
 from layout.render.web import WEB_DIR, WebSettings, write_site
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
@@ -33,7 +35,7 @@ from layout.source.plan_pins import load_pins
 from layout.text.issue_text import TextReport, normalise_issue
 
 Progress = Callable[[str], None]
-COVER_DPI = 60  # the EPUB cover: the front page at about 640 × 920 px
+COVER_DPI = 120  # the EPUB cover is set over the front page at about 1290 px wide (epub_cover.WIDTH)
 
 
 @dataclass
@@ -77,6 +79,8 @@ class BuildOptions:
     previews_dpi: float = 0.0  # 0 = no preview PNGs
     epub_fonts: bool = True  # embed subset fonts in the EPUB; False relies on the reader's fonts
     web: bool = True  # the digital edition in web/
+    jobs: int = 0  # worker processes rendering pages; 0 = one per core
+    cache: bool = True  # reuse the finished pages of earlier builds (layout.render.page_cache)
 
 
 def page_file_names(prefix: str) -> re.Pattern[str]:
@@ -102,20 +106,24 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
                        page=pages + 1))
 
 
-def print_pdfs(planned: Planned, progress: Progress = lambda _: None,
-               options: BuildOptions = BuildOptions()) -> tuple[bytes, list[bytes]]:
-    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too)."""
+def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: BuildOptions = BuildOptions(),
+               cache: PageCache | None = None) -> tuple[PrintPdf, list[bytes]]:
+    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too): each page
+    rendered on its own, in parallel, unless the cache holds it (the pages rendered are staged there)."""
     issue, plan = planned.issue, planned.plan
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
     progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
                profile=profile.description))
-    html = paint(issue, plan, planned.fits, profile)
-    pdf = finish_print_pdf(render_pdf(html, issue.root, (issue.root, STYLES, FONTS)), issue, profile,
-                           bleed_mm=options.bleed_mm, crop_marks=options.crop_marks, report=progress)
-    page_files = split_pages(pdf)
-    if len(page_files) != len(plan.pages):
-        raise BuildError(t("the print PDF has {printed} pages, the plan {planned}", printed=len(page_files),
-                           planned=len(plan.pages)))
+    htmls = list(zip((page.number for page in plan.pages), paint(issue, plan, planned.fits, profile)))
+    settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks)
+    printed = print_pages(htmls, settings, cache, options.jobs)
+    if cache:
+        progress(t("{rendered} of {pages} pages rendered, the others taken from the page cache",
+                   rendered=printed.rendered, pages=len(htmls)))
+    for line in (line for page in printed.pages for line in page.report):
+        progress(line)
+    page_files = [page.pdf for page in printed.pages]
+    pdf = PrintPdf(assemble_issue(page_files, issue), profile)
     return pdf, page_files
 
 
@@ -124,19 +132,23 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     planned = plan_only(issue_dir, progress)
     issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
     check_furniture(issue, fits.fmt)  # before the slow part
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text))
+    # Before the slow part too: a photo too coarse to print fails at once, naming its file and article.
+    photos = photo_findings(placed_photos(issue, plan, fits.fmt), house()["print"])
+    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos)
     outputs: dict[Path, bytes] = {}
 
-    pdf, page_files = print_pdfs(planned, progress, options)
+    cache = PageCache(cache_folder(out_dir, issue.stem)) if options.cache else None
+    pdf, page_files = print_pdfs(planned, progress, options, cache)
+    result.problems += [Finding("not-newsprint", note)
+                        for note in newsprint_warning(pdf.profile, house()["print"]["newsprint_profiles"])]
     outputs[out_dir / f"{issue.stem}.pdf"] = pdf
     date = f"{issue.info.date:%Y%m%d}"
-    previews = [(page.number - 1, options.previews_dpi) for page in plan.pages] if options.previews_dpi else []
-    cover, *pngs = page_pngs(pdf, [(0, COVER_DPI), *previews])
-    for n, (page, page_pdf) in enumerate(zip(plan.pages, page_files)):
+    cover = page_png(page_files[0], COVER_DPI)
+    for page, page_pdf in zip(plan.pages, page_files):
         stem = f"{issue.paper.code}_{date}_{page.number:02d}"
         outputs[out_dir / f"{stem}.pdf"] = page_pdf
-        if pngs:
-            outputs[out_dir / f"{stem}.png"] = pngs[n]
+        if options.previews_dpi:
+            outputs[out_dir / f"{stem}.png"] = page_png(page_pdf, options.previews_dpi)
 
     progress(t("EPUB"))
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
@@ -154,8 +166,20 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     with OutputSet(out_dir) as out:
         out.claim(page_file_names(f"{issue.paper.code}_{date}_"))
         if options.web:
-            out.claim_tree(out_dir / WEB_DIR)  # article pages and images of an article dropped since
+            out.claim_tree(out_dir / WEB_DIR)
         for path, data in outputs.items():
             out.add(path, data)
     result.outputs += out.written
+    if cache:
+        _commit_cache(cache, progress)
     return result
+
+
+def _commit_cache(cache: PageCache, progress: Progress) -> None:
+    """The pages this build rendered go into the cache; what it no longer needs goes. A cache that
+    cannot be written costs the next build time, never an output: it is reported, not fatal."""
+    try:
+        cache.commit()
+    except OSError as e:
+        progress(t("the page cache in {folder} could not be written: {reason}", folder=cache.folder,
+                   reason=e.strerror or e))

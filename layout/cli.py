@@ -153,13 +153,17 @@ def main(lang: str | None) -> None:
               help=N_("Also write a PNG preview of every page at this resolution (dpi)."))
 @click.option("--no-fonts", is_flag=True, help=N_("Build an EPUB without embedded fonts: it uses the reader's own."))
 @click.option("--no-web", is_flag=True, help=N_("Leave out the digital edition (web/)."))
+@click.option("-j", "--jobs", type=click.IntRange(0), default=0, envvar="LAYOUT_JOBS", show_default=True,
+              help=N_("Processes rendering pages at once (or LAYOUT_JOBS); 0 = one per core."))
+@click.option("--no-cache", is_flag=True, help=N_("Render every page again instead of reusing unchanged pages."))
 def build(issue: Path, out_dir: Path, bleed: float, crop_marks: bool, previews_dpi: float | None,
-          no_fonts: bool, no_web: bool) -> None:
+          no_fonts: bool, no_web: bool, jobs: int, no_cache: bool) -> None:
     from layout.build import BuildOptions, build as run_build
 
     try:
         result = run_build(issue, out_dir, _progress,
-                           BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts, not no_web))
+                           BuildOptions(bleed, crop_marks, previews_dpi or 0.0, not no_fonts, not no_web, jobs,
+                                        not no_cache))
     except (InputError, BuildError) as e:
         _fail(e)
     for line in result.text.summary():

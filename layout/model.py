@@ -22,6 +22,7 @@ class Paper:
     publisher: str = ""  # 主管/主办
     website: str = ""
     icc_profile: str = ""  # path of the CMYK output profile; "" = the system default
+    a11y_certifier: str = ""  # who audited the EPUB's accessibility claim; "" = nobody (no certifiedBy)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,22 @@ class EditorsNote:
     line: int
 
 
-Block = Union[Paragraph, Subhead, EditorsNote]
+@dataclass(frozen=True)
+class Verse:
+    """Lines set one by one (a poem, a song): each line composed on its own, never run together.
+
+    An empty line is a stanza break."""
+
+    lines: tuple[str, ...]
+    line: int
+
+    @property
+    def text(self) -> str:
+        """The characters, without the breaks: what is counted and checked like any block's text."""
+        return "".join(self.lines)
+
+
+Block = Union[Paragraph, Subhead, EditorsNote, Verse]
 
 BylinePosition = Literal["top", "dateline", "end"]
 
@@ -88,6 +104,7 @@ class Article:
     priority: int = 5  # 1 = most important
     figures: tuple[Figure, ...] = ()
     allow_cut: bool = False  # editor allows the end of the text to be cut
+    lowres_ok: bool = False  # editor prints a photo under the refusal resolution anyway (no better one exists)
     source_jumps: tuple[str, ...] = ()  # jump lines of an imported original, for the record
     photo_caption: str = ""  # an imported photo's caption and credit, for which no image file exists yet
     photo_credit: str = ""

@@ -1,6 +1,11 @@
-"""Shared fixtures: small issue folders written on the fly, and the sample issue built once."""
+"""Shared fixtures: small issue folders written on the fly, and the sample issue built once.
+
+Builds that do not test the EPUB's fonts pass --no-fonts (subsetting them is most of a small build's
+time); tests that need the sample built use the session's `sample_build` (copy its folder to build on
+it: its page cache comes along). Validator-heavy tests are marked `slow` (see pyproject.toml)."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "issues" / "xuhui-2021-01-22"
 SEED = ROOT / "tests" / "fixtures" / "import" / "seed-page.txt"  # a copy of shared/seeds/000_7d77dde7ee23e916.txt
 LAYOUT = [sys.executable, "-m", "layout.cli"]
+os.environ.pop("XDG_CACHE_HOME", None)  # builds keep their page cache in their own output folder
 
 ISSUE_TOML = """\
 format = "tabloid"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pdfplumber
 
 MM = 72 / 25.4
+COLUMN_SLACK = 1.0  # pt: a mark hung half an em left (P5) is centred on its column's edge
 
 
 def load_layout(out: Path) -> dict:
@@ -40,7 +41,7 @@ def reading_text(chars: list[dict], module: dict, layout: dict) -> str:
         if middle < body_top:
             keyed.append(((0, round(c["top"]), n), c["text"]))
         else:
-            column = max(0, int(((c["x0"] + c["x1"]) / 2 - left) // column_pitch))  # P5 hangs a blank half-em left
+            column = max(0, int(((c["x0"] + c["x1"]) / 2 - left + COLUMN_SLACK) // column_pitch))  # P5 hangs a blank half-em left
             row = int((middle - body_top) // line_pitch)
             keyed.append(((1 + column, row, n), c["text"]))
     return "".join(t for _, t in sorted(keyed))

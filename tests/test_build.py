@@ -93,6 +93,7 @@ def test_version_and_help():
         assert result.returncode == 0 and "Usage:" in result.stdout, cmd
 
 
+@pytest.mark.slow  # `layout check ISSUE` runs EPUBCheck, Ace and preflight
 def test_missing_glyph_and_cut_text_are_reported(tmp_path):
     """Nothing is lost silently: a character no font of its role has, and text cut because the
     article allows it, are named with their article (issue 3 item 2; invariant 3)."""
@@ -105,7 +106,7 @@ def test_missing_glyph_and_cut_text_are_reported(tmp_path):
         "02-b.md": ARTICLE.replace("priority: 1", "priority: 2\nallow_cut: true").replace(
             "第一段正文，内容用于测试。\n\n第二段正文。", long_body),
     }, toml=one_page)
-    result = run_layout("--lang", "en", "build", issue, "-o", tmp_path / "out")
+    result = run_layout("--lang", "en", "build", issue, "-o", tmp_path / "out", "--no-fonts")
     assert result.returncode == 0, result.stderr
     assert "01-a.md:9" in result.stderr and "𪚥" in result.stderr and "U+2A6A5" in result.stderr
     assert "02-b.md" in result.stderr and "characters are cut" in result.stderr

@@ -359,21 +359,31 @@ def test_deterministic():
 
 
 def render(lines: list[Line], style: TextStyle) -> list[list[tuple[str, float]]]:
-    """Paint as the lead's painter does; return pdfplumber's (text, x0) per line."""
+    """Paint as the painter does (styles/print.css.j2, templates/page.html.j2): a line of one run is one
+    absolutely placed box at the run's x, a line of several holds a span per run; every box has an
+    explicit width. Return pdfplumber's (text, x0) per line."""
     face = style.face
     rows = []
-    for line in lines:
+    for i, line in enumerate(lines):
+        top = f"top:{i * PITCH}pt"
+        if len(line.runs) == 1:
+            r = line.runs[0]
+            rows.append(f'<div class="ln" style="left:{r.x}pt;{top};letter-spacing:{r.letter_spacing}pt;'
+                        f'font-feature-settings:{r.features or "normal"}">{html.escape(r.text)}</div>')
+            continue
         spans = "".join(
-            f'<span style="position:absolute; left:{r.x}pt; letter-spacing:{r.letter_spacing}pt; '
+            f'<span style="left:{r.x}pt; letter-spacing:{r.letter_spacing}pt; '
             f'font-feature-settings:{r.features or "normal"}">{html.escape(r.text)}</span>'
             for r in line.runs
         )
-        rows.append(f'<div style="position:relative; height:{PITCH}pt; white-space:pre">{spans}</div>')
+        rows.append(f'<div class="ln" style="left:0;{top}">{spans}</div>')
+    boxes = (f".ln {{ position: absolute; width: {MEASURE}pt; height: {PITCH}pt; white-space: pre }} "
+             f".ln span {{ position: absolute; top: 0; width: {MEASURE}pt; white-space: pre }} ")
     doc = (
         f'<html lang="{style.lang}"><head><style>@page {{ size: {MEASURE + 20}pt '
         f"{PITCH * len(lines) + 20}pt; margin: 10pt }} body {{ margin: 0; font-family: '{face.family}'; "
-        f"font-weight: {face.weight}; font-size: {style.size}pt; line-height: {PITCH}pt }}</style></head>"
-        f'<body>{"".join(rows)}</body></html>'
+        f"font-weight: {face.weight}; font-size: {style.size}pt; line-height: {PITCH}pt }} {boxes}</style></head>"
+        f'<body><div style="position:relative">{"".join(rows)}</div></body></html>'
     )
     out: list[list[tuple[str, float]]] = [[] for _ in lines]
     with pdfplumber.open(io.BytesIO(weasyprint.HTML(string=doc).write_pdf())) as pdf:

@@ -74,7 +74,11 @@ def test_the_readme_example_builds_and_prints_what_it_says(tmp_path):
     issue = tmp_path / "issue"
     (issue / "articles").mkdir(parents=True)
     (issue / "images").mkdir()
-    (issue / "issue.toml").write_text(_block_after(readme, "### `issue.toml`", "toml"), "utf-8")
+    toml = _block_after(readme, "### `issue.toml`", "toml")
+    (issue / "issue.toml").write_text(toml, "utf-8")
+    for ad in re.findall(r'^file = "([^"]+)"', toml, re.M):  # the ads it reserves room for
+        (issue / ad).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (900, 1200), (200, 60, 60)).save(issue / ad, dpi=(300, 300))
     article = _block_after(readme, "### `articles/*.md`", "markdown")
     (issue / "articles" / "05-yingshang.md").write_text(article, "utf-8")
     image = re.search(r"file: (images/\S+)", article)[1]

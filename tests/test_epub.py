@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
 import pytest
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from conftest import ISSUE_TOML, SAMPLE, write_issue
 from layout.check.epub_validate import ACE, ace_check, validate_epub
 from layout.model import EditorsNote, Issue, Module, PagePlan, Paragraph, Plan, Subhead
 from layout.render.epub import write_epub
+from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.source.issue_folder import load_issue
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -143,8 +145,14 @@ def _zip(path: Path) -> zipfile.ZipFile:
     return zipfile.ZipFile(path)
 
 
+OPF = "EPUB/content.opf"  # where EbookLib puts the package document
+
+
 def _opf(book: zipfile.ZipFile) -> Element:
-    return ElementTree.fromstring(book.read("EPUB/package.opf"))
+    container = ElementTree.fromstring(book.read("META-INF/container.xml"))
+    rootfile = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile").get("full-path")
+    assert rootfile == OPF
+    return ElementTree.fromstring(book.read(rootfile))
 
 
 def _documents(book: zipfile.ZipFile) -> dict[str, Element]:
@@ -177,11 +185,13 @@ def _own_text(element: Element) -> str:
 # --- Validators -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sample", "jumped", "no-fonts"])
 def test_epubcheck_clean(builds, name):
     assert validate_epub(builds[name]) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ACE.exists(), reason="Ace by DAISY not installed: run scripts/setup.sh (npm ci)")
 @pytest.mark.parametrize("name", ["sample", "jumped"])
 def test_ace_no_serious_violation(builds, name):
@@ -196,9 +206,10 @@ def _rewrite(path: Path, out: Path, name: str, edit) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_validators_report_problems(builds, tmp_path):
     """A clean result must mean clean, not "the validator did not run"."""
-    broken = _rewrite(builds["jumped"], tmp_path / "broken.epub", "EPUB/package.opf",
+    broken = _rewrite(builds["jumped"], tmp_path / "broken.epub", OPF,
                       lambda d: d.replace(b"<dc:language>zh-CN</dc:language>", b""))
     assert any(" RSC-005 " in m or " OPF-" in m for m in validate_epub(broken))
     if ACE.exists():
@@ -314,48 +325,103 @@ def test_metadata(builds):
     assert props["schema:accessibilityHazard"] == ["none"]
     assert props["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     assert "版" in props["schema:accessibilitySummary"][0]
+    # Nobody audited the claim: naming the publisher line as certifier would be untrue.
+    assert "a11y:certifiedBy" not in props and "a11y:certifierCredential" not in props
 
 
-def test_cover(builds):
+def test_a_certifier_named_in_issue_toml_is_the_certifier(sample, tmp_path):
+    certified = replace(sample, paper=replace(sample.paper, a11y_certifier="某无障碍评测机构"))
+    path = tmp_path / "certified.epub"
+    path.write_bytes(write_epub(certified, sample_plan(certified), None, embed_fonts=False))
+    with _zip(path) as book:
+        meta = _opf(book).find("opf:metadata", NS)
+    assert [m.text for m in meta.iterfind("opf:meta[@property='a11y:certifiedBy']", NS)] == ["某无障碍评测机构"]
+    assert validate_epub(path) == []
+
+
+def test_cover(builds, sample):
+    """The cover is designed for a reading system's library and start screen: at least 1600 px tall,
+    the masthead, date and issue number and the front page's headlines set large (issue 14)."""
     with _zip(builds["sample"]) as book:
         opf = _opf(book)
         cover = ElementTree.fromstring(book.read("EPUB/cover.xhtml"))
-    item = opf.find("opf:manifest/opf:item[@properties='cover-image']", NS)
+        item = opf.find("opf:manifest/opf:item[@properties='cover-image']", NS)
+        image = Image.open(io.BytesIO(book.read(f"EPUB/{item.get('href')}")))
     assert item.get("media-type") == "image/jpeg"
-    assert "第1版" in cover.find(".//h:img", NS).get("alt")
+    assert image.height >= 1600 and image.width / image.height == pytest.approx(2 / 3)
+    alt = cover.find(".//h:img", NS).get("alt")
+    front = [a.headline for a in sample.articles[:3]]  # sample_plan puts articles 1–3 on page 1
+    assert alt.startswith("《徐汇报》封面") and "第3期" in alt and all(h in alt for h in front)
     with _zip(builds["jumped"]) as book:
         assert "EPUB/cover.xhtml" not in book.namelist()
         assert _opf(book).find("opf:manifest/opf:item[@properties='cover-image']", NS) is None
 
 
+def test_cover_sets_masthead_and_lead_headline_as_type(sample):
+    """The words are drawn into the image: changing the masthead changes only the top band, changing
+    the lead's headline only the headline panel below the page, and each is dark ink on light paper."""
+    page = io.BytesIO()
+    Image.new("RGB", (1300, 1860), "white").save(page, "PNG")
+    base = cover_text(sample, ("头条标题在这里", "第二篇"))
+
+    def render(text) -> Image.Image:
+        return Image.open(io.BytesIO(cover_jpeg(text, page.getvalue()))).convert("L")
+
+    plain = render(base)
+    masthead = ImageChops.difference(plain, render(replace(base, masthead="另一报"))).point(lambda v: 255 * (v > 64))
+    lead = ImageChops.difference(plain, render(replace(base, headlines=("完全不同的头条", "第二篇")))).point(
+        lambda v: 255 * (v > 64))
+    m_box, l_box = masthead.getbbox(), lead.getbbox()
+    assert m_box and m_box[3] < 0.25 * plain.height  # the masthead in the top band
+    assert l_box and l_box[1] > 0.5 * plain.height  # the lead's headline in the lower panel
+    assert (l_box[3] - l_box[1]) > 80  # large type: taller than 80 px
+    assert min(plain.crop(l_box).getextrema()) < 60  # dark ink
+
+
 # --- Fonts ------------------------------------------------------------------------------
 
 
-def _characters(book: zipfile.ZipFile) -> tuple[set[str], set[str]]:
-    shown, headline = set(), set()
+KAI_TAGS = {"figcaption"}
+KAI_CLASSES = {"byline", "byline-end", "editors-note"}
+
+
+def _characters(book: zipfile.ZipFile) -> dict[str, set[str]]:
+    chars = {"body": set(), "headline": set(), "caption": set()}
     for doc in _documents(book).values():
         body = doc.find("h:body", NS)
-        shown |= set(_text(body))
-        for e in body.iter(f"{{{NS['h']}}}*"):
-            if _local(e) in HEADLINE_TAGS or HEADLINE_CLASSES & set(e.get("class", "").split()):
-                headline |= set(_text(e))
-    return shown - set("\n\t\r"), headline - set("\n\t\r")
+        chars["body"] |= set(_text(body))
+        for e in body.iter():  # iter() takes no {ns}* wildcard: it would find nothing
+            classes = set(e.get("class", "").split())
+            if _local(e) in HEADLINE_TAGS or HEADLINE_CLASSES & classes:
+                chars["headline"] |= set(_text(e))
+            if _local(e) in KAI_TAGS or KAI_CLASSES & classes:
+                chars["caption"] |= set(_text(e))
+    return {role: found - set("\n\t\r") for role, found in chars.items()}
 
 
 @pytest.mark.parametrize("name", ["sample", "jumped"])
 def test_embedded_fonts_cover_the_text(builds, name):
+    """Three faces, as in print: Song for the body, Hei for headlines, Kai for captions, bylines and
+    the 编者按, each subset to exactly the characters it sets."""
     with _zip(builds[name]) as book:
-        shown, headline = _characters(book)
-        fonts = {role: TTFont(io.BytesIO(book.read(f"EPUB/fonts/{role}.otf"))) for role in ("body", "headline")}
+        chars = _characters(book)
+        files = {"body": "body.otf", "headline": "headline.otf", "caption": "caption.ttf"}
+        fonts = {role: TTFont(io.BytesIO(book.read(f"EPUB/fonts/{f}"))) for role, f in files.items()}
         names = book.namelist()
-        manifest = {i.get("href") for i in _opf(book).iterfind("opf:manifest/opf:item", NS)}
+        manifest = {i.get("href"): i.get("media-type") for i in _opf(book).iterfind("opf:manifest/opf:item", NS)}
         options = book.read("META-INF/com.apple.ibooks.display-options.xml")
+        css = book.read("EPUB/css/fonts.css").decode()
     assert fonts["body"]["name"].getDebugName(1) == "Noto Serif CJK SC"
     assert fonts["headline"]["name"].getDebugName(1) == "Noto Sans CJK SC"
-    for role, chars in (("body", shown), ("headline", headline)):
-        cmap = fonts[role].getBestCmap()
-        assert not {c for c in chars if ord(c) not in cmap}, role
-    assert {"fonts/body.otf", "fonts/headline.otf", "fonts/LICENSE-OFL.txt"} <= manifest
+    assert fonts["caption"]["name"].getDebugName(1) == "LXGW WenKai"
+    for role, font in fonts.items():
+        cmap = font.getBestCmap()
+        assert chars[role] and not {c for c in chars[role] if ord(c) not in cmap}, role
+        assert font["name"].getDebugName(13), role  # the OFL notice travels with the subset
+    assert len(fonts["caption"].getBestCmap()) < len(fonts["body"].getBestCmap())  # a subset, not the face
+    assert manifest["fonts/caption.ttf"] == "font/ttf" and manifest["fonts/body.otf"] == "font/otf"
+    assert 'url("../fonts/caption.ttf") format("truetype")' in css
+    assert {"fonts/body.otf", "fonts/headline.otf", "fonts/caption.ttf", "fonts/LICENSE-OFL.txt"} <= set(manifest)
     assert "EPUB/fonts/LICENSE-OFL.txt" in names
     assert b'<option name="specified-fonts">true</option>' in options
 
@@ -368,6 +434,7 @@ def test_without_fonts(builds):
     assert not [n for n in names if n.startswith("EPUB/fonts/") or n.endswith("fonts.css")]
     assert b"fonts.css" not in page
     assert '"layout-body", serif' in css and '"layout-headline", sans-serif' in css
+    assert '"layout-caption", serif' in css
 
 
 def test_sample_size(builds):
@@ -382,6 +449,25 @@ def test_css_leaves_size_and_theme_to_the_reader():
     assert "text-indent: 2em" in css and "text-align: justify" in css
 
 
+def _rule(css: str, selector: str) -> str:
+    return css.split(f"\n{selector} {{", 1)[1].split("}", 1)[0]
+
+
+def test_css_keeps_images_on_screen_and_headlines_with_their_text():
+    """A portrait photo fits the screen with its aspect kept; a kicker or headline never ends a page
+    on its own (issue 14: Calibre left a kicker alone at a page foot)."""
+    css = (SAMPLE.parents[1] / "styles" / "epub.css").read_text(encoding="utf-8")
+    img = _rule(css, "figure img")
+    assert "max-height: 90vh" in img and "max-width: 100%" in img
+    assert "height: auto" in img and "width: auto" in img
+    keep = _rule(css, "h1, h2, h3, hgroup, hgroup > *, .byline")
+    assert "break-after: avoid" in keep and "page-break-after: avoid" in keep
+    assert "break-inside: avoid" in _rule(css, "hgroup")
+    assert '"layout-caption"' in _rule(css, "figcaption, .byline, .byline-end, .editors-note")
+    assert '"layout-headline"' in _rule(css, "h1, h2, h3, .kicker, .subtitle, .dateline")
+    assert "text-indent: 0" in _rule(css, "p.verse")
+
+
 # --- Reproducible container ------------------------------------------------------------
 
 
@@ -392,11 +478,35 @@ def test_rebuild_is_byte_identical(builds, sample):
 def test_container_layout(builds):
     with _zip(builds["sample"]) as book:
         infos = book.infolist()
+        manifest = {i.get("href") for i in _opf(book).iterfind("opf:manifest/opf:item", NS)}
     assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
     assert infos[0].extra == b""
     assert {i.date_time for i in infos} == {(2021, 1, 22, 0, 0, 0)}
-    assert [i.filename for i in infos[1:3]] == ["META-INF/container.xml",
-                                                "META-INF/com.apple.ibooks.display-options.xml"]
+    assert {i.create_system for i in infos} == {3} and {i.external_attr >> 16 for i in infos} == {0o100644}
+    assert [i.filename for i in infos[1:3]] == ["META-INF/container.xml", OPF]
+    assert "META-INF/com.apple.ibooks.display-options.xml" in {i.filename for i in infos}
+    assert not {m for m in manifest if m.startswith("META-INF")}
+
+
+def test_ebooklib_writes_the_package(builds):
+    """EbookLib writes the package, the NCX and the zip (issue 14): no hand-made OPF or zip code is
+    left in the writer, and the OPF is EbookLib's, with xml:lang added on <package>."""
+    import layout.render.epub as writer
+
+    source = Path(writer.__file__).read_text(encoding="utf-8")
+    assert "from ebooklib import epub" in source and "epub.EpubWriter" in source
+    assert "<package xmlns" not in source and "<manifest" not in source and "<rootfile" not in source
+    assert "navMap" not in source and "navPoint" not in source
+    templates = SAMPLE.parents[1] / "styles" / "templates" / "epub"
+    assert not {p.name for p in templates.iterdir()} & {"package.opf.j2", "toc.ncx.j2", "container.xml"}
+    with _zip(builds["sample"]) as book:
+        opf = _opf(book)
+        ncx = ElementTree.fromstring(book.read("EPUB/toc.ncx"))
+    assert opf.find("opf:metadata/opf:meta[@name='generator']", NS).get("content").startswith("Ebook-lib")
+    assert opf.get(XML_LANG) == "zh-CN" and opf.get("unique-identifier") == "id"
+    ncx_ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    points = [p.findtext("n:navLabel/n:text", namespaces=ncx_ns) for p in ncx.iterfind(".//n:navPoint", ncx_ns)]
+    assert points[0] == "第1版　要闻" and len(points) == 2 + 5  # two pages, five articles
 
 
 def test_block_kinds_in_fixture_match_model(fixture_issue):
@@ -405,6 +515,7 @@ def test_block_kinds_in_fixture_match_model(fixture_issue):
     assert kinds == {Paragraph, Subhead, EditorsNote}
 
 
+@pytest.mark.slow
 def test_built_sample_opens_in_ebooklib_and_validates(sample_build):
     """The EPUB that `layout build` writes (with the rendered front page as cover) as a reading system
     sees it: EbookLib opens it, every print page is a document, EPUBCheck finds nothing."""

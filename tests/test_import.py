@@ -325,7 +325,7 @@ def test_bad_page_and_missing_file(tmp_path):
 
 
 def build(issue: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layout.cli", "build", str(issue), "-o", str(out)],
+    return subprocess.run([sys.executable, "-m", "layout.cli", "build", str(issue), "-o", str(out), "--no-fonts"],
                           capture_output=True, text=True)
 
 

@@ -1,4 +1,5 @@
-"""PDF/X-4 finishing, per-page splitting and print images, on real WeasyPrint output read back by real tools."""
+"""PDF/X-4 finishing per page, the issue file assembled from the pages, and print images, on real WeasyPrint
+output read back by real tools."""
 from __future__ import annotations
 
 import base64
@@ -19,7 +20,7 @@ from weasyprint import HTML
 from layout.errors import BuildError
 from layout.house import MM, house
 from layout.model import Issue, IssueInfo, Paper
-from layout.render.pdfx import finish_print_pdf, resolve_profile, split_pages
+from layout.render.pdfx import assemble_issue, finish_page, resolve_profile
 from layout.render.print_images import MAX_TAC, OutputProfile, print_image, read_profile
 
 TRIM_MM = (120, 90)
@@ -45,6 +46,29 @@ body {{ margin: 0; font-family: "Noto Serif CJK SC"; font-size: 10pt; line-heigh
 
 def render(html: str) -> bytes:
     return HTML(string=html).write_pdf()
+
+
+def one_page_files(pdf: bytes) -> list[bytes]:
+    """Each page of a WeasyPrint PDF as a file of its own, as the build renders each page alone."""
+    out = []
+    with pikepdf.open(io.BytesIO(pdf)) as src:
+        for page in src.pages:
+            with pikepdf.new() as dst:
+                dst.pages.append(page)
+                buf = io.BytesIO()
+                dst.save(buf, static_id=True)  # no random file ID: the same pages give the same bytes
+                out.append(buf.getvalue())
+    return out
+
+
+def finish_pages_of(pdf: bytes, issue: Issue, profile: OutputProfile, **options) -> list[bytes]:
+    """Every page of pdf finished as its page's PDF/X-4 file (第1版, 第2版 …)."""
+    return [finish_page(page, issue, profile, n, **options) for n, page in enumerate(one_page_files(pdf), 1)]
+
+
+def finish_print_pdf(pdf: bytes, issue: Issue, profile: OutputProfile, **options) -> bytes:
+    """The issue's PDF/X-4 file as the build makes it: each page finished, then assembled."""
+    return assemble_issue(finish_pages_of(pdf, issue, profile, **options), issue)
 
 
 def colour_photo(path: Path, size: tuple[int, int] = (900, 600)) -> Path:
@@ -93,10 +117,12 @@ def source_pdf(tmp_path_factory, profile) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def finished(source_pdf, profile, tmp_path_factory) -> tuple[bytes, list[str]]:
+def finished(source_pdf, profile, tmp_path_factory) -> tuple[bytes, list[str], list[bytes]]:
+    """(the issue's file, what finishing reported, the pages' files)."""
     reports: list[str] = []
-    pdf = finish_print_pdf(source_pdf, make_issue(tmp_path_factory.mktemp("issue")), profile, report=reports.append)
-    return pdf, reports
+    issue = make_issue(tmp_path_factory.mktemp("issue"))
+    pages = finish_pages_of(source_pdf, issue, profile, report=reports.append)
+    return assemble_issue(pages, issue), reports, pages
 
 
 def write(tmp_path: Path, data: bytes, name: str = "out.pdf") -> Path:
@@ -199,7 +225,7 @@ def test_same_input_same_bytes_and_ids_follow_issue_and_content(source_pdf, fini
 
 
 def test_rgb_left_by_the_stylesheet_is_converted_and_reported(finished):
-    pdf, reports = finished
+    pdf, reports, _ = finished
     assert "p.2: RGB fill 0 0 0 → CMYK 0 0 0 1" in reports
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         fills = [[float(v) for v in operands] for operands, op in pikepdf.parse_content_stream(doc.pages[1])
@@ -275,10 +301,11 @@ def test_crop_marks_in_registration_colour_outside_the_bleed(source_pdf, profile
         assert not inside, (x, y)
 
 
-def test_split_pages_gives_one_complete_pdfx_per_page(finished, profile, tmp_path):
-    pages = split_pages(finished[0])
+def test_one_complete_pdfx_per_page(finished, source_pdf, profile, tmp_path):
+    pages = finished[2]
     assert len(pages) == 2
-    assert split_pages(finished[0]) == pages  # deterministic
+    issue = make_issue(tmp_path)
+    assert finish_pages_of(source_pdf, issue, profile) == pages  # deterministic
     ids = set()
     for n, data in enumerate(pages, 1):
         check_pdfx(data, profile, tmp_path)
@@ -292,11 +319,20 @@ def test_split_pages_gives_one_complete_pdfx_per_page(finished, profile, tmp_pat
         assert "第二版正文" in pdf.pages[0].extract_text()
 
 
-def test_split_pages_refuses_an_unfinished_file(source_pdf, finished):
-    with pytest.raises(BuildError):
-        split_pages(source_pdf)
-    with pytest.raises(BuildError):
-        split_pages(bytes(finished[0]))  # the bytes alone: finish_print_pdf's result is needed
+def test_issue_file_holds_the_pages_in_order(finished):
+    """The issue's file is the pages' files put together: same page content, one output intent."""
+    with pikepdf.open(io.BytesIO(finished[0])) as issue:
+        assert len(issue.pages) == 2 and len(issue.Root.OutputIntents) == 1
+        for page, data in zip(issue.pages, finished[2]):
+            with pikepdf.open(io.BytesIO(data)) as own:
+                assert page.Contents.read_bytes() == own.pages[0].Contents.read_bytes()
+    with pdfplumber.open(io.BytesIO(finished[0])) as pdf:
+        assert "第二版正文" in pdf.pages[1].extract_text()
+
+
+def test_a_page_file_is_made_from_one_page_only(source_pdf, profile, tmp_path):
+    with pytest.raises(BuildError, match="2 PDF pages instead of one"):
+        finish_page(source_pdf, make_issue(tmp_path), profile, 1)
 
 
 def test_resolve_profile_prefers_issue_then_house_then_system(profile, tmp_path):

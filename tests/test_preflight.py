@@ -12,9 +12,9 @@ from PIL import Image
 from layout.check.preflight import Violation, preflight
 from layout.errors import InputError
 from layout.house import MM
-from layout.render.pdfx import finish_print_pdf
 from layout.render.print_images import print_image
-from test_pdfx import colour_photo, make_issue, page_html, profile, render  # noqa: F401 (profile is a fixture)
+from test_pdfx import (colour_photo, finish_print_pdf, make_issue, page_html, profile,  # noqa: F401 (a fixture)
+                       render)
 
 
 def data_uri(img: Image.Image) -> str:

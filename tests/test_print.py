@@ -2,19 +2,34 @@
 checked with the tools a prepress operator uses (qpdf, pdffonts, Ghostscript) and our preflight."""
 from __future__ import annotations
 
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLE, run_layout
+from layout.render.page_cache import CACHE_FOLDER
 
 PRINT_FILES = ["XHB-20210122.pdf", "XHB_20210122_01.pdf", "XHB_20210122_02.pdf"]
+
+
+def outputs(out: Path) -> list[Path]:
+    """The files a build wrote under out (web/ included), relative to it; the page cache's aside."""
+    return [p.relative_to(out) for p in sorted(out.rglob("*"))
+            if p.is_file() and CACHE_FOLDER not in p.relative_to(out).parts]
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Every file under out, the page cache's included."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_print_files_per_page(sample_build):
     assert {p.name for p in sample_build.glob("*.pdf")} == set(PRINT_FILES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PRINT_FILES)
 def test_layout_check_reports_nothing(sample_build, name):
     result = run_layout("check", sample_build / name)
@@ -22,6 +37,7 @@ def test_layout_check_reports_nothing(sample_build, name):
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PRINT_FILES)
 def test_prepress_tools_accept_the_file(sample_build, name):
     path = sample_build / name
@@ -35,24 +51,59 @@ def test_prepress_tools_accept_the_file(sample_build, name):
 
 
 def test_rebuild_gives_identical_bytes(sample_build, tmp_path):
-    """Invariant 5: the same inputs give the same files, byte for byte."""
-    assert run_layout("build", SAMPLE, "-o", tmp_path).returncode == 0
-    for path in sample_build.rglob("*"):
-        if path.is_file():  # web/ holds a folder of pages
-            name = path.relative_to(sample_build)
-            assert (tmp_path / name).read_bytes() == path.read_bytes(), name
+    """Invariant 5: the same inputs give the same files, byte for byte, whatever the number of workers
+    and with or without the page cache (the session's build ran one worker per core, cache on)."""
+    assert run_layout("build", SAMPLE, "-o", tmp_path, "--jobs", "1", "--no-cache").returncode == 0
+    assert not (tmp_path / CACHE_FOLDER).exists()
+    for name in outputs(sample_build):
+        assert (tmp_path / name).read_bytes() == (sample_build / name).read_bytes(), name
 
 
-def test_failed_build_leaves_earlier_outputs_intact(sample_copy, tmp_path):
+def test_an_edit_renders_only_the_pages_it_changes(sample_build, sample_copy, tmp_path):
+    """Rebuilding into the same folder after an edit on 第1版 takes 第2版 from the page cache; the
+    result is what a build without the cache makes of the edited issue, byte for byte."""
+    out = tmp_path / "out"
+    shutil.copytree(sample_build, out)
+    article = sample_copy / "articles" / "04-zhongxinzu.md"  # on 第1版 only (layout.json)
+    article.write_text(article.read_text(encoding="utf-8").replace("陈保中教授", "陈保中老师"), encoding="utf-8")
+    result = run_layout("--lang", "en", "build", sample_copy, "-o", out, "--no-fonts")
+    assert result.returncode == 0, result.stderr
+    assert "1 of 2 pages rendered, the others taken from the page cache" in result.stderr
+    first, second = (f"XHB_20210122_0{n}.pdf" for n in (1, 2))
+    assert (out / second).read_bytes() == (sample_build / second).read_bytes()
+    assert (out / first).read_bytes() != (sample_build / first).read_bytes()
+    assert len(list((out / CACHE_FOLDER).rglob("*.page"))) == 2  # the replaced page's entry is gone
+    clean = tmp_path / "clean"
+    assert run_layout("build", sample_copy, "-o", clean, "--no-fonts", "--no-cache").returncode == 0
+    for name in outputs(clean):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_a_damaged_cache_entry_is_rendered_again(sample_build, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(sample_build, out)
+    entries = sorted((out / CACHE_FOLDER).rglob("*.page"))
+    entries[0].write_bytes(entries[0].read_bytes()[:-100])  # cut short, as by a full disk
+    entries[1].write_bytes(entries[1].read_bytes().replace(b"/Type /Page", b"/Type /Pagf", 1))  # altered
+    result = run_layout("--lang", "en", "build", SAMPLE, "-o", out, "--no-fonts")
+    assert result.returncode == 0, result.stderr
+    assert "2 of 2 pages rendered, the others taken from the page cache" in result.stderr
+    for name in outputs(sample_build):
+        if name.suffix == ".pdf":
+            assert (out / name).read_bytes() == (sample_build / name).read_bytes(), name
+    assert files(out / CACHE_FOLDER) == files(sample_build / CACHE_FOLDER)  # entries written anew
+
+
+def test_failed_build_leaves_earlier_outputs_intact(sample_build, sample_copy, tmp_path):
     """Invariant 6: a build that fails writes nothing; what was there stays as it was."""
     out = tmp_path / "out"
-    assert run_layout("build", sample_copy, "-o", out).returncode == 0
-    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    shutil.copytree(sample_build, out)  # the outputs of an earlier build, page cache included
+    before = files(out)
     article = sample_copy / "articles" / "04-zhongxinzu.md"
     article.write_text(article.read_text(encoding="utf-8").replace("priority: 4", "priority: 4\npage: 9"),
                        encoding="utf-8")
     assert run_layout("build", sample_copy, "-o", out).returncode == 2
-    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert files(out) == before
 
 
 def test_configured_profile_that_is_missing_fails_clearly(sample_copy, tmp_path):
@@ -69,7 +120,7 @@ def test_configured_profile_that_is_missing_fails_clearly(sample_copy, tmp_path)
 def test_bleed_and_crop_marks(tmp_path):
     import pikepdf
 
-    assert run_layout("build", SAMPLE, "-o", tmp_path, "--bleed", "3", "--crop-marks").returncode == 0
+    assert run_layout("build", SAMPLE, "-o", tmp_path, "--bleed", "3", "--crop-marks", "--no-fonts").returncode == 0
     with pikepdf.open(tmp_path / "XHB_20210122_01.pdf") as pdf:
         page = pdf.pages[0]
         trim = [float(v) for v in page.TrimBox]
@@ -79,10 +130,11 @@ def test_bleed_and_crop_marks(tmp_path):
     assert run_layout("check", tmp_path / "XHB_20210122_01.pdf").returncode == 0
 
 
-def test_previews(tmp_path):
+def test_previews(sample_build, tmp_path):
     from PIL import Image
 
-    assert run_layout("build", SAMPLE, "-o", tmp_path, "--previews", "30").returncode == 0
+    shutil.copytree(sample_build, tmp_path, dirs_exist_ok=True)  # the pages come from the page cache
+    assert run_layout("build", SAMPLE, "-o", tmp_path, "--previews", "30", "--no-fonts").returncode == 0
     with Image.open(tmp_path / "XHB_20210122_01.png") as im:
         width, height = im.size
     assert abs(width - 273 / 25.4 * 30) <= 1 and abs(height - 390 / 25.4 * 30) <= 1

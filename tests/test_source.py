@@ -141,7 +141,7 @@ def _bad_crc_png() -> bytes:
 def test_text_saved_as_png_is_refused(tmp_path):
     issue = write_issue(tmp_path / "i", {"01-a.md": _with_image("images/a.png")},
                         images={"images/a.png": b"not a picture\n"})
-    assert_input_error(issue, "01-a.md", 7, "image 'images/a.png' is not a PNG or JPEG image")
+    assert_input_error(issue, "01-a.md", 7, "image 'images/a.png' is not a PNG, JPEG or TIFF image")
 
 
 @pytest.mark.parametrize("name, data", [

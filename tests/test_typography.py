@@ -13,7 +13,7 @@ from conftest import SAMPLE
 from layout.model import EditorsNote, Paragraph, Subhead
 from layout.source.issue_folder import load_issue
 from layout.text.issue_text import normalise_issue
-from pdftext import MM, load_layout, module_chars, reading_text, squash
+from pdftext import COLUMN_SLACK, MM, load_layout, module_chars, reading_text, squash
 
 K1 = set("、，；：。！？”’）》」』】〕·")
 K2 = set("“‘（《「『【〔")
@@ -62,7 +62,7 @@ def body_lines(sample_build) -> list[BodyLine]:
                     middle = (c["top"] + c["bottom"]) / 2
                     if middle < body_top:
                         continue
-                    column = max(0, int(((c["x0"] + c["x1"]) / 2 - left0) // column_pitch))
+                    column = max(0, int(((c["x0"] + c["x1"]) / 2 - left0 + COLUMN_SLACK) // column_pitch))
                     rows.setdefault((column, int((middle - body_top) // pitch)), []).append(c)
                 keys = sorted(rows)
                 for n, key in enumerate(keys):

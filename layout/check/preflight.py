@@ -192,9 +192,16 @@ class _State:
     fill: str = "gray"
     colour: tuple[float, ...] = (0.0,)
     font: str = ""
+    overprint: bool = False  # /op of the ExtGState in force: fills (and text) overprint
 
     def copy(self) -> _State:
-        return _State(self.ctm, self.fill, self.colour, self.font)
+        return _State(self.ctm, self.fill, self.colour, self.font, self.overprint)
+
+    @property
+    def solid_black(self) -> bool:
+        """100 K: DeviceCMYK 0 0 0 1 or DeviceGray 0."""
+        return (self.fill == "cmyk" and self.colour == (0.0, 0.0, 0.0, 1.0)) or (
+            self.fill == "gray" and self.colour == (0.0,))
 
 
 def _mul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
@@ -214,6 +221,7 @@ class _Walker:
     found: list[Violation] = field(default_factory=list)
     reported: set[tuple[str, str, str]] = field(default_factory=set)
     black_runs: dict[tuple[str, str], int] = field(default_factory=dict)  # (object, colour) → text runs
+    knockout_runs: dict[str, int] = field(default_factory=dict)  # object → 100 K text runs not overprinting
     visited: set[tuple[int, int]] = field(default_factory=set)
 
     def add(self, obj: str, rule: str, message: str) -> None:
@@ -241,8 +249,12 @@ class _Walker:
                 family = _family(operands[0], resources)
                 if family == "rgb":
                     self.add(where, "rgb", f"RGB colour space ({operands[0]} {o})")
-                if o == "cs":
-                    state.fill, state.colour = family, ()
+                if o == "cs":  # a colour space starts at its initial colour: black for CMYK and grey
+                    state.fill, state.colour = family, {"cmyk": (0.0, 0.0, 0.0, 1.0), "gray": (0.0,)}.get(family, ())
+            elif o == "gs":
+                params = resources.get("/ExtGState", {}).get(operands[0], Dictionary())
+                if "/op" in params or "/OP" in params:  # /op defaults to /OP when only that is given
+                    state.overprint = bool(params.get("/op", params.get("/OP")))
             elif o in ("sc", "scn"):
                 state.colour = tuple(float(v) for v in operands if not isinstance(v, Name))
             elif o == "Tf":
@@ -260,8 +272,15 @@ class _Walker:
         for (obj, kind), count in self.black_runs.items():
             runs = f"{count} text run{'s' if count > 1 else ''}"
             self.add(obj, "black-text", f"{kind} ({runs}): black text must be K only")
+        for obj, count in self.knockout_runs.items():
+            self.add(obj, "knockout", t("100 K text knocks out ({count} text runs): black text must overprint "
+                                        "(/op true, /OPM 1), or misregistration shows white around every letter",
+                                        count=count))
 
     def _text(self, state: _State, where: str) -> None:
+        if state.solid_black and not state.overprint:
+            obj = f"text {state.font}" if where == "content" else f"{where} text {state.font}"
+            self.knockout_runs[obj] = self.knockout_runs.get(obj, 0) + 1
         v = state.colour
         if state.fill == "rgb" and len(v) == 3 and max(v) <= 0.1:
             kind = f"RGB black {' '.join(_fmt(x) for x in v)}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from layout.errors import BuildError
-from layout.model import Article, EditorsNote, Figure, Line, Paragraph, Subhead
+from layout.model import Article, EditorsNote, Figure, Line, Paragraph, Subhead, Verse
 from layout.house import house
 from layout.plan.grid import PageFormat
 from layout.text.composer import TextStyle, compose, compose_headline, compose_words
@@ -21,7 +21,7 @@ from layout.text.article_parts import article_parts, credit_text
 from layout.text.fonts import resolve
 from layout.text.segment import article_terms
 
-SlotRole = Literal["body", "subhead", "note", "byline", "jump"]
+SlotRole = Literal["body", "subhead", "note", "byline", "jump", "verse"]
 HeadRole = Literal["kicker", "headline", "subtitle", "byline"]
 
 
@@ -145,9 +145,23 @@ def body_slots(article: Article, fmt: PageFormat, span_chars: int) -> tuple[Slot
                               article_terms(article)), "subhead")
         elif isinstance(block, EditorsNote):
             add(compose(block.text, _style("caption", fmt.body_size, b["indent_em"]), measure), "note")
+        elif isinstance(block, Verse):
+            add(verse_lines(block, fmt, measure), "verse")
     if parts.closing:
         add(compose(parts.closing, _style("caption", fmt.body_size, align="right"), measure), "byline")
     return tuple(slots)
+
+
+def verse_lines(verse: Verse, fmt: PageFormat, measure: float) -> tuple[Line, ...]:
+    """Each line of a poem composed on its own (a long one wraps), centred or indented as the house sets
+    verse ([verse] in house.toml); an empty line is a blank line between stanzas."""
+    v = house()["verse"]
+    centred = v["align"] == "center"
+    style = _style("body", fmt.body_size, 0.0 if centred else v["indent_em"], "center" if centred else "left")
+    out: list[Line] = []
+    for text in verse.lines:
+        out.extend(compose(text, style, measure) if text else (Line((), 0.0, last=True),))
+    return tuple(out)
 
 
 def short_headline(article: Article) -> str:

@@ -165,13 +165,16 @@ class PageSearch:
                 mask = sum(1 << h for h in self.leaves(i, w) if h <= self.lines)
             else:
                 mask = 0
+                memo = self._feasible
                 for k in range(i + 1, j):
                     top, bottom = self.feasible(i, k, w), self.feasible(k, j, w)
                     self.budget.spend(1)
                     for h1 in _bits(top):
                         mask |= bottom << h1
                     for w1 in range(1, w):
-                        mask |= self.feasible(i, k, w1) & self.feasible(k, j, w - w1)
+                        f1, f2 = (i, k, w1), (k, j, w - w1)
+                        mask |= (memo[f1] if f1 in memo else self.feasible(*f1)) \
+                            & (memo[f2] if f2 in memo else self.feasible(*f2))
             self._feasible[key] = mask & limit
         return self._feasible[key]
 
@@ -190,18 +193,25 @@ class PageSearch:
         else:
             # (cost, tie, first, second, dx, dy): Layouts are made only for the few kept.
             options: list[tuple] = []
+            solved, feasible = self._solved, self._feasible
             for k in range(i + 1, j):
                 rest = self.feasible(k, j, w)
                 for h1 in _bits(self.feasible(i, k, w)):
                     if h1 < h and (rest >> (h - h1)) & 1:
-                        below = self.solve(k, j, w, h - h1)
-                        for a in self.solve(i, k, w, h1) if below else ():
+                        key2 = (k, j, w, h - h1)  # memo hits read inline: the recursion is the hot path
+                        below = solved[key2] if key2 in solved else self.solve(k, j, w, h - h1)
+                        key1 = (i, k, w, h1)
+                        for a in (solved[key1] if key1 in solved else self.solve(i, k, w, h1)) if below else ():
                             for b in below:
                                 options.append((a.cost + b.cost + h1 * b.weight * low, len(options), a, b, 0, h1))
                 for w1 in range(1, w):
-                    if (self.feasible(i, k, w1) >> h) & 1 and (self.feasible(k, j, w - w1) >> h) & 1:
-                        right = self.solve(k, j, w - w1, h)
-                        for a in self.solve(i, k, w1, h) if right else ():
+                    f1, f2 = (i, k, w1), (k, j, w - w1)
+                    if ((feasible[f1] if f1 in feasible else self.feasible(*f1)) >> h) & 1 \
+                            and ((feasible[f2] if f2 in feasible else self.feasible(*f2)) >> h) & 1:
+                        key2 = (k, j, w - w1, h)
+                        right = solved[key2] if key2 in solved else self.solve(k, j, w - w1, h)
+                        key1 = (i, k, w1, h)
+                        for a in (solved[key1] if key1 in solved else self.solve(i, k, w1, h)) if right else ():
                             for b in right:
                                 stones = len(a.right_heads & b.left_heads)
                                 if stones and not self.allow_tombstones:
@@ -241,6 +251,7 @@ class PageSearch:
         the next few; the first `required` items (pinned to the page) must all be placed."""
         n = len(self.items)
         memo: dict[tuple[int, int], Layout | None] = {}
+        highest = min(rect[1] for rect in regions)
 
         def deal(r: int, i: int) -> Layout | None:
             if (r, i) in memo:
@@ -256,14 +267,15 @@ class PageSearch:
                 x, y, w, h = regions[r]
                 result = None
                 empty = w * h
-                if i >= 1 or r > 0 or not self.items:  # the page's main story opens the first rectangle
+                # The page's main story opens a rectangle at the top of the free area (the first it fits).
+                if i >= 1 or any(rect[1] == highest for rect in regions[r + 1:]):
                     rest = deal(r + 1, i)
                     if rest is not None:
                         result = _then(Layout(empty * self.cost["hole_line"], hole=empty), rest)
                 # Most items first; past the first count that closes, only `fewer` smaller counts.
                 tries = 0
                 for j in range(n, i, -1):
-                    if (i == 0 and r > 0) or tries > self.cost["fewer"]:
+                    if (i == 0 and regions[r][1] > highest) or tries > self.cost["fewer"]:
                         break
                     here = self.fill(i, j, regions[r])
                     if here is None:

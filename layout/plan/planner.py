@@ -212,19 +212,23 @@ class _Planner:
         briefs = [it for it in briefs if it in required] + [it for it in briefs if it not in required]
         briefs += [it for it in later if brief(it)]
         limit = free_lines * self.fmt.columns  # cells: what the page could hold at most
-        tall = free_lines  # a stack at most a page deep
-        stacks: list[list[str]] = [[]]
-        height, cells = 0, 0
+        needs, cells = [], 0
         for it in briefs:
             need = _estimate(self.fits, it)
             if cells + need > limit:
                 break
-            if height + need > tall and stacks[-1]:
+            needs.append((it.article_id, need))
+            cells += need
+        # As few stacks as a page deep holds, sharing the briefs evenly (in order) between them.
+        tall = cells / max(1, math.ceil(cells / free_lines))
+        stacks: list[list[str]] = [[]]
+        height = 0
+        for aid, need in needs:
+            if height + need / 2 > tall and stacks[-1]:
                 stacks.append([])
                 height = 0
-            stacks[-1].append(it.article_id)
+            stacks[-1].append(aid)
             height += need
-            cells += need
         stacks = [stack for stack in stacks if len(stack) > 1]  # a lone brief needs no label
         members = {aid for stack in stacks for aid in stack}
         pinned = {it.article_id for it in required}
@@ -270,13 +274,15 @@ class _Planner:
         if next_page is not None and not blocks:
             modes = [m for m in modes if not m[1]]
         overall: Layout | None = None
-        for allow_tombstones, allow_blank in modes:
+        for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
+            if n and budget.left <= 0:  # each way of closing the page gets its budget
+                budget = Budget(self.cost["budget"])
             for regions in ways:
                 if not regions:
                     continue
                 widest = regions[0][2]
-                for lead_span in range(widest, 0, -1):
+                for lead_span in self.lead_spans(items[0], widest):
                     if best and best.cost <= narrow * (widest - lead_span):
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
@@ -286,9 +292,17 @@ class _Planner:
                         best = layout
             if best and (overall is None or best.cost < overall.cost):
                 overall = best
-            if overall and len(overall.placements) == len(items) and not overall.unplaced:
+            if overall and len(overall.placements) == len(items) and not overall.unplaced \
+                    and overall.cost < self.cost["overflow"]:  # and no brief of a stack left out
                 break
         return overall
+
+    def lead_spans(self, lead: Item, widest: int) -> range:
+        """Spans tried for a page's main story, widest first: down to half the rectangle (a brief or a
+        continuation: its own narrow spans)."""
+        if lead.members or lead.part > 0 or is_brief(self.fits.articles[lead.article_id]):
+            return range(min(widest, self.cost["brief_max_span"] if lead.part == 0 else widest), 0, -1)
+        return range(widest, (widest + 1) // 2 - 1, -1)
 
     # --- pins ---------------------------------------------------------------------
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from layout.errors import BuildError
-from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead
+from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead, Verse
+from layout.render.print_images import to_8bit
 from layout.text.article_parts import article_parts, credit_text
 
 MAX_IMAGE_PX = 1600  # long side: sharp on e-ink, tablets and phones, small to download
 JPEG_QUALITY = 85
+IMAGE_CACHE = 64  # photos re-encoded for screens, kept per file: a rebuild re-encodes only new photos
 IMAGES_DIR = "images"
 NOTE_LABEL = "编者按"
 
@@ -38,10 +42,11 @@ class FigureView:
 
 @dataclass(frozen=True)
 class BlockView:
-    kind: Literal["paragraph", "subhead", "note"]
+    kind: Literal["paragraph", "subhead", "note", "verse"]
     text: str
     dateline: str = ""  # opens the first paragraph: 本报讯（记者 X）
     label: str = ""  # 编者按： unless the note says it itself
+    lines: tuple[str, ...] = ()  # verse: each line as the poet broke it, "" between stanzas
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ def figure_images(articles: list[Article], ids: dict[str, str]) -> tuple[list[Im
     for article in articles:
         article_views = []
         for n, figure in enumerate(article.figures, 1):
-            data, ext, media_type = encode_image(figure.file.read_bytes(), jpeg=None)
+            data, ext, media_type = _encoded(figure.file, figure.file.stat().st_mtime_ns)
             href = f"{IMAGES_DIR}/{ids[article.id]}-{n}.{ext}"
             files.append(ImageFile(href, media_type, data))
             article_views.append(FigureView(href, figure.alt, figure.caption, credit_text(figure.credit)))
@@ -106,25 +111,41 @@ def article_view(article: Article, xml_id: str, figures: tuple[FigureView, ...])
             blocks.append(BlockView("subhead", block.text))
         elif isinstance(block, EditorsNote):
             blocks.append(BlockView("note", block.text, label="" if block.text.startswith(NOTE_LABEL) else f"{NOTE_LABEL}："))
+        elif isinstance(block, Verse):
+            blocks.append(BlockView("verse", block.text, lines=block.lines))
 
     return ArticleView(xml_id, article.headline, article.kicker, article.subtitle, parts.top_byline, figures,
                        tuple(blocks), (parts.closing,) if parts.closing else ())
 
 
-def encode_image(data: bytes, jpeg: bool | None) -> tuple[bytes, str, str]:
-    """(bytes, extension, media type): at most MAX_IMAGE_PX, RGB or grey; JPEG stays JPEG unless jpeg says."""
+@lru_cache(maxsize=IMAGE_CACHE)
+def _encoded(path: Path, mtime_ns: int) -> tuple[bytes, str, str]:
+    # Keyed on the file's mtime too: a photo replaced between builds in one process is encoded anew.
+    return encode_image(path.read_bytes())
+
+
+def encode_image(data: bytes) -> tuple[bytes, str, str]:
+    """(bytes, extension, media type): at most MAX_IMAGE_PX, RGB or grey. Photos (JPEG, TIFF) as JPEG,
+    PNG as PNG; CMYK goes to sRGB through its embedded profile, an RGB or grey profile stays embedded."""
     with Image.open(io.BytesIO(data)) as source:
-        as_jpeg = source.format == "JPEG" if jpeg is None else jpeg
-        image = ImageOps.exif_transpose(source)
+        as_jpeg = source.format in ("JPEG", "TIFF")
+        icc = source.info.get("icc_profile")
+        image = to_8bit(ImageOps.exif_transpose(source))
+    if image.mode == "CMYK" and icc:
+        image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                          ImageCms.createProfile("sRGB"), outputMode="RGB")
+        icc = None
     if image.mode not in ("L", "RGB", "RGBA"):  # palette, CMYK, 1-bit: resample in a full mode
         transparent = image.mode.endswith("A") or "transparency" in image.info
         image = image.convert("RGBA" if transparent else "RGB")
+        icc = None
     if as_jpeg and image.mode == "RGBA":  # JPEG has no alpha: flatten onto white paper
         image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("RGB")
     image.thumbnail((MAX_IMAGE_PX, MAX_IMAGE_PX), Image.Resampling.LANCZOS)
     out = io.BytesIO()
+    kept = {"icc_profile": icc} if icc else {}
     if as_jpeg:
-        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **kept)
         return out.getvalue(), "jpg", "image/jpeg"
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG", optimize=True, **kept)
     return out.getvalue(), "png", "image/png"

@@ -1,13 +1,14 @@
 """The EPUB 3.3 edition of an issue: articles in print reading order, page (版) by page.
 
 One XHTML document per print page opens with a page-break marker, so the page-list lets a
-reader go to 第3版; a jumped article is one piece under its first page. The container is
-written here with Jinja2 (styles/templates/epub/) and zipfile rather than EbookLib: its
-writer cannot put xml:lang on <package>, write accessibility metadata or fix zip times, and
-patching its output would be more code than writing the few files directly.
+reader go to 第3版; a jumped article is one piece under its first page. The content documents
+are Jinja2 templates (styles/templates/epub/); the package, the NCX, the container and the zip
+are EbookLib's, through a writer that adds what it lacks: xml:lang on <package>, and fixed zip
+times and attributes so the same issue gives the same bytes.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 import zipfile
@@ -16,13 +17,14 @@ from pathlib import PurePosixPath
 from typing import Iterable
 from xml.etree import ElementTree
 
+from ebooklib import epub
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from layout.model import Article, Issue, Plan
 from layout.house import STYLES
-from layout.render.article_view import (ArticleView, FigureView, article_view, encode_image, figure_images,
-                                        reading_order, xml_ids)
-from layout.render.epub_fonts import LICENCE_FILE, EmbeddedFont, embedded_fonts
+from layout.render.article_view import ArticleView, FigureView, article_view, figure_images, reading_order, xml_ids
+from layout.render.epub_cover import cover_jpeg, cover_text
+from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
 
 LANG = "zh-CN"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -30,22 +32,16 @@ TEMPLATES = STYLES / "templates" / "epub"
 CSS_FILE = STYLES / "epub.css"
 XHTML_TYPE = "application/xhtml+xml"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-# Set in the headline face by styles/epub.css; the headline subset covers exactly their text.
-_HEADLINE_TAGS = {"h1", "h2", "h3"}
-_HEADLINE_CLASSES = {"kicker", "subtitle", "dateline"}
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# The faces styles/epub.css sets these in (by tag or class); each subset covers exactly their text.
+# The body face covers everything shown, so any text falls back to it.
+_ROLE_TAGS = {"headline": {"h1", "h2", "h3"}, "caption": {"figcaption"}}
+_ROLE_CLASSES = {"headline": {"kicker", "subtitle", "dateline"},
+                 "caption": {"byline", "byline-end", "editors-note"}}
+APPLE_OPTIONS = "META-INF/com.apple.ibooks.display-options.xml"
+ZIP_LEVEL = 9
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                    lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
-
-
-@dataclass(frozen=True)
-class _Item:
-    """One manifest entry: a file under EPUB/ in the container."""
-
-    id: str
-    href: str
-    media_type: str
-    data: bytes
-    properties: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,6 @@ class _PageView:
     editor: str
     href: str
     marker: str  # id of the page-break marker
-    play_order: int
     articles: tuple[ArticleView, ...]
 
     @property
@@ -73,75 +68,146 @@ class _Cover:
     href: str
     page_href: str
     alt: str
+    data: bytes
 
 
-@dataclass(frozen=True)
-class _Meta:
-    identifier: str
-    title: str
-    paper: str
-    publisher: str
-    date: str
-    modified: str
-    source: str
-    total: int
-    accessibility: tuple[tuple[str, str], ...]
+def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fonts: bool = True) -> bytes:
+    """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised.
 
-
-def write_epub(issue: Issue, plan: Plan, cover_png: bytes | None, embed_fonts: bool = True) -> bytes:
-    """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised."""
+    With the printed front page (PNG), the EPUB gets a designed cover set over its top."""
     order = reading_order(issue, plan)
     ids = xml_ids([a.id for _, articles in order for a in articles])
     photos, figures = figure_images([a for _, articles in order for a in articles], ids)
-    images = [_Item(f"img-{PurePosixPath(f.href).stem}", f.href, f.media_type, f.data) for f in photos]
+    images = [epub.EpubImage(uid=f"img-{PurePosixPath(f.href).stem}", file_name=f.href, media_type=f.media_type,
+                             content=f.data) for f in photos]
     pages = _page_views(issue, order, ids, figures)
     cover = None
-    if cover_png:
-        cover = _Cover("cover-image", "images/cover.jpg", "cover.xhtml", _cover_alt(issue, pages))
-        images.insert(0, _Item(cover.id, cover.href, "image/jpeg", encode_image(cover_png, jpeg=True)[0],
-                               "cover-image"))
-    context = {"lang": LANG, "meta": _meta(issue, len(pages), bool(images)), "pages": pages, "cover": cover,
+    if front_page_png:
+        text = cover_text(issue, tuple(a.headline for p in pages if p.number == 1 for a in p.articles))
+        cover = _Cover("cover-image", "images/cover.jpg", "cover.xhtml", text.alt, cover_jpeg(text, front_page_png))
+    context = {"lang": LANG, "pages": pages, "cover": cover,
                "stylesheets": (["css/fonts.css"] if embed_fonts else []) + ["css/epub.css"]}
 
-    documents = [_Item("cover", cover.page_href, XHTML_TYPE, _render("cover.xhtml.j2", context))] if cover else []
-    documents.append(_Item("nav", "nav.xhtml", XHTML_TYPE, _render("nav.xhtml.j2", context), "nav"))
-    documents += [_Item(p.href.removesuffix(".xhtml"), p.href, XHTML_TYPE,
-                        _render("page.xhtml.j2", {**context, "page": p})) for p in pages]
-    styles = [_Item("css-epub", "css/epub.css", "text/css", CSS_FILE.read_bytes())]
+    documents = [_document("cover", cover.page_href, _render("cover.xhtml.j2", context))] if cover else []
+    documents.append(_document("nav", "nav.xhtml", _render("nav.xhtml.j2", context), "nav"))
+    documents += [_document(p.href.removesuffix(".xhtml"), p.href, _render("page.xhtml.j2", {**context, "page": p}))
+                  for p in pages]
+    book = _book(issue, pages, bool(images) or cover is not None)
+    if cover:
+        book.add_item(epub.EpubCover(uid=cover.id, file_name=cover.href))
+        book.items[-1].content = cover.data
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": cover.id})
+    for item in documents:
+        book.add_item(item)
+    book.add_item(epub.EpubNcx())
     if embed_fonts:
-        fonts = embedded_fonts(*_characters(d.data for d in documents))
-        styles.insert(0, _Item("css-fonts", "css/fonts.css", "text/css", _render("fonts.css.j2", {"fonts": fonts})))
-        styles += _font_items(fonts)
-    ncx = _Item("ncx", "toc.ncx", "application/x-dtbncx+xml", _render("toc.ncx.j2", context))
+        fonts = embedded_fonts(_characters(d.content for d in documents))
+        book.add_item(epub.EpubItem("css-fonts", "css/fonts.css", "text/css",
+                                    _render("fonts.css.j2", {"fonts": fonts})))
+    book.add_item(epub.EpubItem("css-epub", "css/epub.css", "text/css", CSS_FILE.read_bytes()))
+    if embed_fonts:
+        for f in fonts:
+            book.add_item(epub.EpubItem(f"font-{f.role}", f"fonts/{f.file_name}", f.media_type, f.data))
+        book.add_item(epub.EpubItem("font-licence", "fonts/LICENSE-OFL.txt", "text/plain", LICENCE_FILE.read_bytes()))
+    for image in images:
+        book.add_item(image)
+    book.add_item(epub.EpubItem("apple-options", APPLE_OPTIONS, "application/xml",
+                                (TEMPLATES / "com.apple.ibooks.display-options.xml").read_bytes(), manifest=False))
+    book.spine = documents
+    book.toc = [(epub.Section(p.label, f"{p.href}#{p.marker}"),
+                 [epub.Link(f"{p.href}#{a.id}", a.headline, f"nav-{a.id}") for a in p.articles]) for p in pages]
+    out = io.BytesIO()
+    _Writer(out, book, issue.info.date).write()
+    return out.getvalue()
 
-    manifest = [*documents, ncx, *styles, *images]
-    files = [("META-INF/container.xml", (TEMPLATES / "container.xml").read_bytes()),
-             ("META-INF/com.apple.ibooks.display-options.xml",
-              (TEMPLATES / "com.apple.ibooks.display-options.xml").read_bytes()),
-             ("EPUB/package.opf", _render("package.opf.j2", {**context, "manifest": manifest, "spine": documents}))]
-    files += [(f"EPUB/{item.href}", item.data) for item in manifest]
-    return _zip(files, (issue.info.date.year, issue.info.date.month, issue.info.date.day))
+
+def _document(uid: str, href: str, data: bytes, properties: str = "") -> epub.EpubItem:
+    """An XHTML content document as our template wrote it: EbookLib's EpubHtml would re-parse it as
+    HTML and rebuild its head, losing the page-break markers' epub:type and the stylesheet links."""
+    item = epub.EpubItem(uid, href, XHTML_TYPE, data)
+    item.properties = [properties] if properties else []
+    return item
+
+
+def _book(issue: Issue, pages: list[_PageView], has_images: bool) -> epub.EpubBook:
+    """The package metadata: identification, the print source of the pagination, accessibility."""
+    paper, info = issue.paper, issue.info
+    date = f"{info.date.year}年{info.date.month}月{info.date.day}日"
+    book = epub.EpubBook()
+    # uuid5 of the paper and date: the same issue keeps its identifier across rebuilds.
+    book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'urn:layout:{paper.code}:{info.date.isoformat()}')}")
+    book.set_title(f"{paper.name} {date} 第{info.number}期")
+    book.set_language(LANG)  # EbookLib writes no dc:language unless asked
+    book.add_author(paper.name, uid="creator")
+    book.add_metadata("DC", "publisher", paper.publisher or paper.name)
+    book.add_metadata("DC", "date", info.date.isoformat())
+    book.add_metadata("DC", "source", f"{paper.name} {date} 第{info.number}期（总第{info.total}期）印刷版",
+                      {"id": "print-edition"})
+    book.add_metadata(None, "meta", "pagination", {"refines": "#print-edition", "property": "source-of"})
+    book.add_metadata(None, "meta", paper.name, {"property": "belongs-to-collection", "id": "series"})
+    book.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+    book.add_metadata(None, "meta", str(info.total), {"refines": "#series", "property": "group-position"})
+    for name, value in _accessibility(issue, len(pages), has_images):
+        book.add_metadata(None, "meta", value, {"property": name})
+    return book
+
+
+class _Zip(zipfile.ZipFile):
+    """An OCF zip whose entries all carry one fixed time and Unix attributes, whoever writes them."""
+
+    def __init__(self, file, day: dt.date):
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self.stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)  # DOS times start in 1980
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None):
+        info = zipfile.ZipInfo(name if isinstance(name, str) else name.filename, self.stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
+        info.create_system = 3  # Unix, whatever the building machine
+        info.external_attr = 0o100644 << 16
+        super().writestr(info, data, compresslevel=ZIP_LEVEL)
+
+
+class _Writer(epub.EpubWriter):
+    """EbookLib's writer, with xml:lang on <package>, the issue date as dcterms:modified (not the
+    clock) and a zip of fixed times (mimetype first and stored, as EbookLib writes it)."""
+
+    def __init__(self, out: io.BytesIO, book: epub.EpubBook, day: dt.date):
+        super().__init__(out, book, {"mtime": dt.datetime.combine(day, dt.time(0)), "epub3_landmark": False,
+                                     "epub3_pages": False, "play_order": {"enabled": True, "start_from": 1}})
+        self.day = day
+
+    def _write_opf_file(self, root) -> None:
+        root.set(_XML_LANG, LANG)
+        root.set("dir", "ltr")
+        super()._write_opf_file(root)
+
+    def write(self) -> None:
+        self.out = _Zip(self.file_name, self.day)
+        with self.out:
+            self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+            self._write_container()
+            self._write_opf()
+            self._write_items()
 
 
 def _page_views(issue: Issue, order: list[tuple[int, list[Article]]], ids: dict[str, str],
                 figures: dict[str, tuple[FigureView, ...]]) -> list[_PageView]:
-    """One view per print page; NCX play order runs through page markers and articles alike
-    (toc.ncx.j2 numbers a page's articles after its marker)."""
+    """One view per print page, with the articles that start on it."""
     specs = {p.number: p for p in issue.pages}
-    pages, play_order = [], 1
+    pages = []
     for number, articles in order:
         spec = specs.get(number)
         views = tuple(article_view(a, ids[a.id], figures[a.id]) for a in articles)
         pages.append(_PageView(number, spec.section if spec else "", spec.editor if spec else "",
-                               f"page-{number:02d}.xhtml", f"page-{number}", play_order, views))
-        play_order += len(articles) + 1
+                               f"page-{number:02d}.xhtml", f"page-{number}", views))
     return pages
 
 
-def _meta(issue: Issue, page_count: int, has_images: bool) -> _Meta:
+def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tuple[str, str]]:
+    """(property, value) of the accessibility metadata: only what is true of this file. certifiedBy names
+    who audited the conformance claim: only a certifier issue.toml names ([paper] a11y_certifier)."""
     paper, info = issue.paper, issue.info
     date = f"{info.date.year}年{info.date.month}月{info.date.day}日"
-    title = f"{paper.name} {date} 第{info.number}期"
     summary = (f"《{paper.name}》{date}第{info.number}期的电子版，内容与印刷版相同，按版面顺序编排。"
                f"目录按版列出各篇标题，可按印刷版版次（共{page_count}版）跳转；"
                "标题、小标题构成清晰的层级结构"
@@ -155,60 +221,26 @@ def _meta(issue: Issue, page_count: int, has_images: bool) -> _Meta:
     a11y += [("schema:accessModeSufficient", "textual,visual")] if has_images else []
     a11y += [("schema:accessibilityFeature", f) for f in features]
     a11y += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary),
-             ("dcterms:conformsTo", CONFORMS_TO), ("a11y:certifiedBy", paper.publisher or paper.name)]
-    # uuid5 of the paper and date: the same issue keeps its identifier across rebuilds.
-    identifier = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:layout:{paper.code}:{info.date.isoformat()}")
-    return _Meta(
-        identifier=f"urn:uuid:{identifier}", title=title, paper=paper.name,
-        publisher=paper.publisher or paper.name, date=info.date.isoformat(),
-        modified=f"{info.date.isoformat()}T00:00:00Z",  # the issue date, not the build time: reproducible
-        source=f"{paper.name} {date} 第{info.number}期（总第{info.total}期）印刷版",
-        total=info.total, accessibility=tuple(a11y))
+             ("dcterms:conformsTo", CONFORMS_TO)]
+    a11y += [("a11y:certifiedBy", paper.a11y_certifier)] if paper.a11y_certifier else []
+    return a11y
 
 
-def _cover_alt(issue: Issue, pages: list[_PageView]) -> str:
-    info = issue.info
-    alt = f"《{issue.paper.name}》{info.date.year}年{info.date.month}月{info.date.day}日第1版版面"
-    front = next((p for p in pages if p.number == 1), None)
-    if front and front.articles:
-        alt += f"，头条：{front.articles[0].headline}"
-    return alt
-
-
-def _characters(documents: Iterable[bytes]) -> tuple[set[str], set[str]]:
-    """(every character shown, the characters set in the headline face) of the XHTML documents."""
-    shown: set[str] = set()
-    headline: set[str] = set()
+def _characters(documents: Iterable[bytes]) -> dict[str, set[str]]:
+    """Characters by the face that sets them in the XHTML documents: body (everything shown), headline, caption."""
+    chars: dict[str, set[str]] = {"body": set(), "headline": set(), "caption": set()}
     for data in documents:
         body = ElementTree.fromstring(data).find(f"{_XHTML}body")
-        shown.update("".join(body.itertext()))
+        chars["body"].update("".join(body.itertext()))
         for element in body.iter():
             local = element.tag.removeprefix(_XHTML)
-            if local in _HEADLINE_TAGS or _HEADLINE_CLASSES & set(element.get("class", "").split()):
-                headline.update("".join(element.itertext()))
+            classes = set(element.get("class", "").split())
+            for role in ("headline", "caption"):
+                if local in _ROLE_TAGS[role] or _ROLE_CLASSES[role] & classes:
+                    chars[role].update("".join(element.itertext()))
     controls = set("\n\r\t")
-    return shown - controls, headline - controls
-
-
-def _font_items(fonts: tuple[EmbeddedFont, ...]) -> list[_Item]:
-    items = [_Item(f"font-{f.role}", f"fonts/{f.file_name}", "font/otf", f.data) for f in fonts]
-    items.append(_Item("font-licence", "fonts/LICENSE-OFL.txt", "text/plain", LICENCE_FILE.read_bytes()))
-    return items
+    return {role: found - controls for role, found in chars.items()}
 
 
 def _render(template: str, context: dict) -> bytes:
     return _ENV.get_template(template).render(context).encode("utf-8")
-
-
-def _zip(files: list[tuple[str, bytes]], day: tuple[int, int, int]) -> bytes:
-    """OCF zip: mimetype first and stored; fixed times and attributes so rebuilds are byte-identical."""
-    stamp = (max(day[0], 1980), day[1], day[2], 0, 0, 0)  # DOS times start in 1980
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in [("mimetype", b"application/epub+zip"), *files]:
-            info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever the building machine
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data, compresslevel=9)
-    return out.getvalue()

@@ -21,6 +21,7 @@ from layout.render.furniture import FURNITURE, masthead, page_header
 from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
 
+PRINT_ROLES = ("body", "headline", "caption", "masthead")  # the font roles the print stylesheet names
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,54 @@ def _line(line: Line, cls: str, x: float, y: float, article: str, size: float = 
     return PaintedLine(cls, _r(x), _r(y), runs, article, _r(size), _r(h))
 
 
+def _pt(v: float) -> str:
+    return f"{_r(v)}pt"
+
+
+class _Classes:
+    """Names for the values many lines of a page share (a column's x, a row's y, a feature set),
+    so WeasyPrint parses each value once instead of in thousands of style attributes."""
+
+    def __init__(self, prefix: str, css: str):
+        self.prefix, self.css, self.names = prefix, css, {}
+
+    def __call__(self, value) -> str:
+        return self.names.setdefault(value, f"{self.prefix}{len(self.names)}")
+
+    def rules(self) -> str:
+        return "".join(f".{name}{{{self.css.format(value)}}}" for value, name in self.names.items())
+
+
+def _line_markup(lines: list[PaintedLine]) -> dict:
+    """The markup of a page's lines: one element for a line of one run (most lines), a line holding
+    one span per run otherwise; shared values (a column's x, a row's y, feature sets) as classes."""
+    xs, ys = _Classes("x", "left:{}"), _Classes("y", "top:{}")
+    features = _Classes("f", "font-feature-settings:{}")
+    out = []
+    for line in lines:
+        size = (f"font-size:{_pt(line.size)};height:{_pt(line.h)};line-height:{_pt(line.h)}",) if line.size else ()
+        if len(line.runs) == 1:  # the run's own x and spacing go on the line itself
+            run = line.runs[0]
+            cls, style = _run_style(run, features, xs(_pt(line.x + run["x"])))
+            out.append({"cls": f"ln {line.cls} {cls} {ys(_pt(line.y))}", "style": ";".join(size + style),
+                        "article": line.article, "text": run["text"], "runs": ()})
+            continue
+        runs = []
+        for run in line.runs:
+            cls, style = _run_style(run, features)
+            runs.append({"cls": cls, "style": ";".join((f"left:{_pt(run['x'])}",) + style), "text": run["text"]})
+        out.append({"cls": f"ln {line.cls} {xs(_pt(line.x))} {ys(_pt(line.y))}", "style": ";".join(size),
+                    "article": line.article, "text": None, "runs": runs})
+    return {"lines": out, "line_css": xs.rules() + ys.rules() + features.rules()}
+
+
+def _run_style(run: dict, features: _Classes, *classes: str) -> tuple[str, tuple[str, ...]]:
+    """A run's classes and inline declarations: its letter-spacing is its own (justification)."""
+    cls = classes + ((features(run["features"]),) if run["features"] else ())
+    style = (f"letter-spacing:{_pt(run['letter_spacing'])}",) if run["letter_spacing"] else ()
+    return " ".join(cls), style
+
+
 def _print_image(path: Path, profile: OutputProfile, w: float, h: float) -> str:
     """The photo converted for the press (grey or CMYK through the output profile) at its placed size."""
     return _converted(path, path.stat().st_mtime_ns, profile, w, h)
@@ -63,7 +112,7 @@ def _converted(path: Path, mtime_ns: int, profile: OutputProfile, w: float, h: f
 
 
 def _module(module: Module, issue: Issue, fits: Fits, fmt: PageFormat, profile: OutputProfile, lines: list,
-            figures: list) -> None:
+            figures: list, rules: list) -> None:
     shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
     x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
     if module.label_lines:
@@ -88,6 +137,25 @@ def _module(module: Module, issue: Issue, fits: Fits, fmt: PageFormat, profile: 
         cx, y = fmt.column_x(module.column + k), y0 + module.body_tops[k] * pitch
         for i, slot in enumerate(column):
             lines.append(_line(slot.line, slot.role, cx, y + i * pitch, module.article_id))
+        rules.extend(_note_rules(column, cx, y, fmt))
+
+
+def _note_rules(column: list, x: float, y: float, fmt: PageFormat) -> list[dict]:
+    """The 编者按 set apart by a rule above and below its lines in each column, as the house style asks
+    ([note] frame = "rules"; "" sets it apart by its face only)."""
+    if house()["note"]["frame"] != "rules":
+        return []
+    width, w = house()["module"]["rule_width_mm"] * MM, _r(fmt.span_width(1))
+    out = []
+    for i, slot in enumerate(column):
+        before = column[i - 1].role if i else ""
+        after = column[i + 1].role if i + 1 < len(column) else ""
+        # On the edges of the note's line boxes: as far from its glyphs as the grid allows.
+        if slot.role == "note" and before != "note":
+            out.append({"x": _r(x), "y": _r(y + i * fmt.line_pitch - width / 2), "w": w, "h": _r(width)})
+        if slot.role == "note" and after != "note":
+            out.append({"x": _r(x), "y": _r(y + (i + 1) * fmt.line_pitch - width / 2), "w": w, "h": _r(width)})
+    return out
 
 
 def _label(text: str, x: float, y: float, fmt: PageFormat, article: str) -> PaintedLine:
@@ -126,33 +194,37 @@ def _rules(modules: tuple[Module, ...], ads: tuple[PlacedAd, ...], fmt: PageForm
     return rules
 
 
-def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> str:
-    """HTML for the issue's pages; photos are converted for the press through the output profile."""
+def paint(issue: Issue, plan: Plan, fits: Fits, profile: OutputProfile) -> list[str]:
+    """One HTML document per page of the plan, in order; photos are converted for the press through
+    the output profile. Each page renders on its own, so pages can render in parallel and be cached."""
     fmt = fits.fmt
     # The families the composer measured with (fontconfig-resolved), so paint and metrics agree.
-    roles = {role: resolve(role) for role in ("body", "headline", "caption", "masthead")}
+    roles = {role: resolve(role) for role in PRINT_ROLES}
     trim_w, trim_h = fmt.trim
     css = _env().get_template("print.css.j2").render(
         trim_w=_r(trim_w), trim_h=_r(trim_h), pitch=fmt.line_pitch, body_size=fmt.body_size,
-        caption_size=house()["caption"]["size"], fonts=roles, masthead_size=FURNITURE.name_size(fmt),
-        furniture=FURNITURE)
+        type_width=_r(fmt.type_width), caption_size=house()["caption"]["size"], fonts=roles,
+        masthead_size=FURNITURE.name_size(fmt), furniture=FURNITURE)
     painted = []
     for page_plan in plan.pages:
         lines: list[PaintedLine] = []
         figures: list[dict] = []
+        note_rules: list[dict] = []
         for module in page_plan.modules:
-            _module(module, issue, fits, fmt, profile, lines, figures)
+            _module(module, issue, fits, fmt, profile, lines, figures, note_rules)
         reserved = fmt.reserved_lines(page_plan.number)
         box = {"x": _r(fmt.origin[0]), "y": _r(fmt.origin[1]), "w": _r(fmt.type_width),
                "h": _r(reserved * fmt.line_pitch - fmt.line_pitch / 2)}
         furniture_rule = {"x": box["x"], "y": _r(fmt.line_y(reserved) - fmt.line_pitch / 2), "w": box["w"], "h": 1.0}
         page = {"number": page_plan.number, "lines": lines, "figures": figures,
                 "ads": [_ad(placed, fmt, profile) for placed in page_plan.ads],
-                "rules": [furniture_rule] + _rules(page_plan.modules, page_plan.ads, fmt)}
+                "rules": [furniture_rule] + _rules(page_plan.modules, page_plan.ads, fmt) + note_rules}
         if page_plan.number == 1:
             page["masthead"] = {**box, **masthead(issue)}
         else:
             page["header"] = {**box, **page_header(issue, issue.page(page_plan.number))}
         painted.append(page)
     title = f"{issue.paper.name} {issue.info.date:%Y-%m-%d}"
-    return _env().get_template("templates/page.html.j2").render(title=title, css=css, pages=painted)
+    template = _env().get_template("templates/page.html.j2")
+    return [template.render(title=f"{title} 第{page['number']}版", css=css, page=page, **_line_markup(page["lines"]))
+            for page in painted]

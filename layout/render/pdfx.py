@@ -1,9 +1,10 @@
-"""WeasyPrint's PDF made into the print shop's PDF/X-4, and split into one PDF/X-4 per page.
+"""WeasyPrint's PDF of each page made into the print shop's PDF/X-4, and the issue's file assembled from them.
 
 WeasyPrint's pdf_variant only writes metadata (docs/outputs.md); everything PDF/X
 requires is done here with pikepdf: the output intent with the embedded CMYK profile, PDF/X
-identification in Info and XMP, /Trapped, TrimBox/BleedBox, no annotations, and no RGB left.
-Output is byte-identical for identical input (docs/design.md, invariant 5): no random IDs, no clock.
+identification in Info and XMP, /Trapped, TrimBox/BleedBox, no annotations, no RGB left, and
+black that overprints. Output is byte-identical for identical input (docs/design.md, invariant 5): no random IDs,
+no clock.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import io
 import os
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 from xml.sax.saxutils import escape
 
 import pikepdf
@@ -23,6 +25,7 @@ from pikepdf import Array, Dictionary, Name
 
 from layout.errors import BuildError
 from layout.house import MM
+from layout.messages import t
 from layout.model import Issue
 from layout.render.print_images import (JPEG_QUALITY, JPEG_TAC_HEADROOM, MAX_TAC, OutputProfile, read_profile,
                                         rgb_to_cmyk, to_print)
@@ -78,62 +81,84 @@ def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SY
     return read_profile(path)
 
 
+def newsprint_warning(profile: OutputProfile, markers: list[str]) -> list[str]:
+    """A warning when the output intent is not a newspaper (newsprint) condition: the photos are then
+    separated, and the ink limited, for another paper than the press prints on."""
+    names = f"{profile.description} {profile.name}".lower()
+    if any(marker.lower() in names for marker in markers):
+        return []
+    return [t("the output intent is {description} ({file}), not a newsprint profile: photos are separated for "
+              "another paper; put the press's profile (WAN-IFRA's newspaper profile, see the README) at "
+              "styles/output.icc or name it in issue.toml", description=profile.description, file=profile.name)]
+
+
 class PrintPdf(bytes):
-    """The issue's PDF/X-4 file (the bytes), carrying one PDF/X-4 file per page for split_pages.
+    """The issue's PDF/X-4 file (the bytes), carrying the output profile of its intent."""
 
-    The pages are made from the finished document while it is open, with the metadata it was
-    given, rather than by parsing the file just written and reading its metadata back.
-    """
+    profile: OutputProfile
 
-    pages: tuple[bytes, ...]
-
-    def __new__(cls, data: bytes, pages: tuple[bytes, ...]) -> PrintPdf:
+    def __new__(cls, data: bytes, profile: OutputProfile) -> PrintPdf:
         self = super().__new__(cls, data)
-        self.pages = pages
+        self.profile = profile
         return self
 
 
-def finish_print_pdf(pdf: bytes, issue: Issue, profile: OutputProfile, bleed_mm: float = 0.0,
-                     crop_marks: bool = False, report: Report = lambda _: None) -> PrintPdf:
-    """WeasyPrint's PDF of the issue as PDF/X-4 for the output condition of profile.
+def finish_page(pdf: bytes, issue: Issue, profile: OutputProfile, number: int, bleed_mm: float = 0.0,
+                crop_marks: bool = False, report: Report = lambda _: None) -> bytes:
+    """WeasyPrint's one-page PDF of 第number版 as that page's PDF/X-4 file for the output condition of profile.
 
-    Pages keep their size as the trim. With bleed the MediaBox grows by bleed_mm on every side (the
+    The page keeps its size as the trim. With bleed the MediaBox grows by bleed_mm on every side (the
     content moves with it); crop marks, if asked for, sit outside the bleed in registration colour.
     report receives one line for every kind of RGB colour converted (none if the CSS is all CMYK).
     """
-    digest = hashlib.sha256(pdf + profile.data + repr((bleed_mm, crop_marks)).encode()).hexdigest()
-    d = issue.info.date
+    digest = hashlib.sha256(pdf + profile.data + repr((number, bleed_mm, crop_marks)).encode()).hexdigest()
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        _strip_interactive(doc)
-        _RgbToCmyk(profile, report).convert(doc)
-        for page in doc.pages:
-            _set_boxes(doc, page, bleed_mm * MM, crop_marks)
-        _set_output_intent(doc, profile)
-        meta = _Meta(title=f"{issue.paper.name} {d.year}年{d.month}月{d.day}日 第{issue.info.number}期",
-                     created=_created(issue), producer=str(doc.docinfo.get("/Producer", "layout")),
-                     document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
-                     instance=uuid.uuid5(ID_NAMESPACE, digest))
-        pages = tuple(_page_file(doc, n, meta) for n in range(1, len(doc.pages) + 1))
-        return PrintPdf(_save(doc, meta), pages)
+        if len(doc.pages) != 1:
+            raise BuildError(f"page {number} was rendered as {len(doc.pages)} PDF pages instead of one")
+        finish_pages(doc, profile, bleed_mm, crop_marks, report, number)
+        meta = issue_meta(issue, str(doc.docinfo.get("/Producer", "layout")), digest)
+        return _save(doc, replace(meta, title=f"{meta.title} 第{number}版",
+                                  document=uuid.uuid5(meta.document, f"page {number}")))
 
 
-def split_pages(pdf: bytes) -> list[bytes]:
-    """One complete PDF/X-4 per page of a file made by finish_print_pdf, titled and identified per page."""
-    if not isinstance(pdf, PrintPdf):
-        raise BuildError("split_pages needs the PDF/X file finish_print_pdf returned")
-    return list(pdf.pages)
+def finish_pages(doc: pikepdf.Pdf, profile: OutputProfile, bleed_mm: float, crop_marks: bool, report: Report,
+                 first: int = 1) -> None:
+    """The PDF/X work on the open pages of doc (the first of them is page `first`), in place."""
+    _strip_interactive(doc)
+    _RgbToCmyk(profile, report).convert(doc, first)
+    overprint_black(doc)
+    for page in doc.pages:
+        _set_boxes(doc, page, bleed_mm * MM, crop_marks)
+    _set_output_intent(doc, profile)
 
 
-def _page_file(doc: pikepdf.Pdf, n: int, meta: _Meta) -> bytes:
-    """Page n of the finished doc as a PDF/X-4 file of its own: same intent and language, own title and IDs."""
-    with pikepdf.new() as dst:
-        dst.pages.append(doc.pages[n - 1])
-        dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in doc.Root.OutputIntents])
-        if "/Lang" in doc.Root:
-            dst.Root.Lang = doc.Root.Lang
-        return _save(dst, replace(meta, title=f"{meta.title} 第{n}版",
-                                  document=uuid.uuid5(meta.document, f"page {n}"),
-                                  instance=uuid.uuid5(meta.instance, f"page {n}")))
+def assemble_issue(pages: Sequence[bytes], issue: Issue) -> bytes:
+    """The issue's PDF/X-4 file from its pages' PDF/X-4 files (finish_page), in order.
+
+    Each page brings its own resources (fonts subset for that page); the output intent and language
+    are the pages' own. Info, XMP and IDs are the issue's: the instance ID follows the pages' bytes.
+    """
+    if not pages:
+        raise BuildError("an issue needs at least one page")
+    with ExitStack() as stack, pikepdf.new() as dst:
+        sources = [stack.enter_context(pikepdf.open(io.BytesIO(data))) for data in pages]
+        for src in sources:  # the sources stay open until dst is saved: qpdf copies their streams lazily
+            dst.pages.append(src.pages[0])
+        first = sources[0]
+        dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in first.Root.OutputIntents])
+        if "/Lang" in first.Root:
+            dst.Root.Lang = first.Root.Lang
+        digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in pages)).hexdigest()
+        return _save(dst, issue_meta(issue, str(first.docinfo.get("/Producer", "layout")), digest))
+
+
+def issue_meta(issue: Issue, producer: str, digest: str) -> _Meta:
+    """The issue's title and document ID (the same every rebuild); the instance follows the content's digest."""
+    d = issue.info.date
+    return _Meta(title=f"{issue.paper.name} {d.year}年{d.month}月{d.day}日 第{issue.info.number}期",
+                 created=_created(issue), producer=producer,
+                 document=uuid.uuid5(ID_NAMESPACE, f"{issue.paper.code}/{d:%Y%m%d}"),
+                 instance=uuid.uuid5(ID_NAMESPACE, digest))
 
 
 def _created(issue: Issue) -> dt.datetime:
@@ -311,8 +336,8 @@ class _RgbToCmyk:
         self.done: set[tuple[int, int]] = set()
         self.converted: Counter[str] = Counter()
 
-    def convert(self, doc: pikepdf.Pdf) -> None:
-        for n, page in enumerate(doc.pages, 1):
+    def convert(self, doc: pikepdf.Pdf, first: int = 1) -> None:
+        for n, page in enumerate(doc.pages, first):
             self._group(page.obj)
             ops = self._rewrite(pikepdf.parse_content_stream(page), page.resources, n)
             if ops is not None:
@@ -435,3 +460,110 @@ class _RgbToCmyk:
             return False
         self.done.add(obj.objgen)
         return True
+
+
+# --- Black overprint: 100 K text and rules print over what lies beneath --------------------------
+# On a newspaper press the plates never register exactly: black that knocks out the tint or photo
+# under it shows a white hairline beside every letter. Prepress expects 100 K to overprint
+# (/OP and /op true, /OPM 1: zero C, M and Y leave the other plates alone), and nothing else to.
+
+def _overprint_state(stroke: bool, fill: bool) -> Name:
+    return Name(f"/LayoutOP{int(stroke)}{int(fill)}")
+
+
+def _is_black(space: str, operands) -> bool:
+    values = [float(v) for v in operands if not isinstance(v, Name)]
+    if space == "gray":
+        return values == [0.0]
+    return space == "cmyk" and len(values) == 4 and max(values[:3]) == 0 and values[3] == 1
+
+
+def overprint_black(doc: pikepdf.Pdf) -> None:
+    """Set overprint in the graphics state wherever the fill or stroke colour is 100 K (black in
+    DeviceCMYK, or DeviceGray 0): in every page's content and in every form it draws."""
+    done: set[tuple[int, int]] = set()
+    for page in doc.pages:
+        ops = _Overprint(page.resources).rewrite(pikepdf.parse_content_stream(page), start_black=True)
+        page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+        _overprint_forms(page.resources, done)
+
+
+def _overprint_forms(resources: Dictionary, done: set[tuple[int, int]]) -> None:
+    for xobj in resources.get("/XObject", {}).values():
+        if xobj.get("/Subtype") != Name.Form or (xobj.is_indirect and xobj.objgen in done):
+            continue
+        done.add(xobj.objgen)
+        inner = xobj.get("/Resources", resources)
+        # A form inherits the colour of where it is drawn: only its own colour changes are known here.
+        ops = _Overprint(inner).rewrite(pikepdf.parse_content_stream(xobj), start_black=False)
+        xobj.write(pikepdf.unparse_content_stream(ops))
+        _overprint_forms(inner, done)
+
+
+class _Overprint:
+    """Follows the fill and stroke colour through one content stream and sets the overprint state
+    whenever whether either is black changes; images are drawn with overprint off."""
+
+    FILL = {"k": "cmyk", "g": "gray", "rg": "rgb", "sc": None, "scn": None}
+    STROKE = {"K": "cmyk", "G": "gray", "RG": "rgb", "SC": None, "SCN": None}
+
+    def __init__(self, resources: Dictionary):
+        self.resources = resources
+
+    def _space(self, operand) -> str:
+        named = self.resources.get("/ColorSpace", {})
+        space = named.get(operand, operand) if isinstance(operand, Name) else operand
+        if space == Name.DeviceCMYK:
+            return "cmyk"
+        if space == Name.DeviceGray:
+            return "gray"
+        return "other"
+
+    def _state(self, stroke: bool, fill: bool) -> list:
+        name = _overprint_state(stroke, fill)
+        if "/ExtGState" not in self.resources:
+            self.resources.ExtGState = Dictionary()
+        if name not in self.resources.ExtGState:
+            self.resources.ExtGState[name] = Dictionary(Type=Name.ExtGState, OP=stroke, op=fill, OPM=1)
+        return [([name], pikepdf.Operator("gs"))]
+
+    def rewrite(self, ops: list, start_black: bool) -> list:
+        # PDF's initial colour is DeviceGray 0 for fill and stroke: black, but knocking out.
+        space = {"fill": "gray", "stroke": "gray"}
+        black = {"fill": start_black, "stroke": start_black}
+        current: tuple[bool, bool] | None = None  # (stroke, fill) overprint in force; None = not known
+        stack: list[tuple] = []
+        out: list = []
+        if start_black:
+            current = (True, True)
+            out += self._state(*current)
+        for operands, op in ops:
+            o = str(op)
+            if o == "q":
+                stack.append((dict(space), dict(black), current))
+            elif o == "Q" and stack:
+                space, black, current = stack.pop()
+            elif o == "Do" and current and any(current) and self._is_image(operands[0]):
+                out += self._state(False, False)
+                out.append((operands, op))
+                out += self._state(*current)
+                continue
+            out.append((operands, op))
+            changed = None
+            for kind, table in (("fill", self.FILL), ("stroke", self.STROKE)):
+                if o in table:
+                    family = table[o] or space[kind]
+                    black[kind] = _is_black(family, operands)
+                    changed = kind
+                elif o == ("cs" if kind == "fill" else "CS"):
+                    space[kind] = self._space(operands[0])
+                    black[kind] = space[kind] == "cmyk"  # a new space starts at its initial colour: 0 0 0 1
+                    changed = kind
+            if changed and (black["stroke"], black["fill"]) != current:
+                current = (black["stroke"], black["fill"])
+                out += self._state(*current)
+        return out
+
+    def _is_image(self, name) -> bool:
+        xobj = self.resources.get("/XObject", {}).get(name)
+        return xobj is not None and xobj.get("/Subtype") == Name.Image

@@ -78,17 +78,14 @@ def _encode(image: Image.Image, webp_quality: int | None) -> PageImage:
     return PageImage(image.width, image.height, buffer.getvalue(), "image/webp", "webp")
 
 
-def page_pngs(pdf: bytes, requests: list[tuple[int, float]]) -> list[bytes]:
-    """PNG bytes for each (0-based page index, resolution in dpi) asked for, from one parse of the PDF."""
+def page_png(pdf: bytes, resolution: float) -> bytes:
+    """PNG bytes of the first page of pdf (a page's print file) at resolution dpi, as printed (media box)."""
     doc = pdfium.PdfDocument(pdf)
-    out: list[bytes] = []
     try:
-        for index, resolution in requests:
-            image = doc[index].render(scale=resolution / 72).to_pil()
-            buffer = io.BytesIO()
-            # No timestamps or text chunks: the same page gives the same bytes (invariant 5).
-            image.convert("RGB").save(buffer, format="PNG", optimize=True)
-            out.append(buffer.getvalue())
+        image = doc[0].render(scale=resolution / 72).to_pil()
     finally:
         doc.close()
-    return out
+    buffer = io.BytesIO()
+    # No timestamps or text chunks: the same page gives the same bytes (invariant 5).
+    image.convert("RGB").save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -20,6 +20,8 @@ from layout.errors import BuildError
 from layout.house import house
 
 MAX_TAC = house()["print"]["max_tac"] / 100  # the house's ink limit as a fraction (2.4 = 240%)
+_INTENTS = {"perceptual": ImageCms.Intent.PERCEPTUAL, "relative_colorimetric": ImageCms.Intent.RELATIVE_COLORIMETRIC,
+            "saturation": ImageCms.Intent.SATURATION, "absolute_colorimetric": ImageCms.Intent.ABSOLUTE_COLORIMETRIC}
 PPI = 300  # newspaper photos need 170–200 effective ppi; 300 leaves room for an editor's later crop
 GREY_CHROMA = 12  # a pixel whose channels differ by at most this much (of 255) counts as neutral
 GREY_SHARE = 0.002  # a photo with no more coloured pixels than this share is grey (JPEG noise, a caption strip)
@@ -28,6 +30,16 @@ JPEG_QUALITY = 95
 # capping this much lower keeps the decoded image under the limit (measured: a 240% cap at q95 let 15%
 # of a dark test image's pixels decode above 240%; with 230% the decoded maximum was 236.5%).
 JPEG_TAC_HEADROOM = 0.1
+
+
+def rendering_intent(name: str) -> ImageCms.Intent:
+    """The ICC rendering intent the house style names for converting photos (styles/house.toml [print])."""
+    if name not in _INTENTS:
+        raise BuildError(f"styles/house.toml: rendering_intent must be one of {', '.join(_INTENTS)}, not {name!r}")
+    return _INTENTS[name]
+
+
+INTENT = rendering_intent(house()["print"]["rendering_intent"])
 
 
 @dataclass(frozen=True)
@@ -148,12 +160,19 @@ def _downsample(img: Image.Image, width_pt: float, height_pt: float | None) -> I
     return img.resize((target, max(1, round(img.height * target / img.width))), Image.Resampling.LANCZOS)
 
 
+def to_8bit(img: Image.Image) -> Image.Image:
+    """16-bit grey (PNG, TIFF) scaled to 8-bit L: convert() would clip everything above 255 to white.
+    (Pillow reads 16-bit RGB and CMYK TIFFs as 8-bit already.)"""
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        return img.convert("I").point(lambda v: v / 257).convert("L")
+    return img
+
+
 def _flatten(img: Image.Image) -> Image.Image:
     """Transparency composited on white paper; palette and 16-bit modes made 8-bit RGB or L."""
+    img = to_8bit(img)
     if img.mode in ("RGB", "L", "CMYK"):
         return img
-    if img.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grey (PNG): scale down, convert() would clip
-        return img.convert("I").point(lambda v: v / 257).convert("L")
     if img.mode == "1":
         return img.convert("L")
     rgba = img.convert("RGBA")
@@ -190,8 +209,7 @@ def _transform(source: bytes | None, mode: str, profile: OutputProfile | None) -
     if profile is None:
         return ImageCms.buildTransform(src, ImageCms.createProfile("LAB", 5000), mode, "LAB",
                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    return ImageCms.buildTransform(src, profile.cms(), mode, "CMYK",
-                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    return ImageCms.buildTransform(src, profile.cms(), mode, "CMYK", renderingIntent=INTENT,
                                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 

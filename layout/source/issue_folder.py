@@ -31,7 +31,7 @@ __all__ = ["load_issue", "load_article", "parse_toml", "read_text"]
 
 _PAPER = {
     "name": Field(str, True), "code": Field(str, True), "registration": Field(str),
-    "publisher": Field(str), "website": Field(str), "icc_profile": Field(str),
+    "publisher": Field(str), "website": Field(str), "icc_profile": Field(str), "a11y_certifier": Field(str),
 }
 _ISSUE = {"date": Field(dt.date, True), "number": Field(int, True), "total": Field(int, True)}
 _PAGE = {"number": Field(int, True), "section": Field(str, True), "editor": Field(str)}
@@ -42,13 +42,15 @@ _FRONT = {
     "headline": Field(str, True), "kicker": Field(str), "subtitle": Field(str),
     "short_headline": Field(str), "byline": Field(str), "byline_position": Field(str),
     "dateline": Field(str), "page": Field(int), "priority": Field(int), "images": Field(list),
-    "photo": Field(dict), "allow_cut": Field(bool), "source_jumps": Field(list), "section": Field(str),
+    "photo": Field(dict), "allow_cut": Field(bool), "lowres_ok": Field(bool), "source_jumps": Field(list),
+    "section": Field(str),
 }
 _IMAGE = {"file": Field(str, True), "caption": Field(str), "credit": Field(str), "alt": Field(str, True)}
 _PHOTO = {"caption": Field(str), "credit": Field(str)}
 _BYLINE_POSITIONS = ("top", "dateline", "end")
 _CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
-_IMAGE_TYPES = {".png", ".jpg", ".jpeg"}
+_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # desks send TIFF: 8/16-bit, RGB/CMYK/grey
+_IMAGE_FORMATS = ("PNG", "JPEG", "TIFF")
 _SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter: width and height swap
 
 
@@ -191,7 +193,7 @@ def _image_path(name: str, root: Path, path: Path, line: int) -> Path:
     except InputError as e:  # a folder, a pipe: said at the article's line
         raise InputError(t("image '{name}': {problem}", name=name, problem=e.message), path, line) from None
     if candidate.suffix.lower() not in _IMAGE_TYPES:
-        raise InputError(t("image '{name}' must be PNG or JPEG", name=name), path, line)
+        raise InputError(t("image '{name}' must be PNG, JPEG or TIFF", name=name), path, line)
     return candidate
 
 
@@ -202,34 +204,34 @@ def _pixels(file: Path) -> int:
     """Pixel count from the header alone, with Pillow's guard off for this one read."""
     guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:
-        with Image.open(file, formats=("PNG", "JPEG")) as im:
+        with Image.open(file, formats=_IMAGE_FORMATS) as im:
             return im.width * im.height
     finally:
         Image.MAX_IMAGE_PIXELS = guard
 
 
 def _image_size(name: str, file: Path, path: Path, line: int) -> tuple[int, int]:
-    """Upright pixel size of a PNG or JPEG that Pillow reads completely; else the editor's error."""
+    """Upright pixel size of a PNG, JPEG or TIFF that Pillow reads completely; else the editor's error."""
     try:
         pixels = _pixels(file)
         if pixels > _MAX_PIXELS:  # Pillow would only warn (or fail) in its own words
             raise InputError(t("image '{name}' has {megapixels} million pixels, more than the {limit} million a page "
                                "can use; scale it down", name=name, megapixels=pixels // 10 ** 6,
                                limit=_MAX_PIXELS // 10 ** 6), path, line)
-        with Image.open(file, formats=("PNG", "JPEG")) as im:
+        with Image.open(file, formats=_IMAGE_FORMATS) as im:
             im.verify()  # structure and checksums
         # verify() does not decode, so it misses a truncated JPEG: load() it, with Pillow's
         # tolerance of truncated files off (WeasyPrint turns it on for the whole process on import).
         tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
         try:
-            with Image.open(file, formats=("PNG", "JPEG")) as im:
+            with Image.open(file, formats=_IMAGE_FORMATS) as im:
                 im.load()
                 width, height = im.size
                 sideways = im.getexif().get(ExifTags.Base.Orientation) in _SIDEWAYS
         finally:
             ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     except UnidentifiedImageError:
-        raise InputError(t("image '{name}' is not a PNG or JPEG image, or its header is damaged", name=name),
+        raise InputError(t("image '{name}' is not a PNG, JPEG or TIFF image, or its header is damaged", name=name),
                          path, line) from None
     # Pillow reports damage as OSError, SyntaxError (bad PNG chunks) or ValueError.
     except (OSError, SyntaxError, ValueError) as e:
@@ -278,6 +280,7 @@ def load_article(path: Path, root: Path, page_numbers: set[int], sections: froze
         short_headline=front.get("short_headline", "").strip(), byline=front.get("byline", "").strip(),
         byline_position=position, dateline=front.get("dateline", "").strip(), page=page,
         priority=front.get("priority", 5), figures=figures, allow_cut=front.get("allow_cut", False),
+        lowres_ok=front.get("lowres_ok", False),
         source_jumps=tuple(jumps), photo_caption=photo.get("caption", ""),
         photo_credit=photo.get("credit", ""), section=section,
     )

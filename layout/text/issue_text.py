@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from layout.messages import t
-from layout.model import Article, EditorsNote, Issue, Paragraph, Subhead
+from layout.model import Article, EditorsNote, Issue, Paragraph, Subhead, Verse
 from layout.text.article_parts import article_parts
 from layout.text.fonts import missing_glyphs, resolve
 from layout.text.normalise import Change, normalise
@@ -17,7 +17,7 @@ from layout.text.normalise import Change, normalise
 _TEXT_FIELDS = ("headline", "kicker", "subtitle", "short_headline", "byline", "dateline",
                 "photo_caption", "photo_credit")
 # Which role's font sets each kind of text (fonts/roles.toml).
-_ROLE_OF_BLOCK = {Paragraph: "body", Subhead: "headline", EditorsNote: "caption"}
+_ROLE_OF_BLOCK = {Paragraph: "body", Subhead: "headline", EditorsNote: "caption", Verse: "body"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,14 @@ def _normalise_article(article: Article, report: TextReport) -> Article:
             changes += [(name, c) for c in ch]
     blocks = []
     for block in article.blocks:
+        if isinstance(block, Verse):  # line by line: normalising the whole would join the lines
+            lines = []
+            for n, verse_line in enumerate(block.lines):
+                text, ch = normalise(verse_line)
+                changes += [(f"line {block.line + n}", c) for c in ch]
+                lines.append(text)
+            blocks.append(replace(block, lines=tuple(lines)))
+            continue
         text, ch = normalise(block.text)
         changes += [(f"line {block.line}", c) for c in ch]
         blocks.append(replace(block, text=text))

@@ -1,0 +1,104 @@
+"""The page cache on its own, in process: where it lives, what makes a key, and that nothing it
+cannot trust is ever used (the builds that use it are tested in test_print.py)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from layout.render.page_cache import CACHE_FOLDER, CachedPage, PageCache, cache_folder
+
+PAGE = CachedPage(b"%PDF-1.6 page\n%%EOF\n", ("p.1: RGB fill 0 0 0 → CMYK 0 0 0 1",))
+
+
+def test_in_the_output_folder_unless_xdg_cache_home_is_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert cache_folder(tmp_path / "out", "XHB-20210122") == tmp_path / "out" / CACHE_FOLDER / "XHB-20210122"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_folder(tmp_path / "out", "XHB-20210122") == tmp_path / "xdg" / "layout" / "XHB-20210122"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid by the XDG spec: ignored
+    assert cache_folder(tmp_path / "out", "XHB-20210122") == tmp_path / "out" / CACHE_FOLDER / "XHB-20210122"
+
+
+def test_an_entry_comes_back_as_it_was_put(tmp_path):
+    cache = PageCache(tmp_path)
+    key = cache.key("salt", 1, "<p>第一版</p>")
+    assert cache.get(key) is None
+    cache.put(key, PAGE)
+    assert cache.get(key) == PAGE
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]  # written through a rename
+
+
+def test_the_key_follows_the_page_html_number_and_salt(tmp_path):
+    keys = {PageCache.key(salt, n, html) for salt in ("a", "b") for n in (1, 2) for html in ("<p>甲</p>", "<p>乙</p>")}
+    assert len(keys) == 8
+    assert PageCache.key("a", 1, "<p>甲</p>") == PageCache.key("a", 1, "<p>甲</p>")
+
+
+@pytest.mark.parametrize("damage", [
+    lambda d: d[:-5],  # cut short
+    lambda d: d.replace(b"page", b"pagf"),  # a byte changed in the PDF
+    lambda d: d.replace(b"RGB", b"RGX"),  # or in the report
+    lambda d: b"",  # empty
+    lambda d: b"not a cache entry at all",
+    lambda d: d.replace(b"cache 1", b"cache 9"),  # another format
+])
+def test_a_damaged_entry_is_ignored(tmp_path, damage):
+    cache = PageCache(tmp_path)
+    key = cache.key("salt", 1, "<p>第一版</p>")
+    cache.put(key, PAGE)
+    path = next(tmp_path.glob("*.page"))
+    path.write_bytes(damage(path.read_bytes()))
+    assert cache.get(key) is None
+    cache.put(key, PAGE)  # rendered again, it replaces the damaged entry
+    assert cache.get(key) == PAGE
+
+
+def test_commit_writes_what_was_rendered_and_removes_what_the_build_did_not_use(tmp_path):
+    earlier = PageCache(tmp_path)
+    kept, old, new = (PageCache.key("salt", 1, html) for html in ("kept", "old", "new"))
+    for key in (kept, old):
+        earlier.put(key, PAGE)
+    (tmp_path / "notes.txt").write_text("not ours")
+    build = PageCache(tmp_path)
+    assert build.get(kept) == PAGE
+    build.stage(new, PAGE)
+    assert not (tmp_path / f"{new}.page").exists()  # nothing is written before the build's outputs are
+    build.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{kept}.page", f"{new}.page", "notes.txt"])
+    PageCache(tmp_path / "missing").commit()  # no folder yet: nothing to do
+
+
+def test_the_salt_follows_the_profile_the_options_and_the_issue(tmp_path):
+    """Everything besides the HTML that a page file's bytes depend on changes the keys."""
+    from dataclasses import replace
+
+    from layout.house import STYLES
+    from layout.render.pdfx import resolve_profile
+    from layout.render.print_pages import PrintSettings, cache_salt
+    from test_pdfx import make_issue
+
+    issue = make_issue(tmp_path)
+    profile = resolve_profile(issue, STYLES)
+    base = PrintSettings(issue, profile, (tmp_path,))
+    variants = [base, replace(base, bleed_mm=3.0), replace(base, crop_marks=True),
+                replace(base, profile=replace(profile, data=profile.data + b"\0")),
+                replace(base, issue=replace(issue, info=replace(issue.info, number=2)))]
+    assert len({cache_salt(s) for s in variants}) == len(variants)
+    assert cache_salt(base) == cache_salt(PrintSettings(issue, profile, (tmp_path,)))
+
+
+def _killed(job, settings):
+    os._exit(1)  # a worker dying as the kernel's OOM killer would stop it
+
+
+def test_a_worker_that_dies_is_a_build_error_not_a_traceback(tmp_path, monkeypatch):
+    from layout.errors import BuildError
+    from layout.render import print_pages
+    from test_pdfx import make_issue
+
+    monkeypatch.setattr(print_pages, "_print_page", _killed)  # the forked workers inherit it
+    settings = print_pages.PrintSettings(make_issue(tmp_path), None, (tmp_path,))
+    with pytest.raises(BuildError, match="stopped unexpectedly .* try --jobs 1"):
+        print_pages.print_pages([(1, "<p>一</p>"), (2, "<p>二</p>")], settings, jobs=2)
