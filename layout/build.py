@@ -13,7 +13,7 @@ from typing import Callable
 
 from layout.check.lint import Finding, lint
 from layout.check.photo_resolution import photo_findings, placed_photos
-from layout.errors import BuildError, CopyOverflow
+from layout.errors import CopyOverflow
 from layout.house import FONTS, STYLES, house
 from layout.messages import t
 from layout.model import Issue, Pin, Plan

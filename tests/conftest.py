@@ -72,11 +72,11 @@ def run_layout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([*LAYOUT, *map(str, args)], cwd=cwd, capture_output=True, text=True)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def english_messages(monkeypatch):
-    """English messages, in process and in the CLI's subprocesses (which inherit the environment), for a
-    module that asserts them: `pytestmark = pytest.mark.usefixtures("english_messages")`. LC_MESSAGES
-    leaves fontconfig's language, which follows LC_ALL/LC_CTYPE/LANG, alone."""
+    """The suite reads English messages, in process and in the CLI's subprocesses (which inherit the
+    environment); a test that reads Chinese asks for it (--lang zh, or LC_MESSAGES=zh_CN.UTF-8).
+    LC_MESSAGES leaves fontconfig's language, which follows LC_ALL/LC_CTYPE/LANG, alone."""
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.setenv("LC_MESSAGES", "en_US.UTF-8")
 

@@ -11,8 +11,6 @@ from conftest import ARTICLE, ROOT, run_layout, write_issue
 from layout.errors import BuildError
 from layout.render.weasy import GuardedFetcher, render_pdf
 
-pytestmark = pytest.mark.usefixtures("english_messages")
-
 
 @pytest.fixture
 def loopback_server():

@@ -14,8 +14,6 @@ from layout.errors import InputError
 from layout.model import EditorsNote, Paragraph, Subhead
 from layout.source.issue_folder import load_issue
 
-pytestmark = pytest.mark.usefixtures("english_messages")
-
 
 def assert_input_error(issue, path_part: str, line: int | None, words: str) -> None:
     """Through the CLI: exit 2, one line on stderr naming file:line (or only the file) and the problem,

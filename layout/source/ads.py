@@ -15,6 +15,7 @@ from layout.messages import t
 from layout.model import Ad, PageSpec
 from layout.plan.grid import page_format
 from layout.source.fields import Field, check_fields
+from layout.source.input_files import inside
 
 _AD = {"page": Field(int, True), "file": Field(str, True), "columns": Field(int, True), "lines": Field(int, True),
        "column": Field(int), "line": Field(int)}
@@ -63,8 +64,12 @@ def _ad_file(name: str, root: Path, path: Path, line: int) -> Path:
     candidate = (root / name).resolve()
     if Path(name).is_absolute() or not candidate.is_relative_to(root.resolve()):
         raise InputError(t("ad file '{name}' lies outside the issue folder", name=name), path, line)
-    if not candidate.is_file():
+    if not (candidate.exists() or (root / name).is_symlink()):
         raise InputError(t("ad file '{name}' not found in the issue folder", name=name), path, line)
+    try:
+        candidate = inside(root / name, root)  # a regular file: a FIFO would block the renderer
+    except InputError as e:
+        raise InputError(t("ad file '{name}': {problem}", name=name, problem=e.message), path, line) from None
     if candidate.suffix.lower() not in AD_TYPES:
         raise InputError(t("ad file '{name}' must be PDF, PNG or JPEG", name=name), path, line)
     return candidate
