@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from pathlib import Path
 
-import pytest
+import pikepdf
 
 from conftest import LAYOUT, ROOT
 
@@ -25,6 +26,30 @@ def _run(lang: str, *args) -> str:
     env["LANG"] = lang
     result = subprocess.run([*LAYOUT, *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env)
     return result.stdout + result.stderr
+
+
+def _unfit_for_print(path: Path) -> Path:
+    """A PDF that breaks most print rules at once: no output intent, PDF/X id or TrimBox, an unembedded font,
+    RGB and rich black text, an RGB image at 4 ppi, an RGB form, a link, JavaScript run on opening, 400% ink."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    image = pdf.make_stream(bytes([200, 30, 30]) * 4, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                            Width=2, Height=2, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)
+    form = pdf.make_stream(b"0 0 1 RG 0 0 10 10 re S", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                           BBox=[0, 0, 10, 10])
+    page = pdf.add_blank_page(page_size=(200, 200))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font),
+                                            XObject=pikepdf.Dictionary(Im1=image, Fx=form))
+    page.obj.Contents = pdf.make_stream(b"1 1 1 1 k 0 0 100 100 re f "
+                                        b"BT /F1 12 Tf 0 0 0 rg 20 150 Td (Hello) Tj ET "
+                                        b"BT /F1 12 Tf 0.6 0.4 0.4 1 k 20 130 Td (Hello) Tj ET "
+                                        b"q 40 0 0 40 120 120 cm /Im1 Do Q /Fx Do")
+    page.obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10]))]))
+    pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)"))
+    pdf.save(path)
+    return path
 
 
 def _cases(tmp_path, lang: str) -> dict[str, str]:
@@ -46,6 +71,10 @@ def _cases(tmp_path, lang: str) -> dict[str, str]:
     out["plan"] = _run(lang, "plan", issue)
     out["plan.toml"] = (issue / "plan.toml").read_text("utf-8")
     out["check a file of another type"] = _run(lang, "check", issue / "issue.toml")
+    out["check a PDF unfit for print"] = _run(lang, "check", _unfit_for_print(tmp_path / "unfit.pdf"))
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_text("no PDF here\n" * 20, "utf-8")
+    out["check a PDF that is none"] = _run(lang, "check", garbage)
     out["preview of no issue"] = _run(lang, "preview", tmp_path, "--no-browser")
     seed = ROOT / "tests" / "fixtures" / "import" / "seed-page.txt"
     out["import"] = _run(lang, "import", seed, "-o", tmp_path / "imported", "--date", "2021-01-22")

@@ -38,7 +38,8 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        return f"{f'p.{self.page} ' if self.page else ''}{self.object}: {self.message}"
+        where = t("p.{page}", page=self.page) + " " if self.page else ""
+        return where + t("{object}: {message}", object=self.object, message=self.message)
 
 
 def preflight(path: Path, max_tac: float = LIMITS["max_tac"], min_ppi: float = LIMITS["min_ppi"]) -> list[Violation]:
@@ -54,11 +55,12 @@ def preflight(path: Path, max_tac: float = LIMITS["max_tac"], min_ppi: float = L
             for n, page in enumerate(doc.pages, 1):
                 found += _page(page, n, min_ppi, fonts_seen)
     except pikepdf.PasswordError:  # nothing inside can be checked, nor printed
-        return [Violation(None, "document", "encrypted", t("the file is encrypted with a password; a print file must "
+        return [Violation(None, t("document"), "encrypted", t("the file is encrypted with a password; a print file must "
                                                            "not be encrypted"))]
-    except pikepdf.PdfError as e:  # also a broken content stream: a RIP would refuse the file too
-        detail = (str(e).strip().splitlines() or [type(e).__name__])[0].removeprefix(f"{path}: ")
-        raise InputError(f"not a readable PDF ({detail})", path) from None
+    except pikepdf.PdfError:  # also a broken content stream: a RIP would refuse the file too
+        # qpdf's own words are English; its check names the damage in full for whoever needs it.
+        raise InputError(t("not a readable PDF (damaged, or no PDF at all; qpdf --check {file} tells where)",
+                           file=path.name), path) from None
     found += _coverage(path, max_tac)
     return found
 
@@ -68,18 +70,19 @@ def preflight(path: Path, max_tac: float = LIMITS["max_tac"], min_ppi: float = L
 def _document(doc: pikepdf.Pdf) -> list[Violation]:
     found = []
     if doc.is_encrypted:
-        found.append(Violation(None, "document", "encrypted", "the file is encrypted"))
+        found.append(Violation(None, t("document"), "encrypted", t("the file is encrypted")))
     intents = doc.Root.get("/OutputIntents", Array())
     if not any(i.get("/S") == Name.GTS_PDFX and "/DestOutputProfile" in i for i in intents):
-        found.append(Violation(None, "document", "no-output-intent",
-                               "no PDF/X output intent with an embedded output profile"))
+        found.append(Violation(None, t("document"), "no-output-intent",
+                               t("no PDF/X output intent with an embedded output profile")))
     info = doc.trailer.get("/Info", Dictionary())
     missing = [where for where, ok in (("Info", "/GTS_PDFXVersion" in info), ("XMP", _xmp_pdfx(doc))) if not ok]
     if missing:
-        found.append(Violation(None, "document", "no-pdfx-id",
-                               f"no PDF/X identification (GTS_PDFXVersion) in {' and '.join(missing)}"))
+        where = missing[0] if len(missing) == 1 else t("{first} and {second}", first=missing[0], second=missing[1])
+        found.append(Violation(None, t("document"), "no-pdfx-id",
+                               t("no PDF/X identification (GTS_PDFXVersion) in {where}", where=where)))
     if info.get("/Trapped") not in (Name("/True"), Name("/False")):
-        found.append(Violation(None, "document", "trapped", "Info /Trapped must be /True or /False"))
+        found.append(Violation(None, t("document"), "trapped", t("Info /Trapped must be /True or /False")))
     return found
 
 
@@ -98,26 +101,26 @@ def _active_content(doc: pikepdf.Pdf) -> list[Violation]:
     root = doc.Root
     for key in _ACTION_KEYS:
         if key in root:
-            add("action", f"catalog {key}", t("the document runs an action when opened ({key}); a print file must "
+            add("action", t("catalog {key}", key=key), t("the document runs an action when opened ({key}); a print file must "
                                               "not", key=key))
     names = root.get("/Names", Dictionary())
     for key, rule in _NAME_TREES.items():
         if key in names:
-            add(rule, f"names {key}", t("the document holds {kind}; a print file must not",
+            add(rule, t("names {key}", key=key), t("the document holds {kind}; a print file must not",
                                         kind=_KIND[rule]()))
     if "/AcroForm" in root:
-        add("form", "catalog /AcroForm", t("the document has an interactive form; a print file must not"))
+        add("form", t("catalog {key}", key="/AcroForm"), t("the document has an interactive form; a print file must not"))
     for obj in doc.objects:
         if not isinstance(obj, Dictionary):
             continue
         if obj.get("/S") == Name.JavaScript or "/JS" in obj:
-            add("javascript", "action /JavaScript", t("the document holds {kind}; a print file must not",
+            add("javascript", t("action {key}", key="/JavaScript"), t("the document holds {kind}; a print file must not",
                                                       kind=_KIND["javascript"]()))
         if obj.get("/Type") == Name.EmbeddedFile or ("/EF" in obj and obj.get("/Type") == Name.Filespec):
-            add("embedded-file", "file specification", t("the document holds {kind}; a print file must not",
+            add("embedded-file", t("file specification"), t("the document holds {kind}; a print file must not",
                                                          kind=_KIND["embedded-file"]()))
         if "/AA" in obj:
-            add("action", "additional actions /AA", t("the document runs an action when opened ({key}); a print "
+            add("action", t("additional actions {key}", key="/AA"), t("the document runs an action when opened ({key}); a print "
                                                       "file must not", key="/AA"))
     return list(found.values())
 
@@ -138,15 +141,15 @@ def _xmp_pdfx(doc: pikepdf.Pdf) -> bool:
 def _page(page: pikepdf.Page, n: int, min_ppi: float, fonts_seen: set[tuple[int, int]]) -> list[Violation]:
     found = []
     if "/TrimBox" not in page.obj:
-        found.append(Violation(n, "page", "no-trimbox", "no TrimBox"))
+        found.append(Violation(n, t("page"), "no-trimbox", t("no TrimBox")))
     for annot in page.obj.get("/Annots", Array()):
-        found.append(Violation(n, f"annotation {annot.get('/Subtype', '/?')}", "annotation",
-                               "annotations and links are not allowed in a print file"))
+        found.append(Violation(n, t("annotation {kind}", kind=annot.get("/Subtype", "/?")), "annotation",
+                               t("annotations and links are not allowed in a print file")))
     group = page.obj.get("/Group")
     if group is not None and _is_rgb(group.get("/CS"), None):
-        found.append(Violation(n, "page group", "rgb", "transparency blending space is RGB"))
+        found.append(Violation(n, t("page group"), "rgb", t("transparency blending space is RGB")))
     walker = _Walker(n, min_ppi, fonts_seen)
-    walker.content(pikepdf.parse_content_stream(page), page.resources, _State(), "content")
+    walker.content(pikepdf.parse_content_stream(page), page.resources, _State(), None)
     walker.resources(page.resources)
     walker.flush()
     return found + walker.found
@@ -229,7 +232,9 @@ class _Walker:
             self.reported.add((obj, rule, message))
             self.found.append(Violation(self.page, obj, rule, message))
 
-    def content(self, ops: list, resources: Dictionary, state: _State, where: str) -> None:
+    def content(self, ops: list, resources: Dictionary, state: _State, form: str | None) -> None:
+        """form names the form or pattern the ops draw; None for the page's own content."""
+        where = form or t("content")
         stack: list[_State] = []
         for operands, op in ops:
             o = str(op)
@@ -240,7 +245,8 @@ class _Walker:
             elif o == "cm":
                 state.ctm = _mul(tuple(float(v) for v in operands), state.ctm)
             elif o in ("rg", "RG"):
-                self.add(where, "rgb", f"DeviceRGB colour ({o} {' '.join(_fmt(v) for v in operands)})")
+                self.add(where, "rgb", t("DeviceRGB colour ({operator} {values})", operator=o,
+                                         values=" ".join(_fmt(v) for v in operands)))
                 if o == "rg":
                     state.fill, state.colour = "rgb", tuple(float(v) for v in operands)
             elif o in ("g", "k"):
@@ -248,7 +254,7 @@ class _Walker:
             elif o in ("cs", "CS"):
                 family = _family(operands[0], resources)
                 if family == "rgb":
-                    self.add(where, "rgb", f"RGB colour space ({operands[0]} {o})")
+                    self.add(where, "rgb", t("RGB colour space ({space} {operator})", space=operands[0], operator=o))
                 if o == "cs":  # a colour space starts at its initial colour: black for CMYK and grey
                     state.fill, state.colour = family, {"cmyk": (0.0, 0.0, 0.0, 1.0), "gray": (0.0,)}.get(family, ())
             elif o == "gs":
@@ -261,7 +267,7 @@ class _Walker:
                 font = resources.get("/Font", {}).get(operands[0])
                 state.font = str(operands[0] if font is None else font.get("/BaseFont", operands[0]))[1:]
             elif o in TEXT_SHOW:
-                self._text(state, where)
+                self._text(state, form)
             elif o == "Do":
                 self._do(operands[0], resources, state)
             elif o == "INLINE IMAGE":
@@ -270,25 +276,24 @@ class _Walker:
     def flush(self) -> None:
         """Black text is counted over the whole page and reported once per font and colour."""
         for (obj, kind), count in self.black_runs.items():
-            runs = f"{count} text run{'s' if count > 1 else ''}"
-            self.add(obj, "black-text", f"{kind} ({runs}): black text must be K only")
+            runs = t("{count} text runs", count=count) if count > 1 else t("1 text run")
+            self.add(obj, "black-text", t("{kind} ({runs}): black text must be K only", kind=kind, runs=runs))
         for obj, count in self.knockout_runs.items():
             self.add(obj, "knockout", t("100 K text knocks out ({count} text runs): black text must overprint "
                                         "(/op true, /OPM 1), or misregistration shows white around every letter",
                                         count=count))
 
-    def _text(self, state: _State, where: str) -> None:
+    def _text(self, state: _State, form: str | None) -> None:
+        obj = t("{form} text {font}", form=form, font=state.font) if form else t("text {font}", font=state.font)
         if state.solid_black and not state.overprint:
-            obj = f"text {state.font}" if where == "content" else f"{where} text {state.font}"
             self.knockout_runs[obj] = self.knockout_runs.get(obj, 0) + 1
         v = state.colour
         if state.fill == "rgb" and len(v) == 3 and max(v) <= 0.1:
-            kind = f"RGB black {' '.join(_fmt(x) for x in v)}"
+            kind = t("RGB black {values}", values=" ".join(_fmt(x) for x in v))
         elif state.fill == "cmyk" and len(v) == 4 and v[3] >= 0.9 and max(v[:3]) > 0:
-            kind = "rich black " + " ".join(f"{c}{round(x * 100)}" for c, x in zip("CMYK", v))
+            kind = t("rich black {values}", values=" ".join(f"{c}{round(x * 100)}" for c, x in zip("CMYK", v)))
         else:
             return
-        obj = f"text {state.font}" if where == "content" else f"{where} text {state.font}"
         self.black_runs[(obj, kind)] = self.black_runs.get((obj, kind), 0) + 1
 
     def _do(self, name: Name, resources: Dictionary, state: _State) -> None:
@@ -296,22 +301,23 @@ class _Walker:
         if xobj is None:
             return
         if xobj.get("/Subtype") == Name.Image:
-            self._ppi(f"image {str(name)[1:]}", int(xobj.Width), int(xobj.Height), state.ctm)
+            self._ppi(t("image {name}", name=str(name)[1:]), int(xobj.Width), int(xobj.Height), state.ctm)
         elif xobj.get("/Subtype") == Name.Form and xobj.objgen not in self.visited:
             self.visited.add(xobj.objgen)  # drawn once is enough to find its problems (and no cycles)
             inner = state.copy()
             inner.ctm = _mul(tuple(float(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0])), state.ctm)
             form_resources = xobj.get("/Resources", resources)
+            form = t("form {name}", name=str(name)[1:])
             group = xobj.get("/Group")
             if group is not None and _is_rgb(group.get("/CS"), None):
-                self.add(f"form {str(name)[1:]}", "rgb", "transparency blending space is RGB")
-            self.content(pikepdf.parse_content_stream(xobj), form_resources, inner, f"form {str(name)[1:]}")
+                self.add(form, "rgb", t("transparency blending space is RGB"))
+            self.content(pikepdf.parse_content_stream(xobj), form_resources, inner, form)
             self.resources(form_resources)
 
     def _inline(self, image: pikepdf.PdfInlineImage, state: _State) -> None:
         if _is_rgb(image.obj.get("/CS", image.obj.get("/ColorSpace")), None):
-            self.add("inline image", "rgb", "RGB image")
-        self._ppi("inline image", int(image.width), int(image.height), state.ctm)
+            self.add(t("inline image"), "rgb", t("RGB image"))
+        self._ppi(t("inline image"), int(image.width), int(image.height), state.ctm)
 
     def _ppi(self, obj: str, width: int, height: int, ctm: tuple[float, ...]) -> None:
         # The image's unit square is mapped by the CTM: its sides are the placed width and height in pt.
@@ -320,32 +326,36 @@ class _Walker:
             return
         ppi = min(width / (placed_w / 72), height / (placed_h / 72))
         if ppi < self.min_ppi:
-            self.add(obj, "low-ppi", f"{ppi:.0f} ppi effective at placed size (min {self.min_ppi:.0f})")
+            self.add(obj, "low-ppi", t("{ppi:.0f} ppi effective at placed size (min {min:.0f})", ppi=ppi,
+                                       min=self.min_ppi))
 
     def resources(self, resources: Dictionary) -> None:
         """Colour spaces of what the resources hold, and whether their fonts are embedded."""
         for name, xobj in resources.get("/XObject", {}).items():
             if xobj.get("/Subtype") == Name.Image and _is_rgb(xobj.get("/ColorSpace"), resources):
-                self.add(f"image {str(name)[1:]}", "rgb", f"RGB image ({_space_name(xobj.ColorSpace)})")
+                self.add(t("image {name}", name=str(name)[1:]), "rgb",
+                         t("RGB image ({space})", space=_space_name(xobj.ColorSpace)))
         for name, shading in resources.get("/Shading", {}).items():
             if _is_rgb(shading.get("/ColorSpace"), resources):
-                self.add(f"shading {str(name)[1:]}", "rgb", f"RGB shading ({_space_name(shading.ColorSpace)})")
+                self.add(t("shading {name}", name=str(name)[1:]), "rgb",
+                         t("RGB shading ({space})", space=_space_name(shading.ColorSpace)))
         for name, pattern in resources.get("/Pattern", {}).items():
             shading = pattern.get("/Shading")
             if shading is not None and _is_rgb(shading.get("/ColorSpace"), resources):
-                self.add(f"pattern {str(name)[1:]}", "rgb", f"RGB shading ({_space_name(shading.ColorSpace)})")
+                self.add(t("pattern {name}", name=str(name)[1:]), "rgb",
+                         t("RGB shading ({space})", space=_space_name(shading.ColorSpace)))
             elif pattern.get("/PatternType") == 1 and pattern.objgen not in self.visited:
                 self.visited.add(pattern.objgen)
                 self.content(pikepdf.parse_content_stream(pattern), pattern.get("/Resources", resources), _State(),
-                             f"pattern {str(name)[1:]}")
+                             t("pattern {name}", name=str(name)[1:]))
                 self.resources(pattern.get("/Resources", resources))
         for font in resources.get("/Font", {}).values():
             if font.objgen in self.fonts_seen and font.is_indirect:
                 continue
             self.fonts_seen.add(font.objgen)
             if not _embedded(font):
-                self.found.append(Violation(self.page, f"font {str(font.get('/BaseFont', '/?'))[1:]}",
-                                            "font-not-embedded", "font is not embedded"))
+                self.found.append(Violation(self.page, t("font {name}", name=str(font.get("/BaseFont", "/?"))[1:]),
+                                            "font-not-embedded", t("font is not embedded")))
 
 
 def _embedded(font: Dictionary) -> bool:
@@ -372,8 +382,8 @@ def _coverage(path: Path, max_tac: float) -> list[Violation]:
     found = []
     for n, (worst, where) in enumerate(page_coverage(path, max_tac), 1):
         if worst > max_tac:
-            found.append(Violation(n, "ink", "tac", f"total area coverage {worst:.0f}% (max {max_tac:.0f}%) "
-                                   f"at {where}"))
+            found.append(Violation(n, t("ink"), "tac", t("total area coverage {worst:.0f}% (max {max:.0f}%) at {where}",
+                                                         worst=worst, max=max_tac, where=where)))
     return found
 
 
@@ -387,13 +397,13 @@ def page_coverage(path: Path, limit: float = LIMITS["max_tac"]) -> list[tuple[fl
         boxes = [(_rect(p.obj.MediaBox), _rect(p.obj.get("/BleedBox", p.obj.get("/TrimBox", p.obj.MediaBox))))
                  for p in doc.pages]
     if shutil.which("gs") is None:
-        raise BuildError("preflight needs Ghostscript (gs) to measure ink coverage")
+        raise BuildError(t("preflight needs Ghostscript (gs) to measure ink coverage"))
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{TAC_DPI}",
                                f"-sOutputFile={tmp}/p%04d.tif", str(path)], capture_output=True, text=True)
         if done.returncode != 0:
             detail = (done.stderr.strip() or done.stdout.strip() or f"exit code {done.returncode}").splitlines()
-            raise BuildError(f"Ghostscript could not render {path}: {detail[-1]}")
+            raise BuildError(t("Ghostscript could not render {file}: {detail}", file=path, detail=detail[-1]))
         result = []
         for n, (media, area) in enumerate(boxes, 1):
             with Image.open(Path(tmp) / f"p{n:04d}.tif") as tif:
@@ -407,7 +417,7 @@ def page_coverage(path: Path, limit: float = LIMITS["max_tac"]) -> list[tuple[fl
             where = ""
             if over:
                 x0, y0, x1, y1 = (v / scale / MM for v in over)
-                where = f"x {x0:.0f}–{x1:.0f} mm, y {y0:.0f}–{y1:.0f} mm"
+                where = t("x {x0:.0f}–{x1:.0f} mm, y {y0:.0f}–{y1:.0f} mm", x0=x0, x1=x1, y0=y0, y1=y1)
             result.append((worst, where))
     return result
 
