@@ -72,13 +72,16 @@ def run_layout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([*LAYOUT, *map(str, args)], cwd=cwd, capture_output=True, text=True)
 
 
-@pytest.fixture(autouse=True)
-def english_messages(monkeypatch):
+@pytest.fixture(autouse=True, scope="session")
+def english_messages():
     """The suite reads English messages, in process and in the CLI's subprocesses (which inherit the
     environment); a test that reads Chinese asks for it (--lang zh, or LC_MESSAGES=zh_CN.UTF-8).
-    LC_MESSAGES leaves fontconfig's language, which follows LC_ALL/LC_CTYPE/LANG, alone."""
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.setenv("LC_MESSAGES", "en_US.UTF-8")
+    LC_MESSAGES leaves fontconfig's language, which follows LC_ALL/LC_CTYPE/LANG, alone.
+    Session-wide, so module and session fixtures (a finished PDF and its report) are English too."""
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("LC_ALL", raising=False)
+        env.setenv("LC_MESSAGES", "en_US.UTF-8")
+        yield
 
 
 @pytest.fixture(scope="session")

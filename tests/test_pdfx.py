@@ -226,7 +226,7 @@ def test_same_input_same_bytes_and_ids_follow_issue_and_content(source_pdf, fini
 
 def test_rgb_left_by_the_stylesheet_is_converted_and_reported(finished):
     pdf, reports, _ = finished
-    assert "p.2: RGB fill 0 0 0 → CMYK 0 0 0 1" in reports
+    assert "第2版: RGB fill 0 0 0 → CMYK 0 0 0 1" in reports
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         fills = [[float(v) for v in operands] for operands, op in pikepdf.parse_content_stream(doc.pages[1])
                  if str(op) == "k"]

@@ -68,16 +68,16 @@ def resolve_profile(issue: Issue, styles_dir: Path, system: tuple[str, ...] = SY
     if issue.paper.icc_profile:
         path = issue.root / issue.paper.icc_profile
         if not path.is_file():
-            raise BuildError(f"PDF/X needs a CMYK output profile: {path} (paper.icc_profile in issue.toml) "
-                             "does not exist")
+            raise BuildError(t("PDF/X needs a CMYK output profile: {file} (paper.icc_profile in issue.toml) "
+                               "does not exist", file=path))
     elif (styles_dir / HOUSE_PROFILE).is_file():
         path = styles_dir / HOUSE_PROFILE
     else:
         path = next((p for pattern in system for p in sorted(Path("/").glob(pattern.lstrip("/"))) if p.is_file()),
                     None)
         if path is None:
-            raise BuildError("PDF/X needs a CMYK output profile: set paper.icc_profile in issue.toml, put one at "
-                             f"{styles_dir / HOUSE_PROFILE}, or install Ghostscript's default_cmyk.icc")
+            raise BuildError(t("PDF/X needs a CMYK output profile: set paper.icc_profile in issue.toml, put one at "
+                               "{file}, or install Ghostscript's default_cmyk.icc", file=styles_dir / HOUSE_PROFILE))
     return read_profile(path)
 
 
@@ -114,7 +114,8 @@ def finish_page(pdf: bytes, issue: Issue, profile: OutputProfile, number: int, b
     digest = hashlib.sha256(pdf + profile.data + repr((number, bleed_mm, crop_marks)).encode()).hexdigest()
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         if len(doc.pages) != 1:
-            raise BuildError(f"page {number} was rendered as {len(doc.pages)} PDF pages instead of one")
+            raise BuildError(t("第{page}版 was rendered as {count} PDF pages instead of one", page=number,
+                               count=len(doc.pages)))
         finish_pages(doc, profile, bleed_mm, crop_marks, report, number)
         meta = issue_meta(issue, str(doc.docinfo.get("/Producer", "layout")), digest)
         return _save(doc, replace(meta, title=f"{meta.title} 第{number}版",
@@ -139,7 +140,7 @@ def assemble_issue(pages: Sequence[bytes], issue: Issue) -> bytes:
     are the pages' own. Info, XMP and IDs are the issue's: the instance ID follows the pages' bytes.
     """
     if not pages:
-        raise BuildError("an issue needs at least one page")
+        raise BuildError(t("an issue needs at least one page"))
     with ExitStack() as stack, pikepdf.new() as dst:
         sources = [stack.enter_context(pikepdf.open(io.BytesIO(data))) for data in pages]
         for src in sources:  # the sources stay open until dst is saved: qpdf copies their streams lazily
@@ -168,8 +169,8 @@ def _created(issue: Issue) -> dt.datetime:
     try:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     except (ValueError, OverflowError, OSError):  # not a number, or a time no date can hold
-        raise BuildError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 within the years "
-                         f"1–9999, not {epoch!r}") from None
+        raise BuildError(t("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 within the years "
+                           "1–9999, not {value!r}", value=epoch)) from None
 
 
 def _strip_interactive(doc: pikepdf.Pdf) -> None:
@@ -252,7 +253,7 @@ def _save(doc: pikepdf.Pdf, meta: _Meta) -> bytes:
     data = buf.getvalue()
     static = b"/ID [" + QPDF_STATIC_ID + QPDF_STATIC_ID + b"]"
     if data.count(static) != 1:
-        raise BuildError("PDF/X: qpdf did not write the expected placeholder file ID")
+        raise BuildError(t("PDF/X: qpdf did not write the expected placeholder file ID"))
     ours = b"/ID [<" + meta.document.hex.encode() + b"><" + meta.instance.hex.encode() + b">]"
     return data.replace(static, ours)  # same length: no offset in the xref moves
 
@@ -344,7 +345,7 @@ class _RgbToCmyk:
                 page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
             self._resources(page.resources, n)
         for what, count in self.converted.items():
-            self.report(f"{what}" + (f" ({count}×)" if count > 1 else ""))
+            self.report(t("{conversion} ({count}×)", conversion=what, count=count) if count > 1 else what)
 
     def cmyk(self, values) -> list[float]:
         return list(rgb_to_cmyk(tuple(float(v) for v in values), self.profile, MAX_TAC))
@@ -362,7 +363,7 @@ class _RgbToCmyk:
                 fill_rgb, stroke_rgb = stack.pop()
             elif o in ("rg", "RG"):
                 cmyk = self.cmyk(operands)
-                self._count(n, "fill" if o == "rg" else "stroke", operands, cmyk)
+                self._count(n, o == "rg", operands, cmyk)
                 operands, op, changed = cmyk, pikepdf.Operator("k" if o == "rg" else "K"), True
             elif o in ("cs", "CS"):
                 rgb = _is_rgb(operands[0], resources)
@@ -371,16 +372,18 @@ class _RgbToCmyk:
                     operands, changed = [Name.DeviceCMYK], True
             elif o in ("sc", "scn", "SC", "SCN") and (fill_rgb if o in ("sc", "scn") else stroke_rgb):
                 if len(operands) != 3:  # an RGB pattern underneath: nothing WeasyPrint writes
-                    raise BuildError(f"PDF/X: p.{n} uses an RGB colour this converter cannot rewrite ({o})")
+                    raise BuildError(t("PDF/X: 第{page}版 uses an RGB colour this converter cannot rewrite "
+                                       "({operator})", page=n, operator=o))
                 cmyk = self.cmyk(operands)
-                self._count(n, "fill" if o.islower() else "stroke", operands, cmyk)
+                self._count(n, o.islower(), operands, cmyk)
                 operands, changed = cmyk, True
             out.append((operands, op))
         return out if changed else None
 
-    def _count(self, n: int, what: str, rgb, cmyk) -> None:
-        self.converted[f"p.{n}: RGB {what} {' '.join(_num(float(v)) for v in rgb)} → CMYK "
-                       f"{' '.join(_num(v) for v in cmyk)}"] += 1
+    def _count(self, n: int, fill: bool, rgb, cmyk) -> None:
+        fields = {"page": n, "rgb": " ".join(_num(float(v)) for v in rgb), "cmyk": " ".join(_num(v) for v in cmyk)}
+        self.converted[t("第{page}版: RGB fill {rgb} → CMYK {cmyk}", **fields) if fill
+                       else t("第{page}版: RGB stroke {rgb} → CMYK {cmyk}", **fields)] += 1
 
     def _resources(self, resources: Dictionary, n: int) -> None:
         for name, xobj in resources.get("/XObject", {}).items():
@@ -388,7 +391,7 @@ class _RgbToCmyk:
                 continue
             if xobj.get("/Subtype") == Name.Image and _is_rgb(xobj.get("/ColorSpace"), resources):
                 self._image(xobj)
-                self.converted[f"p.{n}: RGB image {name} → CMYK/grey"] += 1
+                self.converted[t("第{page}版: RGB image {name} → CMYK/grey", page=n, name=name)] += 1
             elif xobj.get("/Subtype") == Name.Form:
                 self._form(xobj, resources, n)
         for pattern in resources.get("/Pattern", {}).values():
@@ -443,14 +446,14 @@ class _RgbToCmyk:
         parts = list(functions.get("/Functions", [])) if isinstance(functions, Dictionary) else []
         if not isinstance(functions, Dictionary) or functions.get("/FunctionType") not in (2, 3) or any(
                 f.get("/FunctionType") != 2 for f in parts):
-            raise BuildError(f"PDF/X: p.{n} has an RGB shading this converter cannot rewrite")
+            raise BuildError(t("PDF/X: 第{page}版 has an RGB shading this converter cannot rewrite", page=n))
         for f in parts or [functions]:  # exponential functions: convert their two end colours
             f.C0 = self.cmyk(f.get("/C0", [0, 0, 0]))
             f.C1 = self.cmyk(f.get("/C1", [1, 1, 1]))
         if "/Background" in shading:
             shading.Background = self.cmyk(shading.Background)
         shading.ColorSpace = Name.DeviceCMYK
-        self.converted[f"p.{n}: RGB shading → CMYK"] += 1
+        self.converted[t("第{page}版: RGB shading → CMYK", page=n)] += 1
 
     def _first(self, obj) -> bool:
         """True the first time an indirect object is met (resources are shared between pages and forms)."""

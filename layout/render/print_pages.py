@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout.errors import BuildError
+from layout.messages import language
 from layout.model import Issue
 from layout.render.page_cache import CachedPage, PageCache, code_version, file_fingerprint
 from layout.render.paint import PRINT_ROLES
@@ -56,7 +57,8 @@ def cache_salt(settings: PrintSettings) -> str:
     faces = sorted({match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)},
                    key=lambda f: (f.path, f.index))
     meta = issue_meta(settings.issue, "", "")
-    parts = [code_version(), hashlib.sha256(settings.profile.data).hexdigest(),
+    parts = [code_version(), language(),  # an entry keeps its report lines in the language they were said in
+             hashlib.sha256(settings.profile.data).hexdigest(),
              repr((settings.bleed_mm, settings.crop_marks, meta.title, meta.created.isoformat(), str(meta.document))),
              *(f"{file_fingerprint(Path(f.path))}#{f.index}" for f in faces)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
