@@ -52,6 +52,25 @@ class _Formatter(click.HelpFormatter):
     def section(self, name: str):
         return super().section({"Options": t("Options"), "Commands": t("Commands")}.get(name, name))
 
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{t('{heading}:', heading=heading)}\n")
+
+
+def _help_record(param: click.Parameter, ctx: click.Context) -> tuple[str, str] | None:
+    """click's line for an option, its [env var: …; default: …; range; required] in the catalog's language:
+    click writes those words itself, through Python's gettext, which follows neither --lang nor our catalog."""
+    record = param.get_help_record(ctx)
+    if record is None or not isinstance(param, click.Option):
+        return record
+    extra = param.get_help_extra(ctx)
+    items = [t("env var: {var}", var=", ".join(extra["envvars"])) if "envvars" in extra else "",
+             t("default: {default}", default=extra["default"]) if "default" in extra else "",
+             extra.get("range", ""), t("required") if "required" in extra else ""]
+    shown = "; ".join(filter(None, items))
+    if not shown:
+        return record
+    return record[0], f"{param.help}  [{shown}]" if param.help else f"[{shown}]"
+
 
 def _lang_in(args: Sequence[str]) -> str | None:
     """The --lang of a command line, read before click parses it, so help texts are in that language."""
@@ -78,6 +97,15 @@ class _Context(click.Context):
 
 class _Command(click.Command):
     context_class = _Context
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [row for param in self.get_params(ctx) if isinstance(param, click.Option)
+                and (row := _help_record(param, ctx)) is not None]
+        if rows:
+            with formatter.section("Options"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
