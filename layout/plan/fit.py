@@ -15,6 +15,7 @@ from typing import Literal
 from layout.errors import BuildError
 from layout.model import Article, EditorsNote, Figure, Line, Paragraph, Subhead, Verse
 from layout.house import house
+from layout.messages import t
 from layout.plan.grid import PageFormat
 from layout.text.composer import TextStyle, compose, compose_headline, compose_words
 from layout.text.article_parts import article_parts, credit_text
@@ -185,7 +186,8 @@ def jump_slot(fmt: PageFormat, text: str, align: str) -> Slot:
     """（下转第N版） closing a first part (right) or （上接第M版） opening a continuation (left)."""
     lines = compose(text, _style("body", fmt.body_size, align=align), fmt.chars_per_column * fmt.body_size)
     if len(lines) != 1:
-        raise BuildError(f"the {fmt.name} format's columns are too narrow for the jump line {text}")
+        raise BuildError(t("the {format} format's columns are too narrow for the jump line {jump}", format=fmt.name,
+                           jump=text))
     return Slot(lines[0], "jump")
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 from PIL import Image, ImageCms, ImageOps
 
 from layout.errors import BuildError
+from layout.messages import t
 from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead, Verse
 from layout.render.print_images import to_8bit
 from layout.text.article_parts import article_parts, credit_text
@@ -68,7 +69,7 @@ def reading_order(issue: Issue, plan: Plan) -> list[tuple[int, list[Article]]]:
               for page in plan.pages for m in page.modules if m.part == 0}
     unplaced = [a.id for a in issue.articles if a.id not in starts]
     if unplaced:  # reader editions carry every article: a plan without one is a planner bug
-        raise BuildError(f"articles missing from the plan: {', '.join(unplaced)}")
+        raise BuildError(t("articles missing from the plan: {articles}", articles=", ".join(unplaced)))
     by_page: dict[int, list[Article]] = {page.number: [] for page in plan.pages}
     for article in sorted(issue.articles, key=lambda a: (starts[a.id][0], a.priority, starts[a.id], a.id)):
         by_page[starts[article.id][0]].append(article)

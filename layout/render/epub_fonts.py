@@ -15,6 +15,7 @@ import uharfbuzz as hb
 
 from layout.errors import BuildError
 from layout.house import FONTS
+from layout.messages import t
 from layout.text.fonts import FontFace, resolve
 
 LICENCE_FILE = FONTS / "LICENSE-OFL.txt"
@@ -66,7 +67,8 @@ def _subset(face: FontFace, chars: frozenset[str]) -> bytes:
     subset_input.flags = hb.SubsetFlags.DESUBROUTINIZE
     result = hb.subset(_face(face.path, face.index), subset_input)
     if result is None:
-        raise BuildError(f"HarfBuzz could not subset the font {face.path} (face {face.index}) for the EPUB")
+        raise BuildError(t("HarfBuzz could not subset the font {file} (face {index}) for the EPUB", file=face.path,
+                           index=face.index))
     return result.blob.data
 
 

@@ -18,6 +18,7 @@ from PIL import Image, ImageChops, ImageCms, ImageMath, ImageOps
 
 from layout.errors import BuildError
 from layout.house import house
+from layout.messages import t
 
 MAX_TAC = house()["print"]["max_tac"] / 100  # the house's ink limit as a fraction (2.4 = 240%)
 _INTENTS = {"perceptual": ImageCms.Intent.PERCEPTUAL, "relative_colorimetric": ImageCms.Intent.RELATIVE_COLORIMETRIC,
@@ -35,7 +36,8 @@ JPEG_TAC_HEADROOM = 0.1
 def rendering_intent(name: str) -> ImageCms.Intent:
     """The ICC rendering intent the house style names for converting photos (styles/house.toml [print])."""
     if name not in _INTENTS:
-        raise BuildError(f"styles/house.toml: rendering_intent must be one of {', '.join(_INTENTS)}, not {name!r}")
+        raise BuildError(t("styles/house.toml: rendering_intent must be one of {intents}, not {name!r}",
+                           intents=", ".join(_INTENTS), name=name))
     return _INTENTS[name]
 
 
@@ -64,10 +66,11 @@ def read_profile(path: Path) -> OutputProfile:
         data = path.read_bytes()
         icc = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
     except (OSError, ImageCms.PyCMSError) as e:
-        raise BuildError(f"PDF/X needs a CMYK output profile: {path} cannot be read ({e})") from None
+        raise BuildError(t("PDF/X needs a CMYK output profile: {file} cannot be read ({reason})", file=path,
+                           reason=e)) from None
     if icc.xcolor_space.strip() != "CMYK" or icc.device_class != "prtr":
-        raise BuildError(f"PDF/X needs a CMYK output profile: {path} is not one (colour space "
-                         f"{icc.xcolor_space.strip()}, class {icc.device_class})")
+        raise BuildError(t("PDF/X needs a CMYK output profile: {file} is not one (colour space {space}, "
+                           "class {kind})", file=path, space=icc.xcolor_space.strip(), kind=icc.device_class))
     return OutputProfile(path, data, icc.profile_description.strip("\x00 ") or path.stem)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout.errors import BuildError
-from layout.messages import language
+from layout.messages import language, t
 from layout.model import Issue
 from layout.render.page_cache import CachedPage, PageCache, code_version, file_fingerprint
 from layout.render.paint import PRINT_ROLES
@@ -79,8 +79,8 @@ def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: Pa
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 done = list(pool.map(_print_page, [(n, html) for n, html, _ in todo], [settings] * len(todo)))
         except BrokenProcessPool:
-            raise BuildError(f"a process rendering pages stopped unexpectedly (out of memory?); "
-                             f"{workers} were running: try --jobs 1") from None
+            raise BuildError(t("a process rendering pages stopped unexpectedly (out of memory?); "
+                               "{workers} were running: try --jobs 1", workers=workers)) from None
     else:
         done = [_print_page((n, html), settings) for n, html, _ in todo]
     fresh = {k: page for (_, _, k), page in zip(todo, done)}

@@ -13,6 +13,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from layout.errors import BuildError
+from layout.messages import t
 
 
 class GuardedFetcher(URLFetcher):
@@ -35,8 +36,12 @@ class GuardedFetcher(URLFetcher):
     def fetch(self, url: str, headers=None):
         if not self.allows(url):
             self.refused.append(url)
-            raise ValueError(f"refused to load {url}: only files inside the issue folder, styles/ and fonts/")
+            raise ValueError(_refusal(url))
         return super().fetch(url, headers)
+
+
+def _refusal(url: str) -> str:
+    return t("refused to load {url}: only files inside the issue folder, styles/ and fonts/", url=url)
 
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> bytes:
@@ -45,4 +50,5 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> bytes:
     try:
         return HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf()
     except FatalURLFetchingError as e:
-        raise BuildError(f"a resource could not be loaded safely: {fetcher.refused[0] if fetcher.refused else e}")
+        raise BuildError(t("a resource could not be loaded safely: {reason}",
+                           reason=_refusal(fetcher.refused[0]) if fetcher.refused else e))

@@ -18,6 +18,7 @@ import uharfbuzz as hb
 
 from layout.errors import BuildError
 from layout.house import FONTS
+from layout.messages import t
 from layout.text.normalise import is_han
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 ROLES_FILE = FONTS / "roles.toml"
+FC_ANSWER_SHOWN = 200  # characters of an odd fc-match answer quoted in the error
 
 
 class FontError(BuildError):
@@ -79,15 +81,16 @@ def match(family: str, weight: int = 400) -> FontFace:
             check=True, capture_output=True, text=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as e:
-        raise FontError(f"fc-match failed for {family!r}: {e}") from e
+        raise FontError(t("fc-match failed for {family!r}: {reason}", family=family, reason=e)) from e
     fields = out.split("|", 2)
     if len(fields) != 3 or not fields[0] or not fields[1].isdigit():  # no fonts at all, or an odd fc-match
-        raise FontError(f"fontconfig found no font for {family!r} (fc-match answered {out.strip()[:200]!r})")
+        raise FontError(t("fontconfig found no font for {family!r} (fc-match answered {answer!r})", family=family,
+                          answer=out.strip()[:FC_ANSWER_SHOWN]))
     path, index, families = fields
     # fc-match always answers with some font: anything but the family named is a fallback.
     if family.casefold() not in (f.strip().casefold() for f in families.split(",")):
-        raise FontError(f"font family {family!r} is not installed (fontconfig offers {families!r}); "
-                        "install it where fontconfig finds it (fonts/README.md)")
+        raise FontError(t("font family {family!r} is not installed (fontconfig offers {offered!r}); "
+                          "install it where fontconfig finds it (fonts/README.md)", family=family, offered=families))
     return FontFace(path=path, index=int(index), family=family, weight=weight)
 
 
@@ -98,13 +101,15 @@ def resolve(role: str, roles_file: Path = ROLES_FILE) -> FontFace:
         with open(roles_file, "rb") as f:
             roles = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise FontError(f"cannot read the font roles {roles_file}: {e}") from None
+        raise FontError(t("cannot read the font roles {file}: {reason}", file=roles_file, reason=e)) from None
     if role not in roles:
-        raise FontError(f"no font role {role!r} in {roles_file} (roles: {', '.join(roles)})")
+        raise FontError(t("no font role {role!r} in {file} (roles: {roles})", role=role, file=roles_file,
+                          roles=", ".join(roles)))
     entry = roles[role]
     if not isinstance(entry, dict) or not isinstance(entry.get("family"), str) \
             or not isinstance(entry.get("weight", 400), int):
-        raise FontError(f"font role {role!r} in {roles_file} needs family = \"…\" and an integer weight")
+        raise FontError(t("font role {role!r} in {file} needs family = \"…\" and an integer weight", role=role,
+                          file=roles_file))
     return match(entry["family"], entry.get("weight", 400))
 
 
