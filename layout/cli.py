@@ -56,20 +56,20 @@ class _Formatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{t('{heading}:', heading=heading)}\n")
 
 
-def _help_record(param: click.Parameter, ctx: click.Context) -> tuple[str, str] | None:
+def _help_record(option: click.Option, ctx: click.Context) -> tuple[str, str] | None:
     """click's line for an option, its [env var: …; default: …; range; required] in the catalog's language:
     click writes those words itself, through Python's gettext, which follows neither --lang nor our catalog."""
-    record = param.get_help_record(ctx)
-    if record is None or not isinstance(param, click.Option):
+    record = option.get_help_record(ctx)
+    if record is None:
         return record
-    extra = param.get_help_extra(ctx)
+    extra = option.get_help_extra(ctx)
     items = [t("env var: {var}", var=", ".join(extra["envvars"])) if "envvars" in extra else "",
              t("default: {default}", default=extra["default"]) if "default" in extra else "",
              extra.get("range", ""), t("required") if "required" in extra else ""]
     shown = "; ".join(filter(None, items))
     if not shown:
         return record
-    return record[0], f"{param.help}  [{shown}]" if param.help else f"[{shown}]"
+    return record[0], f"{option.help}  [{shown}]" if option.help else f"[{shown}]"
 
 
 def _lang_in(args: Sequence[str]) -> str | None:
@@ -104,8 +104,6 @@ class _Command(click.Command):
         if rows:
             with formatter.section("Options"):
                 formatter.write_dl(rows)
-        if isinstance(self, click.Group):
-            self.format_commands(ctx, formatter)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -116,6 +114,10 @@ class _Command(click.Command):
 
 class _Layout(_Command, click.Group):
     command_class = _Command
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)  # _Command's (it precedes click.Group's): the options
+        self.format_commands(ctx, formatter)
 
     def main(self, args: Sequence[str] | None = None, *rest, **extra):
         args = list(sys.argv[1:] if args is None else args)
