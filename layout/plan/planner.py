@@ -284,6 +284,8 @@ class _Planner:
         overall: Layout | None = None
         for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
+            if allow_tombstones and overall and overall.cost < self.cost["tombstone"]:
+                break  # a pair of headlines side by side alone costs more than the page found without
             if n and budget.left <= 0:  # each way of closing the page gets its budget
                 budget = Budget(self.cost["budget"])
             for regions in ways:
