@@ -186,11 +186,14 @@ class _Planner:
         queue = own[:1] + carry + own[1:] + rest if own else carry + rest
         capacity = fmt.columns * free_lines - sum(b[2] * b[3] for b in blocks)
         offer = capacity * _OFFER if next_page is not None else math.inf  # the last page is offered all that is left
-        chosen, used = [], 0
+        chosen, used, briefs = [], 0, 0
         for item in queue:
-            if item not in required and (used >= offer or len(chosen) >= self.cost["max_items"]):
+            # Briefs will stand in one 简讯 stack: together they count as one item of the search.
+            items = len(chosen) - max(0, briefs - 1)
+            if item not in required and (used >= offer or items >= self.cost["max_items"]):
                 break
             chosen.append(item)
+            briefs += self.stackable(item)
             used += self.estimate(item)
         chosen = self.stack_briefs(chosen, required, [it for it in queue if it not in chosen], free_lines)
         if not chosen:
@@ -206,19 +209,20 @@ class _Planner:
 
     # --- briefs -------------------------------------------------------------------
 
+    def stackable(self, it: Item) -> bool:
+        """A brief that may join a 简讯 stack (not a continuation, nor pinned to a span)."""
+        return it.part == 0 and not it.members and not (it.pin and it.pin.span) \
+            and is_brief(self.fits.articles[it.article_id])
+
     def stack_briefs(self, chosen: list[Item], required: list[Item], later: list[Item], free_lines: int) -> list[Item]:
         """Briefs offered to a page, from `min_group` on, stacked under one 简讯 label (more briefs of
         the issue join the stack: it takes as many as close the page best)."""
-        def brief(it: Item) -> bool:
-            return it.part == 0 and not it.members and not (it.pin and it.pin.span) \
-                and is_brief(self.fits.articles[it.article_id])
-
-        briefs = [it for it in chosen if brief(it)]
+        briefs = [it for it in chosen if self.stackable(it)]
         if len(briefs) < house()["briefs"]["min_group"]:
             return chosen
         # Briefs pinned to the page first (the stack must hold them), then the others in priority order.
         briefs = [it for it in briefs if it in required] + [it for it in briefs if it not in required]
-        briefs += [it for it in later if brief(it)]
+        briefs += [it for it in later if self.stackable(it)]
         limit = free_lines * self.fmt.columns  # cells: what the page could hold at most
         needs, cells = [], 0
         for it in briefs:
