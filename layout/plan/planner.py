@@ -264,8 +264,14 @@ class _Planner:
         attempts = _orders(chosen, self.issue, self.cost["shuffles"], must(chosen)) + [chosen + [f] for f in fillers]
         if not must(chosen[:1]):  # a main story that cannot be set on this page at all waits
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
+        # A main story left out is charged as the search charges any item it leaves for later (on the
+        # last page: copy that does not fit), or a page without it would look cheaper than one with it.
+        per = self.cost["overflow"] if number == self.numbers[-1] else self.cost["deferred"]
         for items in attempts:
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
+            dropped = sum(it not in items for it in chosen)
+            if layout and dropped:
+                layout = replace(layout, cost=layout.cost + dropped * per, unplaced=layout.unplaced + dropped)
             if layout and (best is None or layout.cost < best.cost):
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:

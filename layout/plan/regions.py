@@ -47,10 +47,11 @@ def _cut(area: Rect, blocks: list[Rect]) -> list[list[Rect]]:
                 ((x, y, edge - x, h), (edge, y, x + w - edge, h))
             for a in _cut(first, [b for b in blocks if _overlaps(b, first)]):
                 for b in _cut(second, [b for b in blocks if _overlaps(b, second)]):
-                    results.append(a + b)
+                    way = sorted(a + b, key=lambda r: (r[1], r[0]))
+                    if way not in results:  # cuts in another order can give the same rectangles
+                        results.append(way)
                     if len(results) >= MAX_DECOMPOSITIONS:
                         return results
-            break  # one cut of each direction: the others give the same rectangles, differently grouped
     return results
 
 
