@@ -44,9 +44,6 @@ _REFUSED.update({issue: f"{PLANNER_V2} does not read section:/[[ads]]" for issue
 KNOWN_FAILING = {
     **{(issue, figure): reason for issue, reason in _REFUSED.items() for figure in FIGURES},
     ("hongkou-2026-07-03", "tombstones"): f"{PLANNER_V2} sets a brief's headline beside a story's",
-    ("hongkou-2026-07-03", "inversions"): f"{PLANNER_V2} gives a photo news item a larger headline than priority 2",
-    ("hongkou-2026-07-03", "short_modules"): f"{PLANNER_V2} spreads briefs over 3 columns at 3 lines",
-    ("hongkou-2026-07-03", "lead_top"): f"{PLANNER_V2} sets the 头条's headline under its photo, 40 % down",
 }
 
 

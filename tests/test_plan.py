@@ -203,7 +203,7 @@ def test_conflicting_pins_fail_clearly(sample_copy):
     pins = ('[[article]]\nid = "03-dacheng-yanglao"\npin = true\npage = 2\ncolumn = 1\nline = 1\nspan = 3\n\n'
             '[[article]]\nid = "04-zhongxinzu"\npin = true\npage = 2\ncolumn = 2\nline = 1\nspan = 2\n')
     (sample_copy / "plan.toml").write_text(pins, encoding="utf-8")
-    result = run_layout("build", sample_copy, "-o", sample_copy / "out", "--no-fonts")
+    result = run_layout("--lang", "en", "build", sample_copy, "-o", sample_copy / "out", "--no-fonts")
     assert result.returncode == 2
     assert "plan.toml:9:" in result.stderr and "same cells" in result.stderr
 
@@ -211,7 +211,7 @@ def test_conflicting_pins_fail_clearly(sample_copy):
 def test_pin_wider_than_page_fails_clearly(sample_copy):
     (sample_copy / "plan.toml").write_text('[[article]]\nid = "04-zhongxinzu"\npin = true\nspan = 9\n',
                                            encoding="utf-8")
-    result = run_layout("build", sample_copy, "-o", sample_copy / "out", "--no-fonts")
+    result = run_layout("--lang", "en", "build", sample_copy, "-o", sample_copy / "out", "--no-fonts")
     assert result.returncode == 2 and "plan.toml:1:" in result.stderr and "wider than" in result.stderr
 
 

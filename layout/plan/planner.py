@@ -12,6 +12,7 @@ Pure: shapes come from Fits, and a Plan comes out, within a fixed budget of sear
 """
 from __future__ import annotations
 
+import gc
 import math
 import random
 from dataclasses import replace
@@ -66,6 +67,13 @@ class _Planner:
         self.cost = house()["planner"]
         self.numbers = [p.number for p in issue.pages]
         self.warnings: list[PlanNote] = []
+        self._estimates: dict[Item, int] = {}
+
+    def estimate(self, item: Item) -> int:
+        """_estimate, once per item (every page sorts the rest of the issue by it)."""
+        if item not in self._estimates:
+            self._estimates[item] = _estimate(self.fits, item)
+        return self._estimates[item]
 
     def title(self, aid: str) -> str:
         return f"《{self.issue.article(aid).headline}》"
@@ -121,7 +129,7 @@ class _Planner:
         if placed_pins:
             others = starts[1:]
             # Room the first pin may take: the page less its ads and the estimate of its other pinned copy.
-            others_need = sum(_estimate(self.fits, it) for it in pinned if it is not placed_pins[0])
+            others_need = sum(self.estimate(it) for it in pinned if it is not placed_pins[0])
             room = fmt.columns * free_lines - sum(b[2] * b[3] for b in ad_blocks) - others_need
             variants = self.pinned_candidates(placed_pins[0], number, next_page_for_jumps, ad_blocks + others,
                                               free_lines, room)
@@ -164,7 +172,7 @@ class _Planner:
         fmt = self.fmt
         area = fmt.columns * (fmt.lines - fmt.reserved_lines(number))
         area -= sum(ad.columns * ad.lines for ad in self.issue.ads if ad.page == number)
-        return area - sum(_estimate(self.fits, Item(a.id)) for a in self.issue.articles if self.page_of(a.id) == number)
+        return area - sum(self.estimate(Item(a.id)) for a in self.issue.articles if self.page_of(a.id) == number)
 
     def rest_of_page(self, number: int, next_page: int | None, pinned: list[Item], fixed: list[Module],
                      blocks: list[Rect], carry: list[Item], pool: list[Item], free_lines: int) -> Layout | None:
@@ -178,17 +186,20 @@ class _Planner:
         queue = own[:1] + carry + own[1:] + rest if own else carry + rest
         capacity = fmt.columns * free_lines - sum(b[2] * b[3] for b in blocks)
         offer = capacity * _OFFER if next_page is not None else math.inf  # the last page is offered all that is left
-        chosen, used = [], 0
+        chosen, used, briefs = [], 0, 0
         for item in queue:
-            if item not in required and (used >= offer or len(chosen) >= self.cost["max_items"]):
+            # Briefs will stand in one 简讯 stack: together they count as one item of the search.
+            items = len(chosen) - max(0, briefs - 1)
+            if item not in required and (used >= offer or items >= self.cost["max_items"]):
                 break
             chosen.append(item)
-            used += _estimate(self.fits, item)
+            briefs += self.stackable(item)
+            used += self.estimate(item)
         chosen = self.stack_briefs(chosen, required, [it for it in queue if it not in chosen], free_lines)
         if not chosen:
             return None
         others = [it for it in rest if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
-        fillers = sorted(others, key=lambda it: _estimate(self.fits, it))[:self.cost["fillers"]]
+        fillers = sorted(others, key=lambda it: self.estimate(it))[:self.cost["fillers"]]
         layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
         if layout is None:  # continuations that cannot all be set here: the copy does not fit, said as such
             layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=False)
@@ -198,23 +209,24 @@ class _Planner:
 
     # --- briefs -------------------------------------------------------------------
 
+    def stackable(self, it: Item) -> bool:
+        """A brief that may join a 简讯 stack (not a continuation, nor pinned to a span)."""
+        return it.part == 0 and not it.members and not (it.pin and it.pin.span) \
+            and is_brief(self.fits.articles[it.article_id])
+
     def stack_briefs(self, chosen: list[Item], required: list[Item], later: list[Item], free_lines: int) -> list[Item]:
         """Briefs offered to a page, from `min_group` on, stacked under one 简讯 label (more briefs of
         the issue join the stack: it takes as many as close the page best)."""
-        def brief(it: Item) -> bool:
-            return it.part == 0 and not it.members and not (it.pin and it.pin.span) \
-                and is_brief(self.fits.articles[it.article_id])
-
-        briefs = [it for it in chosen if brief(it)]
+        briefs = [it for it in chosen if self.stackable(it)]
         if len(briefs) < house()["briefs"]["min_group"]:
             return chosen
         # Briefs pinned to the page first (the stack must hold them), then the others in priority order.
         briefs = [it for it in briefs if it in required] + [it for it in briefs if it not in required]
-        briefs += [it for it in later if brief(it)]
+        briefs += [it for it in later if self.stackable(it)]
         limit = free_lines * self.fmt.columns  # cells: what the page could hold at most
         needs, cells = [], 0
         for it in briefs:
-            need = _estimate(self.fits, it)
+            need = self.estimate(it)
             if cells + need > limit:
                 break
             needs.append((it.article_id, need))
@@ -252,8 +264,14 @@ class _Planner:
         attempts = _orders(chosen, self.issue, self.cost["shuffles"], must(chosen)) + [chosen + [f] for f in fillers]
         if not must(chosen[:1]):  # a main story that cannot be set on this page at all waits
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
+        # A main story left out is charged as the search charges any item it leaves for later (on the
+        # last page: copy that does not fit), or a page without it would look cheaper than one with it.
+        per = self.cost["overflow"] if number == self.numbers[-1] else self.cost["deferred"]
         for items in attempts:
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
+            dropped = sum(it not in items for it in chosen)
+            if layout and dropped:
+                layout = replace(layout, cost=layout.cost + dropped * per, unplaced=layout.unplaced + dropped)
             if layout and (best is None or layout.cost < best.cost):
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:
@@ -276,6 +294,8 @@ class _Planner:
         overall: Layout | None = None
         for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
+            if allow_tombstones and overall and overall.cost < self.cost["tombstone"]:
+                break  # a pair of headlines side by side alone costs more than the page found without
             if n and budget.left <= 0:  # each way of closing the page gets its budget
                 budget = Budget(self.cost["budget"])
             for regions in ways:
@@ -365,7 +385,7 @@ class _Planner:
                 for leaf in chosen[:self.cost["pin_variants"]]]
 
     def pin_does_not_fit(self, number: int, required: list[Item], capacity: int) -> str:
-        need = sum(_estimate(self.fits, it) for it in required)
+        need = sum(self.estimate(it) for it in required)
         names = "、".join(self.title(it.article_id) for it in required)
         return t("第{page}版: the articles pinned to it ({names}) need about {need} cells (lines × columns), "
                  "{left} are free", page=number, names=names, need=need, left=capacity)
@@ -407,7 +427,16 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     """Every article on the issue's pages, page by page: ads and pinned articles first, then the rest
     in priority order, continuations of jumped articles on the next page. Copy left over after the
     last page is an error (CopyOverflow) naming the articles and the amount; nothing is dropped."""
-    return _Planner(issue, fits, pins or {}).plan()
+    # The search makes millions of small objects that all live until the plan is made: the cyclic
+    # collector would walk them again and again for nothing (a third of the time). Reference
+    # counting still frees what dies; the collector runs again once the plan is made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Planner(issue, fits, pins or {}).plan()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _length(article) -> int:

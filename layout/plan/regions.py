@@ -32,25 +32,29 @@ def _cut(area: Rect, blocks: list[Rect]) -> list[list[Rect]]:
         return [[area]]
     if len(blocks) == 1 and blocks[0] == area:
         return [[]]
-    results: list[list[Rect]] = []
-    # Across first (a cut at a block's top or bottom), then down (at a block's left or right edge).
+    cuts: list[tuple[bool, int]] = []
+    # Across (a cut at a block's top or bottom), or down (at a block's left or right edge).
     for across in (True, False):
         edges = sorted({b[1] for b in blocks} | {b[1] + b[3] for b in blocks}) if across else \
             sorted({b[0] for b in blocks} | {b[0] + b[2] for b in blocks})
         lo, hi = (y, y + h) if across else (x, x + w)
-        for edge in edges:
-            if not lo < edge < hi:
-                continue
-            if any((b[1] if across else b[0]) < edge < (b[1] + b[3] if across else b[0] + b[2]) for b in blocks):
-                continue  # the cut would run through a block
-            first, second = ((x, y, w, edge - y), (x, edge, w, y + h - edge)) if across else \
-                ((x, y, edge - x, h), (edge, y, x + w - edge, h))
-            for a in _cut(first, [b for b in blocks if _overlaps(b, first)]):
-                for b in _cut(second, [b for b in blocks if _overlaps(b, second)]):
-                    results.append(a + b)
-                    if len(results) >= MAX_DECOMPOSITIONS:
-                        return results
-            break  # one cut of each direction: the others give the same rectangles, differently grouped
+        cuts += [(across, edge) for edge in edges if lo < edge < hi and not any(
+            (b[1] if across else b[0]) < edge < (b[1] + b[3] if across else b[0] + b[2]) for b in blocks)]
+    # The first cut of each direction, then the others: a later edge gives other rectangles (the foot
+    # of the page cut off first, then down beside a pin), tried after the usual ways.
+    firsts = [next((c for c in cuts if c[0] == d), None) for d in (True, False)]
+    ordered = [c for c in firsts if c] + [c for c in cuts if c not in firsts]
+    results: list[list[Rect]] = []
+    for across, edge in ordered:
+        first, second = ((x, y, w, edge - y), (x, edge, w, y + h - edge)) if across else \
+            ((x, y, edge - x, h), (edge, y, x + w - edge, h))
+        for a in _cut(first, [b for b in blocks if _overlaps(b, first)]):
+            for b in _cut(second, [b for b in blocks if _overlaps(b, second)]):
+                way = sorted(a + b, key=lambda r: (r[1], r[0]))
+                if way not in results:  # cuts in another order can give the same rectangles
+                    results.append(way)
+                if len(results) >= MAX_DECOMPOSITIONS:
+                    return results
     return results
 
 
