@@ -13,7 +13,9 @@ from layout.plan.fit import Fits, Slot, jump_slot
 def body_bottom(count: int, starts: tuple[int, ...]) -> int:
     """The lowest line (from the body's top) the columns reach when `count` lines fill columns
     starting at `starts`: all end together, one line shorter where the count runs out (G5)."""
-    bottom = min(starts, default=0)
+    # No column holds more than bottom - min(starts) lines: start the count from there (the planner
+    # asks this for every shape it weighs).
+    bottom = min(starts, default=0) + (-(-count // len(starts)) if starts else 0)
     while sum(max(0, bottom - s) for s in starts) < count:
         bottom += 1
     return bottom

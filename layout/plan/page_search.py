@@ -17,6 +17,7 @@ happen in the same order every time.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -218,9 +219,9 @@ class PageSearch:
                                     continue
                                 options.append((a.cost + b.cost + stones * tombstone, len(options), a, b, w1, 0))
             self.budget.spend(len(options))
-            options.sort(key=lambda o: (o[0], o[1]))
+            # (cost, tie) is unique: the layouts themselves are never compared.
             found = [_under(a, b, dy, low) if dy else _beside(a, b, dx, tombstone)
-                     for _, _, a, b, dx, dy in options[: self.cost["candidates"]]]
+                     for _, _, a, b, dx, dy in heapq.nsmallest(self.cost["candidates"], options)]
         found.sort(key=lambda layout: layout.cost)
         result = tuple(found[: self.cost["candidates"]])
         self._solved[key] = result
