@@ -27,6 +27,22 @@ NOTE_LABEL = "编者按"
 
 
 @dataclass(frozen=True)
+class PageLabel:
+    """How reader editions name a print page: 第N版, and 第N版　section where it has one."""
+
+    number: int
+    section: str
+
+    @property
+    def number_label(self) -> str:
+        return f"第{self.number}版"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number_label}　{self.section}" if self.section else self.number_label
+
+
+@dataclass(frozen=True)
 class ImageFile:
     href: str  # relative to the edition's root, under IMAGES_DIR
     media_type: str

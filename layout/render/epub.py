@@ -22,7 +22,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from layout.model import Article, Issue, Plan
 from layout.house import STYLES
-from layout.render.article_view import ArticleView, FigureView, article_view, figure_images, reading_order, xml_ids
+from layout.render.article_view import (ArticleView, FigureView, PageLabel, article_view, figure_images, reading_order,
+                                        xml_ids)
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
 
@@ -45,21 +46,11 @@ _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blo
 
 
 @dataclass(frozen=True)
-class _PageView:
-    number: int
-    section: str
+class _PageView(PageLabel):
     editor: str
     href: str
     marker: str  # id of the page-break marker
     articles: tuple[ArticleView, ...]
-
-    @property
-    def number_label(self) -> str:
-        return f"第{self.number}版"
-
-    @property
-    def label(self) -> str:
-        return f"{self.number_label}　{self.section}" if self.section else self.number_label
 
 
 @dataclass(frozen=True)

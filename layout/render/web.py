@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from layout.house import STYLES
 from layout.model import Issue, Module, Plan
-from layout.render.article_view import ArticleView, article_view, figure_images, reading_order, xml_ids
+from layout.render.article_view import ArticleView, PageLabel, article_view, figure_images, reading_order, xml_ids
 from layout.render.furniture import masthead
 from layout.render.preview import page_images, page_zones
 
@@ -43,18 +43,8 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
-class _PageLink:
-    number: int
-    section: str
+class _PageLink(PageLabel):
     href: str
-
-    @property
-    def number_label(self) -> str:
-        return f"第{self.number}版"
-
-    @property
-    def label(self) -> str:
-        return f"{self.number_label}　{self.section}" if self.section else self.number_label
 
 
 @dataclass(frozen=True)
