@@ -1,4 +1,4 @@
-"""The line composer against the rules of shared/reference/cjk-typography.md, and against a
+"""The line composer against the rules of docs/rules.md, and against a
 real WeasyPrint render of its Runs (pdfplumber reads back every glyph's x)."""
 from __future__ import annotations
 

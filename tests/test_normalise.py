@@ -1,4 +1,4 @@
-"""normalise(): W1–W3, P1 and I1 on source text (rule IDs: shared/reference/cjk-typography.md)."""
+"""normalise(): W1–W3, P1 and I1 on source text (rule IDs: docs/rules.md)."""
 from __future__ import annotations
 
 from pathlib import Path

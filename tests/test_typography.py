@@ -1,5 +1,5 @@
 """The composer's rules, checked where a reader meets them: on every body line of the built sample
-PDF, read back with pdfplumber (issue 3; rule IDs from reference/cjk-typography.md)."""
+PDF, read back with pdfplumber (issue 3; rule IDs from docs/rules.md)."""
 from __future__ import annotations
 
 import re
