@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT, write_issue
+from conftest import ISSUE_TOML, ROOT, write_issue
 from layout.build import plan_only
 from layout.check import quality
 from layout.check.quality import Placed, broken_words, issue_quality, page_quality, word_breaks
@@ -144,28 +144,6 @@ def test_corpus_page_quality(name, figure):
 
 
 # --- the metrics on hand-made plans -----------------------------------------------------------
-
-ISSUE_TOML = """\
-format = "tabloid"
-
-[paper]
-name = "测试报"
-code = "TST"
-
-[issue]
-date = 2026-03-05
-number = 1
-total = 1
-
-[[pages]]
-number = 1
-section = "要闻"
-
-[[pages]]
-number = 2
-section = "综合"
-"""
-
 
 PHOTO_LINES = 10
 
