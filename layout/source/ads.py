@@ -11,15 +11,20 @@ from pathlib import Path
 from typing import Callable
 
 from layout.errors import InputError
-from layout.messages import t
+from layout.messages import N_, t
 from layout.model import Ad, PageSpec
 from layout.plan.grid import page_format
 from layout.source.fields import Field, check_fields
-from layout.source.input_files import inside
+from layout.source.input_files import NamedFile, named_file
 
 _AD = {"page": Field(int, True), "file": Field(str, True), "columns": Field(int, True), "lines": Field(int, True),
        "column": Field(int), "line": Field(int)}
-AD_TYPES = {".pdf", ".png", ".jpg", ".jpeg"}
+AD_FILE = NamedFile(
+    frozenset({".pdf", ".png", ".jpg", ".jpeg"}),
+    N_("ad file '{name}' lies outside the issue folder"),
+    N_("ad file '{name}' not found in the issue folder"),
+    N_("ad file '{name}': {problem}"),
+    N_("ad file '{name}' must be PDF, PNG or JPEG"))
 
 
 def load_ads(raw: list, root: Path, path: Path, line_of: Callable[[int], Callable[[str], int]],
@@ -50,7 +55,7 @@ def load_ads(raw: list, root: Path, path: Path, line_of: Callable[[int], Callabl
         if line is not None and not (0 <= line and line + lines <= free):
             raise InputError(t("an ad at line {line}, {lines} lines high, runs off the {most} lines of 第{page}版",
                                line=line + 1, lines=lines, most=free, page=page), path, where("line"))
-        ad = Ad(page, _ad_file(entry["file"], root, path, where("file")), columns, lines, column, line,
+        ad = Ad(page, named_file(entry["file"], root, AD_FILE, path, where("file")), columns, lines, column, line,
                 f"{path}:{where('')}")
         for other in ads:
             if other.page == page and _overlap(ad, other, fmt.columns, free):
@@ -58,21 +63,6 @@ def load_ads(raw: list, root: Path, path: Path, line_of: Callable[[int], Callabl
                                  path, where(""))
         ads.append(ad)
     return tuple(ads)
-
-
-def _ad_file(name: str, root: Path, path: Path, line: int) -> Path:
-    candidate = (root / name).resolve()
-    if Path(name).is_absolute() or not candidate.is_relative_to(root.resolve()):
-        raise InputError(t("ad file '{name}' lies outside the issue folder", name=name), path, line)
-    if not (candidate.exists() or (root / name).is_symlink()):
-        raise InputError(t("ad file '{name}' not found in the issue folder", name=name), path, line)
-    try:
-        candidate = inside(root / name, root)  # a regular file: a FIFO would block the renderer
-    except InputError as e:
-        raise InputError(t("ad file '{name}': {problem}", name=name, problem=e.message), path, line) from None
-    if candidate.suffix.lower() not in AD_TYPES:
-        raise InputError(t("ad file '{name}' must be PDF, PNG or JPEG", name=name), path, line)
-    return candidate
 
 
 def _rect(ad: Ad, columns: int, free: int) -> tuple[int, int, int, int]:

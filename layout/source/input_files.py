@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from layout.errors import InputError
@@ -96,3 +97,32 @@ def article_files(root: Path) -> list[Path]:
         if name.endswith(ARTICLE_SUFFIX):
             found.append(entry)
     return found
+
+
+@dataclass(frozen=True)
+class NamedFile:
+    """What kind of file a front matter or issue.toml field names, and how the editor hears it is wrong.
+    Messages are catalog ids (marked with N_), each with a {name} field."""
+
+    types: frozenset[str]  # suffixes accepted, lower case
+    outside: str
+    missing: str
+    problem: str  # with {problem}: what `inside` found wrong
+    wrong_type: str
+
+
+def named_file(name: str, root: Path, kind: NamedFile, path: Path, line: int) -> Path:
+    """The regular file inside the issue folder that `name` (relative to root) names, of an accepted type;
+    else the editor's error at path:line. No absolute paths, no ../ escape, no link out of the folder."""
+    candidate = (root / name).resolve()
+    if Path(name).is_absolute() or not candidate.is_relative_to(root.resolve()):
+        raise InputError(t(kind.outside, name=name), path, line)
+    if not (candidate.exists() or (root / name).is_symlink()):
+        raise InputError(t(kind.missing, name=name), path, line)
+    try:
+        candidate = inside(root / name, root)  # a regular file: a FIFO would block the renderer
+    except InputError as e:  # a folder, a pipe: said at the line that names it
+        raise InputError(t(kind.problem, name=name, problem=e.message), path, line) from None
+    if candidate.suffix.lower() not in kind.types:
+        raise InputError(t(kind.wrong_type, name=name), path, line)
+    return candidate

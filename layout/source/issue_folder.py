@@ -14,7 +14,7 @@ from typing import Any
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from layout.errors import BuildError, InputError
-from layout.messages import t
+from layout.messages import N_, t
 from layout.model import Article, Figure, Issue, IssueInfo, PageSpec, Paper
 from layout.plan.grid import preset_names
 from layout.render.furniture import FIRST_DATE, LAST_DATE
@@ -22,7 +22,7 @@ from layout.render.print_images import read_profile
 from layout.source.ads import load_ads
 from layout.source.fields import Field, check_fields
 from layout.source.front_matter import line_finder, load_front_matter
-from layout.source.input_files import article_files, inside, read_text
+from layout.source.input_files import NamedFile, article_files, inside, named_file, read_text
 from layout.source.markdown_body import parse_body
 from layout.source.slips import toml_slip
 from layout.source.validate import MAX_DIGITS, check_values
@@ -49,7 +49,12 @@ _IMAGE = {"file": Field(str, True), "caption": Field(str), "credit": Field(str),
 _PHOTO = {"caption": Field(str), "credit": Field(str)}
 _BYLINE_POSITIONS = ("top", "dateline", "end")
 _CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
-_IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # desks send TIFF: 8/16-bit, RGB/CMYK/grey
+_IMAGE_FILE = NamedFile(
+    frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"}),  # desks send TIFF: 8/16-bit, RGB/CMYK/grey
+    N_("image '{name}' lies outside the issue folder"),
+    N_("image '{name}' not found in the issue folder"),
+    N_("image '{name}': {problem}"),
+    N_("image '{name}' must be PNG, JPEG or TIFF"))
 _IMAGE_FORMATS = ("PNG", "JPEG", "TIFF")
 _SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter: width and height swap
 
@@ -183,18 +188,7 @@ def _image_path(name: str, root: Path, path: Path, line: int) -> Path:
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name):
         raise InputError(t("image '{name}' is a URL; images must be files inside the issue folder", name=name),
                          path, line)
-    candidate = (root / name).resolve()
-    if Path(name).is_absolute() or not candidate.is_relative_to(root.resolve()):
-        raise InputError(t("image '{name}' lies outside the issue folder", name=name), path, line)
-    if not (candidate.exists() or (root / name).is_symlink()):
-        raise InputError(t("image '{name}' not found in the issue folder", name=name), path, line)
-    try:
-        candidate = inside(root / name, root)
-    except InputError as e:  # a folder, a pipe: said at the article's line
-        raise InputError(t("image '{name}': {problem}", name=name, problem=e.message), path, line) from None
-    if candidate.suffix.lower() not in _IMAGE_TYPES:
-        raise InputError(t("image '{name}' must be PNG, JPEG or TIFF", name=name), path, line)
-    return candidate
+    return named_file(name, root, _IMAGE_FILE, path, line)
 
 
 _MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485  # Pillow's decompression bomb guard: 0.25 GB of RGBA
