@@ -287,3 +287,21 @@ def test_slip_look_alikes_that_yaml_reads_are_text(tmp_path):
     """Only a line YAML fails on (or a front matter it reads as no table) is taken for a slip."""
     text = ARTICLE.replace("byline: 记者 某某", "byline: 记者 某某\nsubtitle: >-\n  website:www.xuhui.gov.cn")
     assert load_issue(write_issue(tmp_path / "i", {"01-a.md": text})).articles[0].subtitle == "website:www.xuhui.gov.cn"
+
+
+@pytest.mark.parametrize("name, said", [
+    ("../ad.png", "lies outside the issue folder"),
+    ("images/none.png", "not found in the issue folder"),
+    ("images", "a folder where a file is expected"),
+    ("articles/a.md", "must be PDF, PNG or JPEG"),
+])
+def test_an_ad_file_is_checked_like_an_image_at_its_line(tmp_path, name, said):
+    """An ad's file is refused as an image is (outside, missing, a folder, wrong type), at issue.toml's `file` line."""
+    root = write_issue(tmp_path / "issue", {"a.md": ARTICLE},
+                       toml=ISSUE_TOML + f'\n[[ads]]\npage = 2\nfile = "{name}"\ncolumns = 3\nlines = 20\n')
+    (root / "images").mkdir(exist_ok=True)
+    (tmp_path / "ad.png").write_bytes(b"")
+    with pytest.raises(InputError) as e:
+        load_issue(root)
+    line = ISSUE_TOML.count("\n") + 4  # the blank line, [[ads]], page, then file
+    assert said in e.value.message and e.value.line == line and e.value.path.name == "issue.toml"
