@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import NoReturn, Sequence
 
@@ -54,6 +55,48 @@ class _Formatter(click.HelpFormatter):
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{t('{heading}:', heading=heading)}\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for paragraph in text.split("\n\n"):
+            lines = _wrap(paragraph, max(self.width - self.current_indent, 11))
+            self.write("".join(f"{indent}{line}\n" for line in lines))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        """click's definition list, wrapped by display width: a Han character takes two columns of the
+        terminal, and click counts it as one, so its Chinese lines ran far past the window."""
+        rows = list(rows)
+        first_col = min(max((len(first) for first, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * (first_col + self.current_indent)
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if len(first) > first_col - col_spacing:
+                self.write("\n" + indent)
+            else:
+                self.write(" " * (first_col - len(first)))
+            lines = _wrap(second, max(self.width - first_col - 2, 10)) or [""]
+            self.write(lines[0] + "\n" + "".join(f"{indent}{line}\n" for line in lines[1:]))
+
+
+# A piece that a help line may not break inside: a run of Latin or digits, else one character, with the
+# punctuation that sticks to it (no line ends with （《 nor starts with ，。、）》: K1, K2).
+_PIECE = re.compile(r"\s+|[（《「『“]*(?:[!-~]+|.)[，。、；：？！）》」』”]*")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy lines of at most `width` terminal columns, broken between Han characters or at spaces."""
+    lines, line = [], ""
+    for piece in _PIECE.findall(" ".join(text.split())):
+        if line and _width(line + piece.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = "" if piece.isspace() else piece
+        else:
+            line += piece
+    return lines + [line.rstrip()] if line.strip() else lines
 
 
 def _help_record(option: click.Option, ctx: click.Context) -> tuple[str, str] | None:
@@ -119,6 +162,15 @@ class _Layout(_Command, click.Group):
         super().format_options(ctx, formatter)  # _Command's (it precedes click.Group's): the options
         self.format_commands(ctx, formatter)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with the first sentence of its help, whole: click's own summary cuts Chinese mid-phrase
+        (it looks for ". " and counts characters, not their width)."""
+        rows = [(name, _first_sentence(command.help or "")) for name, command in sorted(self.commands.items())
+                if not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def main(self, args: Sequence[str] | None = None, *rest, **extra):
         args = list(sys.argv[1:] if args is None else args)
         lang = _lang_in(args)
@@ -139,6 +191,13 @@ class _Layout(_Command, click.Group):
             click.echo(t("stopped"), err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s")
+
+
+def _first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0].strip()
 
 
 def _usage_error(e: click.UsageError) -> str:

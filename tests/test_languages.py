@@ -9,8 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
+import pytest
 
 from conftest import LAYOUT, ROOT
+from layout.messages import set_language
 
 PAPER, SECTION = "新城报", "要闻"
 # The editors' own words for the parts of a paper, which English messages name as they do.
@@ -114,3 +116,29 @@ def test_english_messages_hold_no_chinese_but_the_editors_text(tmp_path):
         rest = _without(re.sub(r"第\d+版", " ", text.replace(str(tmp_path), " ")), *EDITORS_WORDS)
         foreign = [run for run in re.findall(r"[\u3400-\u9fff]+", rest) if run not in inputs]
         assert not foreign, f"{name}: {foreign}\n{text}"
+
+
+@pytest.mark.parametrize("lang", ["zh_CN.UTF-8", "en_US.UTF-8"])
+def test_help_lists_each_command_with_its_whole_first_sentence_within_the_window(lang, monkeypatch):
+    """`layout --help` in an 80-column terminal: every command's first sentence whole (click cut Chinese ones
+    mid-phrase with "..."), no line wider than the window counting a Han character as two columns, and no
+    line starting with closing punctuation or ending with opening (K1, K2)."""
+    import unicodedata
+
+    from layout.cli import main
+    from layout.messages import t
+    monkeypatch.setenv("COLUMNS", "80")
+    text = _run(lang, "--help")
+    commands = text.split("命令：" if lang.startswith("zh") else "Commands:")[1]
+    assert "..." not in commands
+    for line in text.splitlines():
+        assert sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) <= 80, line
+        assert not re.match(r"\s*[，。、；：）》]", line) and not re.search(r"[（《]$", line), line
+    set_language("zh" if lang.startswith("zh") else "en")
+    try:
+        for name, command in main.commands.items():
+            english = command.__dict__.get("_english_help", command.help)
+            first = re.split(r"(?<=[。！？])|(?<=[.!?])\s", " ".join(t(english).split()), maxsplit=1)[0]
+            assert re.sub(r"\s", "", first) in re.sub(r"\s", "", text), name
+    finally:
+        set_language(None)
