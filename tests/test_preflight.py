@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from pathlib import Path
 
 import pikepdf
@@ -88,7 +89,9 @@ def test_low_resolution_image(finish, tmp_path):
     grey = Image.linear_gradient("L").resize((72, 72))
     found = check(tmp_path, finish(render(page_html(f'<img src="{data_uri(grey)}" style="width:72pt;height:72pt">'))))
     assert rules(found) == {("low-ppi", 1)}
-    assert str(found[0]).endswith(": 72 ppi effective at placed size (min 200)")
+    # Named by where it stands, which an editor can find: a 72 pt (25 mm) square
+    assert re.search(r": 72 ppi effective at its placed size of 25 × 25 mm, \d+ mm from the left and \d+ mm from the "
+                     r"foot of the page \(min 200\)$", str(found[0])), found[0]
     assert str(found[0]).startswith("p.1 image ")
 
 
