@@ -160,10 +160,11 @@ def _issue_with_photo(root: Path, size: tuple[int, int], extra: str = "", name: 
 
 
 def _size_for(tmp_path: Path, ppi: float) -> tuple[int, int]:
-    """Pixel size of a 3:2 photo that prints at about ppi where the planner places it in the test issue."""
+    """Pixel size of a 3:2 photo that prints at ppi and a fraction where the planner places it in the test issue
+    (resolutions are said rounded down: this one is said as ppi)."""
     planned = plan_only(_issue_with_photo(tmp_path / "probe", (1500, 1000)))
     (photo,) = placed_photos(planned.issue, planned.plan, planned.fits.fmt)
-    k = ppi / photo.ppi
+    k = (ppi + 0.5) / photo.ppi
     return round(1500 * k / 3) * 3, round(1500 * k / 3) * 2
 
 
@@ -220,3 +221,10 @@ def test_epub_photo_from_a_cmyk_tiff_goes_to_srgb_through_its_profile(tmp_path):
     assert name.endswith(".jpg") and photo.mode == "RGB" and photo.size == (1600, 1067)
     naive = cmyk.convert("RGB").resize(photo.size)
     assert max(ImageChops.difference(photo, naive).getextrema(), key=lambda e: e[1])[1] > 30
+
+
+@pytest.mark.parametrize("ppi, said", [(199.6, 199), (200.0, 200), (150.99, 150)])
+def test_a_resolution_under_the_limit_is_never_said_as_the_limit(ppi, said):
+    """'199.6 ppi' read as '200 ppi, print needs 200' told the editor nothing was wrong."""
+    from layout.check.photo_resolution import shown_ppi
+    assert shown_ppi(ppi) == said

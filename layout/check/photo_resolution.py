@@ -7,6 +7,7 @@ them, warns under the house's min_ppi and refuses under refuse_ppi unless the ar
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from layout.check.lint import Finding
@@ -17,6 +18,12 @@ from layout.model import Article, Figure, Issue, Plan
 from layout.plan.grid import PageFormat
 
 POINTS_PER_INCH = 72
+
+
+def shown_ppi(ppi: float) -> int:
+    """A resolution as a whole number that never reaches a limit it is under: 199.6 is said as 199, not as
+    the 200 the press asks for."""
+    return math.floor(ppi)
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ class PlacedPhoto:
     def describe(self, limit: float) -> str:
         return t("photo {file} in 《{headline}》 (第{page}版): {ppi} ppi at its printed size of {width} × {height} mm; "
                  "print needs {limit} ppi", file=self.file,
-                 headline=self.article.headline, page=self.page, ppi=round(self.ppi),
+                 headline=self.article.headline, page=self.page, ppi=shown_ppi(self.ppi),
                  width=round(self.width_pt / MM), height=round(self.height_pt / MM), limit=round(limit))
 
 

@@ -21,10 +21,10 @@ from PIL import Image, ImageMath
 from pikepdf import Array, Dictionary, Name
 
 from layout.errors import BuildError, InputError
+from layout.check.photo_resolution import shown_ppi
 from layout.house import MM, house
 from layout.messages import t
 
-_PT_PER_MM = 72 / 25.4
 LIMITS = house()["print"]  # max_tac: C+M+Y+K in %; min_ppi: effective resolution of a placed image
 TAC_DPI = 50  # area coverage is about areas: 0.5 mm pixels find any patch a press would notice
 PDFXID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
@@ -329,9 +329,9 @@ class _Walker:
         if ppi < self.min_ppi:
             # Where it stands, in mm from the page's lower left corner (the PDF's origin): a PDF from
             # elsewhere names its images by resource name only, which no editor can find on the page.
-            w, h, x, y = (round(v / _PT_PER_MM) for v in (placed_w, placed_h, ctm[4], ctm[5]))
+            w, h, x, y = (round(v / MM) for v in (placed_w, placed_h, ctm[4], ctm[5]))
             self.add(obj, "low-ppi", t("{ppi:.0f} ppi effective at its placed size of {w} × {h} mm, {x} mm from "
-                                       "the left and {y} mm from the foot of the page (min {min:.0f})", ppi=ppi,
+                                       "the left and {y} mm from the foot of the page (min {min:.0f})", ppi=shown_ppi(ppi),
                                        w=w, h=h, x=x, y=y, min=self.min_ppi))
 
     def resources(self, resources: Dictionary) -> None:
