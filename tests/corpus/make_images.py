@@ -60,6 +60,12 @@ PHOTOS = (
     Photo("fengxian-2026-10-16/images/xiangcun.jpg", (2000, 1333), "village", "乡村振兴示范村"),
     Photo("fengxian-2026-10-16/images/mulin-dian.jpg", (2000, 1333), "village", "新叶村的睦邻点"),
     Photo("fengxian-2026-10-16/images/shufa.jpg", (2000, 2000), "calligraphy", "老年大学书法课"),
+    Photo("minhang-2026-11-06/images/linghaowan.jpg", (2000, 1333), "skyline", "大零号湾科创楼宇"),
+    Photo("minhang-2026-11-06/images/yinxing.jpg", (2000, 1500), "garden", "郊野公园银杏林"),
+    Photo("minhang-2026-11-06/images/maqiao.jpg", (2000, 1125), "factory", "智能终端生产线"),
+    Photo("minhang-2026-11-06/images/shitang.jpg", (2000, 1333), "canteen", "社区长者食堂"),
+    Photo("minhang-2026-11-06/images/qibao-yeshi.jpg", (2000, 1125), "street", "老街周末夜市"),
+    Photo("minhang-2026-11-06/images/zixingche.jpg", (1500, 2000), "tree", "树下的旧自行车"),
 )
 
 
