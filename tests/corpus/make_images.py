@@ -66,6 +66,8 @@ PHOTOS = (
     Photo("minhang-2026-11-06/images/shitang.jpg", (2000, 1333), "canteen", "社区长者食堂"),
     Photo("minhang-2026-11-06/images/qibao-yeshi.jpg", (2000, 1125), "street", "老街周末夜市"),
     Photo("minhang-2026-11-06/images/zixingche.jpg", (1500, 2000), "tree", "树下的旧自行车"),
+    Photo("yangpu-2026-11-20/images/binjiang.jpg", (2400, 800), "skyline", "杨浦滨江南段全景"),
+    Photo("yangpu-2026-11-20/images/kafeiguan.jpg", (2000, 2000), "street", "老厂房里的咖啡馆"),
 )
 
 
