@@ -68,6 +68,10 @@ PHOTOS = (
     Photo("minhang-2026-11-06/images/zixingche.jpg", (1500, 2000), "tree", "树下的旧自行车"),
     Photo("yangpu-2026-11-20/images/binjiang.jpg", (2400, 800), "skyline", "杨浦滨江南段全景"),
     Photo("yangpu-2026-11-20/images/kafeiguan.jpg", (2000, 2000), "street", "老厂房里的咖啡馆"),
+    Photo("jingan-2026-11-27/images/suhewan.jpg", (2800, 933), "skyline", "苏州河畔苏河湾"),
+    Photo("jingan-2026-11-27/images/zhangyuan.jpg", (2000, 1500), "stage", "张园冬日音乐会"),
+    Photo("jingan-2026-11-27/images/shikumen.jpg", (2000, 1333), "street", "修缮后的石库门里弄"),
+    Photo("jingan-2026-11-27/images/tongshu.jpg", (2000, 1333), "meeting", "童书展绘本展区"),
 )
 
 
@@ -88,6 +92,11 @@ ADS = (
        ("扫码报名 · 青浦团区委", "报名截止 10月8日")),
     Ad("fengxian-2026-10-16/ads/gongyi.png", (922, 694), (24, 110, 60), "公益广告",
        ("垃圾分类 从我做起", "奉贤区绿化市容局")),
+    # 对开: 8 columns × 36 lines ≈ 352 × 152 mm; 2 columns × 24 lines ≈ 85 × 102 mm (200 ppi).
+    Ad("jingan-2026-11-27/ads/shangchang.png", (2775, 1200), (120, 20, 60), "苏河湾万象天地 盛大开业",
+       ("冬季购物季 · 首店云集", "11月25日起 · 地铁12号线、13号线直达", "静安区 北苏州路沿线")),
+    Ad("jingan-2026-11-27/ads/wenming.png", (675, 800), (20, 90, 150), "公益广告",
+       ("文明静安", "礼让斑马线", "静安区文明办")),
 )
 
 
