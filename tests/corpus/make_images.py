@@ -68,10 +68,12 @@ PHOTOS = (
     Photo("minhang-2026-11-06/images/zixingche.jpg", (1500, 2000), "tree", "树下的旧自行车"),
     Photo("yangpu-2026-11-20/images/binjiang.jpg", (2400, 800), "skyline", "杨浦滨江南段全景"),
     Photo("yangpu-2026-11-20/images/kafeiguan.jpg", (2000, 2000), "street", "老厂房里的咖啡馆"),
-    Photo("jingan-2026-11-27/images/suhewan.jpg", (2800, 933), "skyline", "苏州河畔苏河湾"),
+    Photo("jingan-2026-11-27/images/suhewan.jpg", (3000, 1000), "skyline", "苏州河畔苏河湾"),
     Photo("jingan-2026-11-27/images/zhangyuan.jpg", (2000, 1500), "stage", "张园冬日音乐会"),
     Photo("jingan-2026-11-27/images/shikumen.jpg", (2000, 1333), "street", "修缮后的石库门里弄"),
     Photo("jingan-2026-11-27/images/tongshu.jpg", (2000, 1333), "meeting", "童书展绘本展区"),
+    Photo("xuhui-2026-12-11/images/xian.jpg", (2000, 1333), "park", "西岸美术馆大道"),
+    Photo("xuhui-2026-12-11/images/tingche.jpg", (2000, 1500), "street", "老旧小区新划的停车位"),
 )
 
 
