@@ -74,6 +74,14 @@ PHOTOS = (
     Photo("jingan-2026-11-27/images/tongshu.jpg", (2000, 1333), "meeting", "童书展绘本展区"),
     Photo("xuhui-2026-12-11/images/xian.jpg", (2000, 1333), "park", "西岸美术馆大道"),
     Photo("xuhui-2026-12-11/images/tingche.jpg", (2000, 1500), "street", "老旧小区新划的停车位"),
+    Photo("pudong-2026-12-18/images/yangshan.jpg", (2400, 800), "port", "洋山深水港全景"),
+    Photo("pudong-2026-12-18/images/kexue-huitang.jpg", (1400, 2100), "tree", "张江科学会堂"),
+    Photo("pudong-2026-12-18/images/xinchang.jpg", (2000, 2000), "river", "古镇冬至集市"),
+    Photo("pudong-2026-12-18/images/houniao.jpg", (2400, 800), "sea", "沿海湿地越冬候鸟"),
+    Photo("pudong-2026-12-18/images/shouta.jpg", (1400, 2100), "farmer", "老水塔的看护员"),
+    Photo("pudong-2026-12-18/images/tangyuan.jpg", (2000, 2000), "canteen", "社区食堂包汤圆"),
+    Photo("pudong-2026-12-18/images/chuansha.jpg", (2000, 1500), "ruins", "古城墙下晨练"),
+    Photo("pudong-2026-12-18/images/chuanzhang.jpg", (1500, 2000), "farmer", "退休老船长"),
 )
 
 
