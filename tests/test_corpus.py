@@ -32,7 +32,8 @@ ISSUES = sorted(p.name for p in CORPUS.iterdir() if (p / "issue.toml").exists())
 # issue that jumps and cuts, pins and ads, the broadsheet. The page of 20 items (jiading) is left to
 # benchmarks/quality.py: round 1 hung on an earlier draft of it (the hang of issue 10).
 SUBSET = ("changning-2026-03-05", "putuo-2026-05-15", "songjiang-2026-06-12", "baoshan-2026-08-21",
-          "qingpu-2026-09-18", "fengxian-2026-10-16", "hongkou-2026-07-03")
+          "qingpu-2026-09-18", "fengxian-2026-10-16", "hongkou-2026-07-03",
+          "minhang-2026-11-06", "yangpu-2026-11-20", "jingan-2026-11-27", "xuhui-2026-12-11", "pudong-2026-12-18")
 FIGURES = ("fill", "tombstones", "inversions", "short_modules", "word_breaks", "lead_top")
 # (issue, figure) the planner still fails (issue 10 is open), strict: an entry that starts passing
 # fails the test until it is removed here, so this list is always the planner's true shortfall.
@@ -40,9 +41,17 @@ _REFUSED = "copy does not fit: the planner packs these pages less tightly than a
 KNOWN_FAILING = {
     **{("fengxian-2026-10-16", figure): _REFUSED for figure in FIGURES},
     **{("qingpu-2026-09-18", figure): _REFUSED for figure in FIGURES},
+    **{("yangpu-2026-11-20", figure): "refused: page 1's own copy needs about 299 cells and 396 are left"
+       for figure in FIGURES},
+    **{("jingan-2026-11-27", figure): "refused: the pin at 第2版 line 50 'needs 0 lines' with 32 left below it"
+       for figure in FIGURES},
     **{(issue, "tombstones"): "headlines side by side: the search sees only those that start on one line"
        for issue in ("baoshan-2026-08-21", "changning-2026-03-05", "hongkou-2026-07-03", "putuo-2026-05-15",
-                     "songjiang-2026-06-12")},
+                     "songjiang-2026-06-12", "minhang-2026-11-06", "xuhui-2026-12-11", "pudong-2026-12-18")},
+    **{(issue, "word_breaks"): "a narrow module's headline broken inside a word (人大常委/会, 一/老一小, 进出/口额)"
+       for issue in ("minhang-2026-11-06", "xuhui-2026-12-11", "pudong-2026-12-18")},
+    ("xuhui-2026-12-11", "lead_top"): "the 头条's photo is set above its headline, which starts at 42 % of page 1",
+    ("pudong-2026-12-18", "short_modules"): "图片新闻 whose one-line text is set over 2 columns",
     **{(issue, "fill"): "page 1 under 97 %: only its own pinned articles may go there"
        for issue in ("changning-2026-03-05", "putuo-2026-05-15")},
     **{(issue, "word_breaks"): "a one-column headline that no size keeps whole within 3 lines"
