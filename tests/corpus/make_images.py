@@ -82,6 +82,9 @@ PHOTOS = (
     Photo("pudong-2026-12-18/images/tangyuan.jpg", (2000, 2000), "canteen", "社区食堂包汤圆"),
     Photo("pudong-2026-12-18/images/chuansha.jpg", (2000, 1500), "ruins", "古城墙下晨练"),
     Photo("pudong-2026-12-18/images/chuanzhang.jpg", (1500, 2000), "farmer", "退休老船长"),
+    Photo("jinshan-2026-12-25/images/nongminhua.jpg", (2000, 1333), "meeting", "农民画创作室"),
+    Photo("jinshan-2026-12-25/images/shatan.jpg", (2400, 800), "sea", "冬日城市沙滩"),
+    Photo("jinshan-2026-12-25/images/weishengyuan.jpg", (2000, 1500), "clinic", "镇卫生院专家门诊"),
 )
 
 
@@ -107,6 +110,11 @@ ADS = (
        ("冬季购物季 · 首店云集", "11月25日起 · 地铁12号线、13号线直达", "静安区 北苏州路沿线")),
     Ad("jingan-2026-11-27/ads/wenming.png", (675, 800), (20, 90, 150), "公益广告",
        ("文明静安", "礼让斑马线", "静安区文明办")),
+    # 四开: 3 columns × 20 lines as above; 2 columns × 15 lines ≈ 77 × 66 mm (200 ppi).
+    Ad("jinshan-2026-12-25/ads/baoxian.png", (922, 694), (0, 110, 120), "惠民保 2027年度开始参保",
+       ("保费每年129元", "既往症人群也能保", "金山区医疗保障局 咨询热线 12393")),
+    Ad("jinshan-2026-12-25/ads/fangzha.png", (606, 521), (200, 60, 20), "公益广告",
+       ("防范电信诈骗", "不听不信不转账", "金山公安分局")),
 )
 
 
