@@ -33,7 +33,8 @@ ISSUES = sorted(p.name for p in CORPUS.iterdir() if (p / "issue.toml").exists())
 # benchmarks/quality.py: round 1 hung on an earlier draft of it (the hang of issue 10).
 SUBSET = ("changning-2026-03-05", "putuo-2026-05-15", "songjiang-2026-06-12", "baoshan-2026-08-21",
           "qingpu-2026-09-18", "fengxian-2026-10-16", "hongkou-2026-07-03",
-          "minhang-2026-11-06", "yangpu-2026-11-20", "jingan-2026-11-27", "xuhui-2026-12-11", "pudong-2026-12-18")
+          "minhang-2026-11-06", "yangpu-2026-11-20", "jingan-2026-11-27", "xuhui-2026-12-11", "pudong-2026-12-18",
+          "jinshan-2026-12-25")
 FIGURES = ("fill", "tombstones", "inversions", "short_modules", "word_breaks", "lead_top")
 # (issue, figure) the planner still fails (issue 10 is open), strict: an entry that starts passing
 # fails the test until it is removed here, so this list is always the planner's true shortfall.
@@ -45,6 +46,8 @@ KNOWN_FAILING = {
        for figure in FIGURES},
     **{("jingan-2026-11-27", figure): "refused: the pin at 第2版 line 50 'needs 0 lines' with 32 left below it"
        for figure in FIGURES},
+    **{("jinshan-2026-12-25", figure): "refused: 第2版's lead 'does not fit' beside an ad at line 20 and a pin at "
+       "line 36 (it builds with neither)" for figure in FIGURES},
     **{(issue, "tombstones"): "headlines side by side: the search sees only those that start on one line"
        for issue in ("baoshan-2026-08-21", "changning-2026-03-05", "hongkou-2026-07-03", "putuo-2026-05-15",
                      "songjiang-2026-06-12", "minhang-2026-11-06", "xuhui-2026-12-11", "pudong-2026-12-18")},
