@@ -85,6 +85,9 @@ PHOTOS = (
     Photo("jinshan-2026-12-25/images/nongminhua.jpg", (2000, 1333), "meeting", "农民画创作室"),
     Photo("jinshan-2026-12-25/images/shatan.jpg", (2400, 800), "sea", "冬日城市沙滩"),
     Photo("jinshan-2026-12-25/images/weishengyuan.jpg", (2000, 1500), "clinic", "镇卫生院专家门诊"),
+    Photo("chongming-2026-12-29/images/shengtai.jpg", (2000, 1333), "fields", "崇明北沿生态林带"),
+    Photo("chongming-2026-12-29/images/xisha.jpg", (2000, 1500), "sea", "西沙湿地的冬候鸟"),
+    Photo("chongming-2026-12-29/images/chonggao.jpg", (1500, 2000), "canteen", "灶间蒸糕"),
 )
 
 
