@@ -60,6 +60,34 @@ PHOTOS = (
     Photo("fengxian-2026-10-16/images/xiangcun.jpg", (2000, 1333), "village", "乡村振兴示范村"),
     Photo("fengxian-2026-10-16/images/mulin-dian.jpg", (2000, 1333), "village", "新叶村的睦邻点"),
     Photo("fengxian-2026-10-16/images/shufa.jpg", (2000, 2000), "calligraphy", "老年大学书法课"),
+    Photo("minhang-2026-11-06/images/linghaowan.jpg", (2000, 1333), "skyline", "大零号湾科创楼宇"),
+    Photo("minhang-2026-11-06/images/yinxing.jpg", (2000, 1500), "garden", "郊野公园银杏林"),
+    Photo("minhang-2026-11-06/images/maqiao.jpg", (2000, 1125), "factory", "智能终端生产线"),
+    Photo("minhang-2026-11-06/images/shitang.jpg", (2000, 1333), "canteen", "社区长者食堂"),
+    Photo("minhang-2026-11-06/images/qibao-yeshi.jpg", (2000, 1125), "street", "老街周末夜市"),
+    Photo("minhang-2026-11-06/images/zixingche.jpg", (1500, 2000), "tree", "树下的旧自行车"),
+    Photo("yangpu-2026-11-20/images/binjiang.jpg", (2400, 800), "skyline", "杨浦滨江南段全景"),
+    Photo("yangpu-2026-11-20/images/kafeiguan.jpg", (2000, 2000), "street", "老厂房里的咖啡馆"),
+    Photo("jingan-2026-11-27/images/suhewan.jpg", (3000, 1000), "skyline", "苏州河畔苏河湾"),
+    Photo("jingan-2026-11-27/images/zhangyuan.jpg", (2000, 1500), "stage", "张园冬日音乐会"),
+    Photo("jingan-2026-11-27/images/shikumen.jpg", (2000, 1333), "street", "修缮后的石库门里弄"),
+    Photo("jingan-2026-11-27/images/tongshu.jpg", (2000, 1333), "meeting", "童书展绘本展区"),
+    Photo("xuhui-2026-12-11/images/xian.jpg", (2000, 1333), "park", "西岸美术馆大道"),
+    Photo("xuhui-2026-12-11/images/tingche.jpg", (2000, 1500), "street", "老旧小区新划的停车位"),
+    Photo("pudong-2026-12-18/images/yangshan.jpg", (2400, 800), "port", "洋山深水港全景"),
+    Photo("pudong-2026-12-18/images/kexue-huitang.jpg", (1400, 2100), "tree", "张江科学会堂"),
+    Photo("pudong-2026-12-18/images/xinchang.jpg", (2000, 2000), "river", "古镇冬至集市"),
+    Photo("pudong-2026-12-18/images/houniao.jpg", (2400, 800), "sea", "沿海湿地越冬候鸟"),
+    Photo("pudong-2026-12-18/images/shouta.jpg", (1400, 2100), "farmer", "老水塔的看护员"),
+    Photo("pudong-2026-12-18/images/tangyuan.jpg", (2000, 2000), "canteen", "社区食堂包汤圆"),
+    Photo("pudong-2026-12-18/images/chuansha.jpg", (2000, 1500), "ruins", "古城墙下晨练"),
+    Photo("pudong-2026-12-18/images/chuanzhang.jpg", (1500, 2000), "farmer", "退休老船长"),
+    Photo("jinshan-2026-12-25/images/nongminhua.jpg", (2000, 1333), "meeting", "农民画创作室"),
+    Photo("jinshan-2026-12-25/images/shatan.jpg", (2400, 800), "sea", "冬日城市沙滩"),
+    Photo("jinshan-2026-12-25/images/weishengyuan.jpg", (2000, 1500), "clinic", "镇卫生院专家门诊"),
+    Photo("chongming-2026-12-29/images/shengtai.jpg", (2000, 1333), "fields", "崇明北沿生态林带"),
+    Photo("chongming-2026-12-29/images/xisha.jpg", (2000, 1500), "sea", "西沙湿地的冬候鸟"),
+    Photo("chongming-2026-12-29/images/chonggao.jpg", (1500, 2000), "canteen", "灶间蒸糕"),
 )
 
 
@@ -80,6 +108,16 @@ ADS = (
        ("扫码报名 · 青浦团区委", "报名截止 10月8日")),
     Ad("fengxian-2026-10-16/ads/gongyi.png", (922, 694), (24, 110, 60), "公益广告",
        ("垃圾分类 从我做起", "奉贤区绿化市容局")),
+    # 对开: 8 columns × 36 lines ≈ 352 × 152 mm; 2 columns × 24 lines ≈ 85 × 102 mm (200 ppi).
+    Ad("jingan-2026-11-27/ads/shangchang.png", (2775, 1200), (120, 20, 60), "苏河湾万象天地 盛大开业",
+       ("冬季购物季 · 首店云集", "11月25日起 · 地铁12号线、13号线直达", "静安区 北苏州路沿线")),
+    Ad("jingan-2026-11-27/ads/wenming.png", (675, 800), (20, 90, 150), "公益广告",
+       ("文明静安", "礼让斑马线", "静安区文明办")),
+    # 四开: 3 columns × 20 lines as above; 2 columns × 15 lines ≈ 77 × 66 mm (200 ppi).
+    Ad("jinshan-2026-12-25/ads/baoxian.png", (922, 694), (0, 110, 120), "惠民保 2027年度开始参保",
+       ("保费每年129元", "既往症人群也能保", "金山区医疗保障局 咨询热线 12393")),
+    Ad("jinshan-2026-12-25/ads/fangzha.png", (606, 521), (200, 60, 20), "公益广告",
+       ("防范电信诈骗", "不听不信不转账", "金山公安分局")),
 )
 
 
