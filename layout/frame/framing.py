@@ -51,7 +51,7 @@ class _Page:
         shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
         x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
         if module.label_lines:
-            label = Line((Run(house()["briefs"]["label"]),), 0.0)
+            label = Line((Run(house()["briefs"]["label"], 0.0),), 0.0)
             self.line(label, "label", x0, y0, module, height=module.label_lines * pitch)
         # Slack given to the headline group is shared above and below it.
         head_y = y0 + (module.head_top + (module.head_lines - shape.head_lines) / 2) * pitch
