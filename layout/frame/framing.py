@@ -13,6 +13,7 @@ from layout.plan.fit import Fits, Slot
 from layout.plan.grid import PageFormat
 from layout.plan.planner import plan_issue
 from layout.render.furniture import masthead, page_header
+from layout.text.fonts import Metrics
 from layout.text.parts import part
 from layout.frame.model import (AdFrame, ArticleText, Cells, Face, FigureFrame, Furniture, IssueFrames, LineFrame,
                                 PageFrame, Rect, RuleFrame, RunFrame, Zone)
@@ -43,16 +44,17 @@ class _Page:
              size: float = 0.0, height: float = 0.0, column: int = -1, slot: int = -1) -> None:
         """A line of part `name`: at the part's size on the line pitch unless it has its own (head lines)."""
         self.lines.append(LineFrame(name, head, x, y, _face(name), size or part(name).size(self.fmt.body_size),
-                                    height or self.fmt.line_pitch, _runs(line), module.article_id, module.part,
-                                    column, slot, line.last))
+                                    height or self.fmt.line_pitch, line.width, _runs(line), module.article_id,
+                                    module.part, column, slot, line.last))
 
     def module(self, module: Module, issue: Issue, fits: Fits) -> None:
         fmt = self.fmt
         shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
         x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
         if module.label_lines:
-            label = Line((Run(house()["briefs"]["label"], 0.0),), 0.0)
-            self.line(label, "label", x0, y0, module, height=module.label_lines * pitch)
+            text, label = house()["briefs"]["label"], part("label")
+            width = Metrics(label.face, label.size(fmt.body_size)).width(text)
+            self.line(Line((Run(text, 0.0),), width), "label", x0, y0, module, height=module.label_lines * pitch)
         # Slack given to the headline group is shared above and below it.
         head_y = y0 + (module.head_top + (module.head_lines - shape.head_lines) / 2) * pitch
         line_height = house()["headline"]["line_height"]

@@ -62,6 +62,7 @@ class LineFrame:
     face: Face  # the face it was measured with
     size: float  # pt
     height: float  # the line box's height, pt
+    width: float  # pt the composer set, from the line box's left edge to the end of its last glyph
     runs: tuple[RunFrame, ...]
     article: str  # the article's id
     article_part: int  # 0 = first part, 1 = continuation after a jump
