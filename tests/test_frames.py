@@ -7,6 +7,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from functools import cache
@@ -22,12 +23,13 @@ from PIL import Image
 from conftest import ISSUE_TOML, ROOT, SAMPLE, write_issue
 from layout.build import plan_only
 from layout.frame import Face, LineFrame
-from layout.house import FONTS, STYLES
+from layout.errors import BuildError
+from layout.house import FONTS, STYLES, house
 from layout.render.paint import paint
 from layout.render.pdfx import resolve_profile
 from layout.render.weasy import render_pdf
 from layout.text.fonts import match
-from layout.text.parts import PART_NAMES
+from layout.text.parts import PART_NAMES, parse_parts, parts
 
 POSITION_PT = 0.05  # how far a glyph may be painted from where the composer put it
 KICKER = "第3届产业大会 AI+ 2026"  # ends in Latin and digits: their advances differ between Hei Regular and Bold
@@ -198,3 +200,21 @@ def test_only_the_planner_and_the_frames_read_the_composer():
     offenders = {str(path.relative_to(ROOT)): sorted(n for n in _imports(path) if n.startswith(private))
                  for path in (ROOT / "layout").rglob("*.py") if not any(path.is_relative_to(a) for a in allowed)}
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+@pytest.mark.parametrize("change,complaint", [
+    ({"kicker": None}, "kicker"),  # every part is given
+    ({"kicker": {"role": "headline", "weight": 450, "headline_share": 0.5}}, "weight"),
+    ({"body": {"role": "body", "weight": 400}}, "size_em"),  # a part needs a size …
+    ({"headline": {"role": "headline", "weight": 700, "size_pt": 20}}, "[headline]"),  # … but the 主题 has none
+    ({"caption": {"role": "caption", "weight": 400, "size_pt": 8.5, "font": "Kai"}}, "font"),
+    ({"jump": {"role": "body", "weight": 400, "size_em": -1}}, "positive"),
+])
+def test_parts_table_is_validated(change, complaint):
+    """styles/house.toml [parts]: a wrong entry stops the build naming the part and what is wrong."""
+    table = {**house()["parts"], **change}
+    table = {name: value for name, value in table.items() if value is not None}
+    with pytest.raises(BuildError, match=re.escape(complaint)) as e:
+        parse_parts(table)
+    assert "[parts]" in str(e.value)
+    assert parse_parts(house()["parts"]) == parts()  # the house's own table is valid

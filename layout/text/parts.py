@@ -24,7 +24,6 @@ from layout.text.fonts import FontFace, match, resolve
 # Every part an article prints, in the order a reader meets them; the table must give each.
 PART_NAMES = ("kicker", "headline", "subtitle", "byline", "body", "subhead", "note", "verse", "jump", "caption",
               "label")
-HEAD_PARTS = ("kicker", "headline", "subtitle", "byline")  # the headline group's lines, each at its own size
 _SIZE_KEYS = ("size_em", "size_pt", "headline_share")
 _WEIGHTS = range(100, 1000, 100)  # the CSS weights (numeric keywords)
 
@@ -83,8 +82,12 @@ def _part(name: str, raw: object) -> Part:
 
 @cache
 def parts() -> dict[str, Part]:
-    """The validated parts table, by part name."""
-    table = house().get("parts")
+    """The house's parts table, validated, by part name."""
+    return parse_parts(house().get("parts"))
+
+
+def parse_parts(table: object) -> dict[str, Part]:
+    """A [parts] table read and checked: every part given once, each with a role, a weight and one size."""
     if not isinstance(table, dict):
         raise BuildError(t("styles/house.toml has no [parts] table: which face and size set each part"))
     missing = [name for name in PART_NAMES if name not in table]
