@@ -1,7 +1,6 @@
 """A module's body in columns: which slots it holds (with its jump lines), where each column
 starts (under the headline, or lower under a photo), and how they are balanced (G5) without
-stranding a line (I4, H3). The painter, layout.json and the content lint all read the columns
-from here."""
+stranding a line (I4, H3). The frames (layout.frame) read the columns from here."""
 from __future__ import annotations
 
 from itertools import combinations
