@@ -29,7 +29,7 @@ ROUNDS = 5
 def main() -> None:
     planned = plan_only(SAMPLE)
     issue, plan = planned.issue, planned.plan
-    first = paint(issue, plan, planned.fits, resolve_profile(issue, STYLES))[0]
+    first = paint(issue, planned.frames, planned.fmt, resolve_profile(issue, STYLES))[0]
     front = page_png(render_pdf(first, issue.root, (issue.root, STYLES, FONTS)), COVER_DPI)
     for label, cover, fonts in (("no fonts", None, False), ("fonts", None, True), ("fonts + cover", front, True)):
         times, size = [], 0

@@ -85,7 +85,7 @@ def main() -> int:
         if isinstance(result, str):
             unplanned.append(f"{issue_dir.name}: {result} ({seconds:.1f} s)")
             continue
-        for q in issue_quality(result.issue, result.plan, result.fits):
+        for q in issue_quality(result.issue, result.plan, result.frames.pages, result.fmt):
             rows.append(_row(issue_dir.name, q, seconds))
             pages += 1
             passing += not q.failures()

@@ -14,13 +14,12 @@ from typing import Callable
 from layout.check.lint import Finding, lint
 from layout.check.photo_resolution import photo_findings, placed_photos
 from layout.errors import CopyOverflow
+from layout.frame import IssueFrames, plan_and_frame
 from layout.house import FONTS, STYLES, house
 from layout.messages import t
 from layout.model import Issue, Pin, Plan
 from layout.output import OutputSet, write_atomic
-from layout.plan.fit import Fits
-from layout.plan.grid import page_format
-from layout.plan.planner import plan_issue
+from layout.plan.grid import PageFormat, page_format
 from layout.render.furniture import check_furniture
 from layout.render.layout_json import dumps, layout_report
 from layout.render.page_cache import PageCache, cache_folder
@@ -53,7 +52,8 @@ class Planned:
 
     issue: Issue
     plan: Plan
-    fits: Fits
+    fmt: PageFormat
+    frames: IssueFrames  # the plan placed on the pages: what every writer reads
     text: TextReport
     pins: dict[str, Pin]
 
@@ -64,12 +64,12 @@ def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> Planned:
                date=f"{issue.info.date:%Y-%m-%d}", articles=len(issue.articles), pages=len(issue.pages)))
     pins = load_pins(issue)
     issue, text = normalise_issue(issue)
-    fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
+    fmt = page_format(issue.format)
     progress(t("planning: the lines of every article at every span, then the pages"))
     started = time.perf_counter()
-    plan = plan_issue(issue, fits, pins)
+    plan, frames = plan_and_frame(issue, fmt, pins)
     progress(t("planned in {seconds:.2f} s", seconds=time.perf_counter() - started))
-    return Planned(issue, plan, fits, text, pins)
+    return Planned(issue, plan, fmt, frames, text, pins)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: B
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
     progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
                profile=profile.description))
-    htmls = list(zip((page.number for page in plan.pages), paint(issue, plan, planned.fits, profile)))
+    htmls = list(zip((page.number for page in plan.pages), paint(issue, planned.frames, planned.fmt, profile)))
     settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks)
     printed = print_pages(htmls, settings, cache, options.jobs)
     if cache:
@@ -130,11 +130,11 @@ def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: B
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     planned = plan_only(issue_dir, progress)
-    issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
-    check_furniture(issue, fits.fmt)  # before the slow part
+    issue, plan, fmt, text = planned.issue, planned.plan, planned.fmt, planned.text
+    check_furniture(issue, fmt)  # before the slow part
     # Before the slow part too: a photo too coarse to print fails at once, naming its file and article.
-    photos = photo_findings(placed_photos(issue, plan, fits.fmt), house()["print"])
-    result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos)
+    photos = photo_findings(placed_photos(issue, plan, fmt), house()["print"])
+    result = BuildResult(issue, plan, text, lint(issue, plan, planned.frames, text) + photos)
     outputs: dict[Path, bytes] = {}
 
     cache = PageCache(cache_folder(out_dir, issue.stem)) if options.cache else None
@@ -154,7 +154,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
     outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
-    report = layout_report(issue, plan, fits, text)
+    report = layout_report(issue, plan, planned.frames, fmt, text)
     outputs[out_dir / "layout.json"] = dumps(report)
     if options.web:
         progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),

@@ -21,7 +21,9 @@ from layout.check import quality
 from layout.check.quality import Placed, broken_words, issue_quality, page_quality, word_breaks
 from layout.errors import BuildError, InputError
 from layout import model
+from layout.frame import frame_page
 from layout.model import Module, PagePlan, Subhead
+from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.source.issue_folder import load_issue
 
@@ -130,7 +132,7 @@ def _planned(name: str):
         planned = plan_only(CORPUS / name)
     except (BuildError, InputError) as e:  # the reason is the failure message
         return str(e)
-    return {q.page: q for q in issue_quality(planned.issue, planned.plan, planned.fits)}
+    return {q.page: q for q in issue_quality(planned.issue, planned.plan, planned.frames.pages, planned.fmt)}
 
 
 def _cases():
@@ -182,23 +184,20 @@ def small(tmp_path_factory):
     return plan_only(root)
 
 
-# Planner v2 (issue 10) records photo rectangles and column tops on the Module; until it is in main the
-# round-1 Module (one photo as wide as the module) is built too. Drop that branch once v2 has landed.
-PLANNER_V2_MODULE = "photos" in Module.__dataclass_fields__
+def _fits(planned) -> Fits:
+    """The measurements a hand-made plan is framed with (the planner's own, for these articles)."""
+    return Fits({a.id: a for a in planned.issue.articles}, planned.fmt)
 
 
 def _module(planned, aid: str, column: int, line: int, span: int, height: int, size: float = 0.0,
-            page: int = 1, photo_first: bool = False) -> Module:
+            page: int = 1, photo_first: bool = False, slots: tuple[int, int] | None = None) -> Module:
     """A module as the planner would place it: headline group, photo (if any) over its width, body under."""
-    fits = planned.fits
+    fits = _fits(planned)
     shape = fits.shape(aid, span, size or 20.0)
-    common = dict(slots=(0, len(fits.body(aid))), headline_size=shape.headline_size,
+    common = dict(slots=slots or (0, len(fits.body(aid))), headline_size=shape.headline_size,
                   head_lines=shape.head_lines, photo_first=photo_first)
-    has_photo = bool(fits.articles[aid].figures)
-    if not PLANNER_V2_MODULE:
-        return Module(aid, page, column, line, span, height, figure_lines=PHOTO_LINES if has_photo else 0, **common)
     photos, photo = (), 0
-    if has_photo:
+    if fits.articles[aid].figures:
         captions = len(fits.caption(aid, 0, span))
         photos = (model.PhotoBox(0, 0, 0 if photo_first else shape.head_lines, span, PHOTO_LINES, captions),)
         photo = PHOTO_LINES + captions
@@ -207,11 +206,17 @@ def _module(planned, aid: str, column: int, line: int, span: int, height: int, s
 
 
 def _quality(planned, modules, page: int = 1, last: bool = False):
-    return page_quality(planned.issue, PagePlan(page, tuple(modules)), planned.fits, last)
+    plan = PagePlan(page, tuple(modules))
+    return page_quality(planned.issue, plan, frame_page(planned.issue, plan, _fits(planned)), planned.fmt, last)
+
+
+def _placed(planned, module: Module) -> Placed:
+    frame = frame_page(planned.issue, PagePlan(module.page, (module,)), _fits(planned))
+    return quality.placed(module, frame, frame.zones[0], planned.fmt)
 
 
 def test_fill_counts_covered_cells(small):
-    fmt = small.fits.fmt
+    fmt = small.fmt
     free_lines = fmt.lines - fmt.reserved_lines(1)
     half = _quality(small, [_module(small, "a", 0, fmt.reserved_lines(1), 3, free_lines)])
     assert half.fill == pytest.approx(0.5)
@@ -275,25 +280,24 @@ def test_headline_word_breaks(source, lines, expected):
 
 
 def test_word_breaks_read_the_module_headline(small):
-    m = _module(small, "a", 0, 14, 6, 30)
-    placed = quality.placed(m, small.fits)
-    assert word_breaks(placed, small.fits) == []
+    placed = _placed(small, _module(small, "a", 0, 14, 6, 30))
+    assert word_breaks(placed, small.issue) == []
     broken = Placed(**{**placed.__dict__, "head_lines": (("headline", ("区委召", "开常委会")),)})
-    assert word_breaks(broken, small.fits) == ["召/开"]
+    assert word_breaks(broken, small.issue) == ["召/开"]
 
 
 def test_word_breaks_in_subheads(small):
-    """A module's 小标题 are checked as composed; one broken at 注/册 would count."""
-    placed = quality.placed(_module(small, "d", 0, 14, 6, 20), small.fits)
-    [(text, lines)] = quality.subheads(placed, small.fits)
+    """A module's 小标题 are checked as framed; one broken at 注/册 would count."""
+    placed = _placed(small, _module(small, "d", 0, 14, 6, 20))
+    [(text, lines)] = quality.subheads(placed, small.issue)
     assert text == "以共享信息数字化助力注册登记便利化" and "".join(lines) == text and len(lines) > 1
-    assert word_breaks(placed, small.fits) == broken_words(text, lines, set())
+    assert word_breaks(placed, small.issue) == broken_words(text, lines, set())
     assert broken_words(text, ("以共享信息数字化助力注", "册登记便利化"), set()) == ["注/册"]
-    outside = Placed(**{**placed.__dict__, "slots": (0, 1)})  # the subhead is in another module
-    assert quality.subheads(outside, small.fits) == []
+    outside = _placed(small, _module(small, "d", 0, 14, 6, 20, slots=(0, 1)))  # the subhead is in another module
+    assert quality.subheads(outside, small.issue) == []
 
 
 def test_issue_quality_covers_every_page(small):
-    pages = issue_quality(small.issue, small.plan, small.fits)
+    pages = issue_quality(small.issue, small.plan, small.frames.pages, small.fmt)
     assert [q.page for q in pages] == [p.number for p in small.plan.pages]
     assert pages[-1].last and not pages[0].last

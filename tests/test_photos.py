@@ -163,7 +163,7 @@ def _size_for(tmp_path: Path, ppi: float) -> tuple[int, int]:
     """Pixel size of a 3:2 photo that prints at ppi and a fraction where the planner places it in the test issue
     (resolutions are said rounded down: this one is said as ppi)."""
     planned = plan_only(_issue_with_photo(tmp_path / "probe", (1500, 1000)))
-    (photo,) = placed_photos(planned.issue, planned.plan, planned.fits.fmt)
+    (photo,) = placed_photos(planned.issue, planned.plan, planned.fmt)
     k = (ppi + 0.5) / photo.ppi
     return round(1500 * k / 3) * 3, round(1500 * k / 3) * 2
 
@@ -181,7 +181,7 @@ def test_photo_under_100_ppi_fails_the_build_naming_file_and_article(tmp_path):
 
 def test_lowres_ok_lets_a_low_resolution_photo_print_with_a_warning(tmp_path):
     planned = plan_only(_issue_with_photo(tmp_path / "issue", _size_for(tmp_path, 90), "lowres_ok: true\n"))
-    photos = placed_photos(planned.issue, planned.plan, planned.fits.fmt)
+    photos = placed_photos(planned.issue, planned.plan, planned.fmt)
     (note,) = photo_findings(photos, house()["print"])
     assert note.code == "low-ppi" and not note.error and note.article == "01-a" and note.page == 1
     assert "images/photo.jpg" in note.message and "《图片新闻标题》" in note.message and "第1版" in note.message

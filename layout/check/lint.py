@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from layout.frame import IssueFrames, LineFrame
 from layout.messages import t
 from layout.model import Issue, Paragraph, Plan
-from layout.plan.columns import module_columns, stranded
-from layout.plan.fit import Fits
+from layout.plan.columns import break_rule
 from layout.source.importer import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from layout.source.new_issue import EXAMPLE_HEADLINE
 from layout.text.issue_text import TextReport
@@ -39,22 +39,23 @@ def _article(a) -> str:
     return t("{file} 《{headline}》", file=f"{a.id}.md", headline=a.headline)
 
 
-def lint(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> list[Finding]:
+def lint(issue: Issue, plan: Plan, frames: IssueFrames, text: TextReport) -> list[Finding]:
     found = [Finding("missing-glyph", t("{place}: the {role} font has no glyph for “{char}” U+{code}",
                                         place=m.place, role=m.role, char=m.char, code=f"{ord(m.char):04X}"),
                      error=True, article=m.article_id) for m in text.missing]
+    printed: dict[str, int] = {}  # body characters on the pages, by article
+    for line in (line for page in frames.pages for line in page.lines if line.slot >= 0):
+        printed[line.article] = printed.get(line.article, 0) + len(line.text)
     for article in issue.articles:
-        body = fits.body(article.id)
-        printed = sum(m.slots[1] - m.slots[0] for m in plan.modules_of(article.id))
-        if printed < len(body):
-            lost = sum(len(s.line.text) for s in body[printed:])
+        lost = frames.article(article.id).body_chars - printed.get(article.id, 0)
+        if lost:
             found.append(Finding("cut", t("{article}: the last {count} characters are cut, as allow_cut allows",
                                           article=_article(article), count=lost), article=article.id))
     found += [Finding(note.code, note.message, page=note.page) for note in plan.warnings]
     found += [Finding("blank-page", t("第{page}版 is empty: the issue ran out of copy", page=page.number),
                       page=page.number)
               for page in plan.pages if not page.modules]
-    found += _column_breaks(plan, fits)
+    found += _column_breaks(frames)
     found += placeholders(issue)
     found += _repeated_bylines(issue)
     return found
@@ -92,22 +93,33 @@ def _repeated_bylines(issue: Issue) -> list[Finding]:
     return found
 
 
-def _column_breaks(plan: Plan, fits: Fits) -> list[Finding]:
+def _stranded(column: list[LineFrame], following: list[LineFrame]) -> str:
+    """The rule (I4, H3) a break between two columns of lines breaks, or ''."""
+    if not column or not following:
+        return ""
+    return break_rule(column[-1].part, column[-1].last, following[0].part, following[0].last)
+
+
+def _column_breaks(frames: IssueFrames) -> list[Finding]:
     """Column breaks the balancing could not keep clean (a column with no slack line to give)."""
     out = []
-    for page in plan.pages:
-        for module in page.modules:
-            columns = module_columns(module, fits)
+    for page in frames.pages:
+        for zone in page.zones:
+            by_column: dict[int, list[LineFrame]] = {}
+            for line in page.zone_lines(zone):
+                if line.column >= 0:
+                    by_column.setdefault(line.column, []).append(line)
+            columns = [by_column.get(zone.cells.column + k, []) for k in range(zone.cells.span)]
             for k, (column, following) in enumerate(zip(columns, columns[1:]), start=1):
-                rule = stranded(column, following)
+                rule = _stranded(column, following)
                 if rule == "I4":
                     message = t("第{page}版 {file}: a paragraph's last line alone at the top of column {column} "
-                                "of {span}", page=page.number, file=f"{module.article_id}.md", column=k + 1,
-                                span=module.span)
+                                "of {span}", page=page.number, file=f"{zone.article}.md", column=k + 1,
+                                span=zone.cells.span)
                 elif rule:
                     message = t("第{page}版 {file}: a subhead at the foot of column {column} of {span}",
-                                page=page.number, file=f"{module.article_id}.md", column=k, span=module.span)
+                                page=page.number, file=f"{zone.article}.md", column=k, span=zone.cells.span)
                 else:
                     continue
-                out.append(Finding(rule, message, article=module.article_id, page=page.number))
+                out.append(Finding(rule, message, article=zone.article, page=page.number))
     return out

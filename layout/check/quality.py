@@ -8,27 +8,20 @@ with fewer than four body lines per column, headlines broken inside a word (主�
 小标题), the 头条's headline position on page 1 (top of its 主题 as a share of the type area's
 height), and the photos' share of the page.
 
-Pure functions of (Issue, Plan, Fits). What is read of the planner's output is confined to
-`placed()` with `_module_layout()` (one module) and `covered_cells()` (one page); when modules
-change shape (photo rectangles, ads) only those change. They rely on:
-  Module: article_id, part, column, line (type-area line, 报头/报眉 included), span, height,
-          headline_size, head_lines, slots, jump_from, jump_to; and either (planner v2) head_top,
-          body_tops, photos (PhotoBox span × lines) or (round 1) figure_lines, photo_first;
-  PagePlan: modules, ads (PlacedAd: ad.columns × ad.lines), when there are ads;
-  Fits:   fmt (columns, lines, line_pitch, reserved_lines), articles, shape(...).head and
-          .head_lines (as the painter calls it), and plan.columns (module_slots / module_columns).
+Pure functions of the plan's page frames (layout.frame): what a reader sees, where the painter
+puts it. What is read of them is confined to `placed()` (one module: its zone and the lines in it)
+and `covered_cells()` (one page's modules and ads).
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
 
-from layout.house import house
+from layout.frame import PageFrame, Zone
 from layout.model import Issue, Module, PagePlan, Plan, Subhead
-from layout.plan.columns import module_slots
-from layout.plan.fit import Fits, Shape, short_headline
+from layout.plan.fit import short_headline
+from layout.plan.grid import PageFormat
 
 MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
@@ -45,7 +38,7 @@ _QUOTED = re.compile(r"“([^”]{1,%d})”|‘([^’]{1,%d})’|《([^》]{1,%d
 _LATIN = re.compile(r"[A-Za-z0-9@._\-+]+")
 
 
-# --- what the metrics read of the planner (adapt here) -------------------------------------
+# --- what the metrics read of the frames (adapt here) --------------------------------------
 
 
 @dataclass(frozen=True)
@@ -65,41 +58,34 @@ class Placed:
     text_columns: int
     column_lines: int  # body lines in the tallest text column
     photo_cells: int  # columns × lines of photo
-    slots: tuple[int, int]  # the article's body slots the module holds, half-open
+    subheads: tuple[tuple[str, ...], ...]  # the line texts of each subhead (小标题) the module holds
 
 
-def placed(module: Module, fits: Fits) -> Placed:
-    """Read one module the way the painter draws it (render/paint.py)."""
-    fmt = fits.fmt
-    shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
-    head_top, columns, photo_cells = _module_layout(module, fits, shape)
-    head_top += module.line + (module.head_lines - shape.head_lines) / 2
-    main = [hl for hl in shape.head if hl.role == "headline"]
-    line_height = house()["headline"]["line_height"]
-    top = head_top + min((hl.y for hl in main), default=0.0) / fmt.line_pitch
-    bottom = head_top + max((hl.y + hl.size * line_height for hl in main), default=0.0) / fmt.line_pitch
-    roles = tuple((role, tuple(hl.line.text for hl in shape.head if hl.role == role))
-                  for role in HEAD_ROLES if any(hl.role == role for hl in shape.head))
-    return Placed(module.article_id, module.part, module.column, module.line, module.span, module.height,
-                  module.headline_size, top, bottom, roles, len(columns), max(columns, default=0), photo_cells,
-                  module.slots)
-
-
-def _module_layout(module: Module, fits: Fits, shape: Shape) -> tuple[int, list[int], int]:
-    """(headline group's first line from the module's top, body lines of each text column, photo cells).
-
-    Planner v2 (issue 10) records them on the Module (head_top, body_tops, photos); until it is in
-    main, the round-1 Module is read too (one photo as wide as the module, figure_lines). Delete
-    the second branch once v2 has landed."""
-    if hasattr(module, "photos"):
-        from layout.plan.columns import module_columns  # v2's; round 1's columns.py has none
-
-        columns = [len(c) for c in module_columns(module, fits) if c]
-        return module.head_top, columns, sum(box.span * box.lines for box in module.photos)
-    slots = len(module_slots(module, fits))
-    photo = module.figure_lines + len(shape.caption)
-    return (photo if module.photo_first else 0), [math.ceil(slots / module.span)] * module.span, \
-        (module.figure_lines * module.span if shape.figure else 0)
+def placed(module: Module, frame: PageFrame, zone: Zone, fmt: PageFormat) -> Placed:
+    """Read one module the way the painter draws it: its zone and the lines framed in it."""
+    lines = frame.zone_lines(zone)
+    main = [line for line in lines if line.head and line.part == "headline"]
+    top_y = fmt.origin[1]
+    top = (min((line.y for line in main), default=zone.rect.y) - top_y) / fmt.line_pitch
+    bottom = (max((line.y + line.height for line in main), default=zone.rect.y) - top_y) / fmt.line_pitch
+    roles = tuple((role, texts) for role in HEAD_ROLES
+                  if (texts := tuple(line.text for line in lines if line.head and line.part == role)))
+    columns: dict[int, int] = {}
+    for line in lines:
+        if line.column >= 0:
+            columns[line.column] = columns.get(line.column, 0) + 1
+    subheads: list[list[str]] = []
+    previous = -2
+    for line in (line for line in lines if line.part == "subhead"):
+        if line.slot != previous + 1:
+            subheads.append([])
+        subheads[-1].append(line.text)
+        previous = line.slot
+    photo_cells = sum(f.cells.span * f.cells.height for f in frame.figures
+                      if (f.article, f.article_part) == (zone.article, zone.article_part))
+    return Placed(zone.article, zone.article_part, zone.cells.column, zone.cells.line, zone.cells.span,
+                  zone.cells.height, module.headline_size, top, bottom, roles, len(columns),
+                  max(columns.values(), default=0), photo_cells, tuple(tuple(s) for s in subheads))
 
 
 def covered_cells(page: PagePlan) -> int:
@@ -137,17 +123,16 @@ class PageQuality:
         return tuple(out)
 
 
-def issue_quality(issue: Issue, plan: Plan, fits: Fits) -> tuple[PageQuality, ...]:
+def issue_quality(issue: Issue, plan: Plan, frames: tuple[PageFrame, ...], fmt: PageFormat) -> tuple[PageQuality, ...]:
     last = max(p.number for p in plan.pages)
-    return tuple(page_quality(issue, page, fits, page.number == last) for page in plan.pages)
+    return tuple(page_quality(issue, page, frame, fmt, page.number == last) for page, frame in zip(plan.pages, frames))
 
 
-def page_quality(issue: Issue, page: PagePlan, fits: Fits, last: bool) -> PageQuality:
-    fmt = fits.fmt
+def page_quality(issue: Issue, page: PagePlan, frame: PageFrame, fmt: PageFormat, last: bool) -> PageQuality:
     free = fmt.columns * (fmt.lines - fmt.reserved_lines(page.number))
-    modules = [placed(m, fits) for m in page.modules]
+    modules = [placed(m, frame, zone, fmt) for m, zone in zip(page.modules, frame.zones)]
     priority = {a.id: a.priority for a in issue.articles}
-    headline = {a.id: a.headline for a in fits.articles.values()}
+    headline = {a.id: a.headline for a in issue.articles}
     notes: list[str] = []
 
     stones = tombstones(modules)
@@ -158,7 +143,7 @@ def page_quality(issue: Issue, page: PagePlan, fits: Fits, last: bool) -> PageQu
               for a, b in inverted]
     short = [m for m in modules if m.text_columns > 1 and m.column_lines < MIN_COLUMN_LINES]
     notes += [f"《{headline[m.article_id]}》: {m.text_columns} columns of {m.column_lines} lines" for m in short]
-    breaks = [(m, b) for m in modules for b in word_breaks(m, fits)]
+    breaks = [(m, b) for m in modules for b in word_breaks(m, issue)]
     notes += [f"《{headline[m.article_id]}》: {b}" for m, b in breaks]
     lead = None
     if page.number == 1 and (firsts := [m for m in modules if m.part == 0]):
@@ -260,30 +245,23 @@ def broken_words(source: str, lines: tuple[str, ...], terms: set[str]) -> list[s
     return out
 
 
-def word_breaks(module: Placed, fits: Fits) -> list[str]:
+def word_breaks(module: Placed, issue: Issue) -> list[str]:
     """Breaks inside a word in the module's kicker, 主题, 副题 and the subheads (小标题) it holds."""
-    article = fits.articles[module.article_id]
+    article = issue.article(module.article_id)
     sources = {"kicker": article.kicker, "subtitle": article.subtitle,
                "headline": short_headline(article) if module.part else article.headline}
     terms = article_terms([article.kicker, article.headline, article.subtitle]
                           + [getattr(b, "text", "") for b in article.blocks])
     heads = [(sources[role], lines) for role, lines in module.head_lines]
-    return [b for source, lines in heads + subheads(module, fits) for b in broken_words(source, lines, terms)]
+    return [b for source, lines in heads + subheads(module, issue) for b in broken_words(source, lines, terms)]
 
 
-def subheads(module: Placed, fits: Fits) -> list[tuple[str, tuple[str, ...]]]:
-    """(text, composed lines) of each subhead that starts among the module's body slots."""
-    texts = iter(b.text for b in fits.articles[module.article_id].blocks if isinstance(b, Subhead))
-    body = fits.body(module.article_id)
-    out, k = [], 0
-    while k < len(body):
-        if body[k].role != "subhead":
-            k += 1
-            continue
-        start = k
-        while k < len(body) and body[k].role == "subhead":
-            k += 1
-        text = next(texts, "")
-        if module.slots[0] <= start < module.slots[1]:
-            out.append((text, tuple(slot.line.text for slot in body[start:k])))
-    return out
+def subheads(module: Placed, issue: Issue) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, composed lines) of each subhead the module holds whole: its text is the article's subhead
+    whose characters the lines hold (the composer drops only spaces at a break)."""
+    texts = {_unspaced(b.text): b.text for b in issue.article(module.article_id).blocks if isinstance(b, Subhead)}
+    return [(texts[key], lines) for lines in module.subheads if (key := _unspaced("".join(lines))) in texts]
+
+
+def _unspaced(text: str) -> str:
+    return "".join(text.split())

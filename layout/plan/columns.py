@@ -1,7 +1,6 @@
 """A module's body in columns: which slots it holds (with its jump lines), where each column
 starts (under the headline, or lower under a photo), and how they are balanced (G5) without
-stranding a line (I4, H3). The painter, layout.json and the content lint all read the columns
-from here."""
+stranding a line (I4, H3). The frames (layout.frame) read the columns from here."""
 from __future__ import annotations
 
 from itertools import combinations
@@ -51,10 +50,15 @@ def stranded(column: list[Slot], following: list[Slot]) -> str:
     """'I4' or 'H3' when the break between two columns strands a line, else ''."""
     if not column or not following:
         return ""
-    if following[0].role == "body" and following[0].line.last and column[-1].role == "body" \
-            and not column[-1].line.last:
+    return break_rule(column[-1].role, column[-1].line.last, following[0].role, following[0].line.last)
+
+
+def break_rule(end: str, end_last: bool, start: str, start_last: bool) -> str:
+    """'I4' or 'H3' when a column ending in a line of role `end` (the last of its paragraph or not)
+    followed by one starting with a line of role `start` strands a line, else ''."""
+    if start == "body" and start_last and end == "body" and not end_last:
         return "I4"
-    return "H3" if column[-1].role == "subhead" else ""
+    return "H3" if end == "subhead" else ""
 
 
 def module_slots(module: Module, fits: Fits) -> list[Slot]:

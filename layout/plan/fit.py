@@ -19,7 +19,7 @@ from layout.messages import t
 from layout.plan.grid import PageFormat
 from layout.text.composer import TextStyle, compose, compose_headline, compose_words
 from layout.text.article_parts import article_parts, credit_text
-from layout.text.fonts import resolve
+from layout.text.parts import part
 from layout.text.segment import article_terms
 
 SlotRole = Literal["body", "subhead", "note", "byline", "jump", "verse"]
@@ -54,8 +54,9 @@ class Shape:
     body: tuple[Slot, ...]
 
 
-def _style(role: str, size: float, indent: float = 0.0, align: str = "justify") -> TextStyle:
-    return TextStyle(face=resolve(role), size=size, indent=indent, align=align,
+def _style(name: str, size: float, indent: float = 0.0, align: str = "justify") -> TextStyle:
+    """A part's style (styles/house.toml [parts]): measured in the face it is painted in."""
+    return TextStyle(face=part(name).face, size=size, indent=indent, align=align,
                      w1_gap=house()["body"]["w1_gap_em"])
 
 
@@ -75,25 +76,25 @@ def _head(article: Article, fmt: PageFormat, span: int, cap: float,
     measure = fmt.span_width(span) - 2 * fmt.body_size  # one em of air either side
     sizes = [s for s in range(int(cap), h["min_size"] - 1, -h["step"])]
     text = short_headline(article) if continuation else article.headline
-    size, main = compose_headline(text, resolve("headline"), measure, max_lines=h["max_lines"], sizes=sizes,
+    size, main = compose_headline(text, part("headline").face, measure, max_lines=h["max_lines"], sizes=sizes,
                                   terms=article_terms(article))
     parts: list[tuple[HeadRole, float, tuple[Line, ...]]] = []
     if continuation:
         parts.append(("headline", size, main))
     elif article.kicker:
-        k = max(fmt.body_size * 1.2, round(size * h["kicker_ratio"]))
-        parts.append(("kicker", k, compose_words(article.kicker, _style("headline", k, align="center"), measure,
+        k = part("kicker").size(fmt.body_size, size)
+        parts.append(("kicker", k, compose_words(article.kicker, _style("kicker", k, align="center"), measure,
                                                 article_terms(article))))
     if not continuation:
         parts.append(("headline", size, main))
     if article.subtitle and not continuation:
-        s = max(fmt.body_size * 1.2, round(size * h["subtitle_ratio"]))
-        parts.append(("subtitle", s, compose_words(article.subtitle, _style("headline", s, align="center"), measure,
+        s = part("subtitle").size(fmt.body_size, size)
+        parts.append(("subtitle", s, compose_words(article.subtitle, _style("subtitle", s, align="center"), measure,
                                                   article_terms(article))))
     top_byline = article_parts(article).top_byline
     if top_byline and not continuation:
-        b = fmt.body_size
-        parts.append(("byline", b, compose(f"■ {top_byline}", _style("caption", b, align="center"), measure)))
+        b = part("byline").size(fmt.body_size)
+        parts.append(("byline", b, compose(f"■ {top_byline}", _style("byline", b, align="center"), measure)))
 
     # A subtitle or byline keeps air from the headline above it, so their em boxes never touch.
     air = [h["air_before_lines"] * fmt.line_pitch if role in _AIRED and n else 0.0
@@ -122,7 +123,7 @@ def natural_photo_lines(figure: Figure, fmt: PageFormat, span: int) -> float:
 def caption_lines(figure: Figure, fmt: PageFormat, span: int) -> tuple[Line, ...]:
     """Caption and credit (记者 X 摄) set at the photo's width."""
     text = "\u3000".join(part for part in (figure.caption, credit_text(figure.credit)) if part)
-    return compose(text, _style("caption", house()["caption"]["size"]), fmt.span_width(span)) if text else ()
+    return compose(text, _style("caption", part("caption").size(fmt.body_size)), fmt.span_width(span)) if text else ()
 
 
 def body_slots(article: Article, fmt: PageFormat, span_chars: int) -> tuple[Slot, ...]:
@@ -140,16 +141,17 @@ def body_slots(article: Article, fmt: PageFormat, span_chars: int) -> tuple[Slot
         if isinstance(block, Paragraph):
             text = parts.opening + block.text if first_paragraph else block.text
             first_paragraph = False
-            add(compose(text, _style("body", fmt.body_size, b["indent_em"]), measure), "body")
+            add(compose(text, _style("body", part("body").size(fmt.body_size), b["indent_em"]), measure), "body")
         elif isinstance(block, Subhead):
-            add(compose_words(block.text, _style("headline", fmt.body_size, align="left"), measure,
+            add(compose_words(block.text, _style("subhead", part("subhead").size(fmt.body_size), align="left"), measure,
                               article_terms(article)), "subhead")
         elif isinstance(block, EditorsNote):
-            add(compose(block.text, _style("caption", fmt.body_size, b["indent_em"]), measure), "note")
+            add(compose(block.text, _style("note", part("note").size(fmt.body_size), b["indent_em"]), measure), "note")
         elif isinstance(block, Verse):
             add(verse_lines(block, fmt, measure), "verse")
     if parts.closing:
-        add(compose(parts.closing, _style("caption", fmt.body_size, align="right"), measure), "byline")
+        add(compose(parts.closing, _style("byline", part("byline").size(fmt.body_size), align="right"), measure),
+            "byline")
     return tuple(slots)
 
 
@@ -158,7 +160,8 @@ def verse_lines(verse: Verse, fmt: PageFormat, measure: float) -> tuple[Line, ..
     verse ([verse] in house.toml); an empty line is a blank line between stanzas."""
     v = house()["verse"]
     centred = v["align"] == "center"
-    style = _style("body", fmt.body_size, 0.0 if centred else v["indent_em"], "center" if centred else "left")
+    style = _style("verse", part("verse").size(fmt.body_size), 0.0 if centred else v["indent_em"],
+                   "center" if centred else "left")
     out: list[Line] = []
     for text in verse.lines:
         out.extend(compose(text, style, measure) if text else (Line((), 0.0, last=True),))
@@ -184,7 +187,8 @@ def shape(article: Article, fmt: PageFormat, span: int, cap: float, continuation
 
 def jump_slot(fmt: PageFormat, text: str, align: str) -> Slot:
     """（下转第N版） closing a first part (right) or （上接第M版） opening a continuation (left)."""
-    lines = compose(text, _style("body", fmt.body_size, align=align), fmt.chars_per_column * fmt.body_size)
+    lines = compose(text, _style("jump", part("jump").size(fmt.body_size), align=align),
+                    fmt.chars_per_column * fmt.body_size)
     if len(lines) != 1:
         raise BuildError(t("the {format} format's columns are too narrow for the jump line {jump}", format=fmt.name,
                            jump=text))

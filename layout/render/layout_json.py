@@ -10,59 +10,60 @@ from __future__ import annotations
 
 import json
 
-from layout.model import Issue, Module, Plan
-from layout.plan.fit import Fits
+from layout.frame import IssueFrames, PageFrame, Zone
 from layout.house import MM
+from layout.model import Issue, Module, Plan
 from layout.plan.grid import PageFormat
-from layout.plan.columns import module_columns
 from layout.plan.plan_file import plan_address
 from layout.plan.planner import page_fill
 from layout.text.issue_text import TextReport
 
 
-def _rect_mm(column: int, line: int, span: int, height: int, fmt: PageFormat) -> dict[str, float]:
+def _photos(frame: PageFrame, zone: Zone) -> list[dict]:
+    """Each photo's rectangle (grid units on the page, and mm), with the caption lines under it."""
+    return [{"figure": f.figure, "grid": {"column": f.cells.column, "line": f.cells.line, "span": f.cells.span,
+                                          "height": f.cells.height},
+             "mm": f.box.mm(), "caption_lines": f.caption_lines}
+            for f in frame.figures if (f.article, f.article_part) == (zone.article, zone.article_part)]
+
+
+def body_chars(frame: PageFrame, zone: Zone) -> int:
+    """Characters of the article's body the module holds (its jump lines not counted)."""
+    return sum(len(line.text) for line in frame.zone_lines(zone) if line.slot >= 0)
+
+
+def body_lines(frame: PageFrame, zone: Zone) -> int:
+    """Body lines of the module's tallest column, its jump lines included."""
+    columns: dict[int, int] = {}
+    for line in frame.zone_lines(zone):
+        if line.column >= 0:
+            columns[line.column] = columns.get(line.column, 0) + 1
+    return max(columns.values(), default=0)
+
+
+def _module(m: Module, frame: PageFrame, zone: Zone, fmt: PageFormat) -> dict:
     return {
-        "x": round(fmt.column_x(column) / MM, 2),
-        "y": round(fmt.line_y(line) / MM, 2),
-        "width": round(fmt.span_width(span) / MM, 2),
-        "height": round(height * fmt.line_pitch / MM, 2),
+        "article": m.article_id, "part": m.part, "plan": plan_address(m, fmt),
+        "grid": {"column": zone.cells.column, "line": zone.cells.line, "span": zone.cells.span,
+                 "height": zone.cells.height},
+        "mm": zone.rect.mm(),
+        "head_lines": m.head_lines, "head_top": m.head_top, "top_lines": min(m.body_tops),
+        "body_tops": list(m.body_tops), "photos": _photos(frame, zone), "photo_first": m.photo_first,
+        "label_lines": m.label_lines, "body_lines": body_lines(frame, zone), "body_slots": list(m.slots),
+        "headline_size": m.headline_size, "jump_to": m.jump_to, "jump_from": m.jump_from,
     }
 
 
-def _photos(m: Module, fmt: PageFormat) -> list[dict]:
-    """Each photo's rectangle (grid units on the page, and mm), with the caption lines under it."""
-    out = []
-    for b in m.photos:
-        column, line = m.column + b.column, m.line + b.line
-        out.append({"figure": b.figure, "grid": {"column": column, "line": line, "span": b.span, "height": b.lines},
-                    "mm": _rect_mm(column, line, b.span, b.lines, fmt), "caption_lines": b.caption_lines})
-    return out
-
-
-def body_chars(m: Module, fits: Fits) -> int:
-    return sum(len(s.line.text) for s in fits.body(m.article_id)[m.slots[0]:m.slots[1]])
-
-
-def layout_report(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> dict:
-    fmt = fits.fmt
+def layout_report(issue: Issue, plan: Plan, frames: IssueFrames, fmt: PageFormat, text: TextReport) -> dict:
     pages = []
-    for page in plan.pages:
+    chars: dict[tuple[str, int], int] = {}  # body characters of each module, by (article, part)
+    for page, frame in zip(plan.pages, frames.pages):
         reserved = fmt.reserved_lines(page.number)
-        modules = []
-        for m in page.modules:
-            modules.append({
-                "article": m.article_id, "part": m.part, "plan": plan_address(m, fmt),
-                "grid": {"column": m.column, "line": m.line, "span": m.span, "height": m.height},
-                "mm": _rect_mm(m.column, m.line, m.span, m.height, fmt),
-                "head_lines": m.head_lines, "head_top": m.head_top, "top_lines": min(m.body_tops),
-                "body_tops": list(m.body_tops), "photos": _photos(m, fmt), "photo_first": m.photo_first,
-                "label_lines": m.label_lines,
-                "body_lines": max(len(c) for c in module_columns(m, fits)), "body_slots": list(m.slots),
-                "headline_size": m.headline_size, "jump_to": m.jump_to, "jump_from": m.jump_from,
-            })
-        ads = [{"file": a.ad.file.name, "grid": {"column": a.column, "line": a.line, "span": a.ad.columns,
-                                                 "height": a.ad.lines},
-                "mm": _rect_mm(a.column, a.line, a.ad.columns, a.ad.lines, fmt)} for a in page.ads]
+        modules = [_module(m, frame, zone, fmt) for m, zone in zip(page.modules, frame.zones)]
+        chars.update({(zone.article, zone.article_part): body_chars(frame, zone) for zone in frame.zones})
+        ads = [{"file": ad.source.name, "grid": {"column": ad.cells.column, "line": ad.cells.line,
+                                                 "span": ad.cells.span, "height": ad.cells.height},
+                "mm": ad.rect.mm()} for ad in frame.ads]
         pages.append({
             "number": page.number, "section": issue.page(page.number).section,
             "type_area": {"columns": fmt.columns, "lines": fmt.lines, "reserved_lines": reserved},
@@ -70,12 +71,11 @@ def layout_report(issue: Issue, plan: Plan, fits: Fits, text: TextReport) -> dic
         })
     articles = []
     for a in issue.articles:
-        parts = [{"page": m.page, "part": m.part, "chars": body_chars(m, fits)} for m in plan.modules_of(a.id)]
+        parts = [{"page": m.page, "part": m.part, "chars": chars[a.id, m.part]} for m in plan.modules_of(a.id)]
         changes = [{"where": where, "rule": c.rule, "before": c.before, "after": c.after}
                    for where, c in text.changes.get(a.id, [])]
         articles.append({"id": a.id, "headline": a.headline, "priority": a.priority,
-                         "chars": sum(len(s.line.text) for s in fits.body(a.id)), "parts": parts,
-                         "normalised": changes})
+                         "chars": frames.article(a.id).body_chars, "parts": parts, "normalised": changes})
     trim_w, trim_h = fmt.trim_mm
     return {
         "paper": issue.paper.code, "date": issue.info.date.isoformat(), "format": fmt.key,

@@ -84,11 +84,11 @@ def snapshot(issue_dir: str) -> dict:
     try:
         planned = plan_only(Path(issue_dir), _progress)
         plan_seconds = time.perf_counter() - started
-        findings = lint(planned.issue, planned.plan, planned.fits, planned.text)
+        findings = lint(planned.issue, planned.plan, planned.frames, planned.text)
         _, page_pdfs = print_pdfs(planned, _progress)
     except (InputError, BuildError) as e:
         return asdict(Snapshot(False, error=str(e)))
-    report = layout_report(planned.issue, planned.plan, planned.fits, planned.text)
+    report = layout_report(planned.issue, planned.plan, planned.frames, planned.fmt, planned.text)
     _progress(t("page images"))
     issue = planned.issue
     by_article: dict[str, list[dict]] = {}

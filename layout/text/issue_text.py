@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, replace
 from layout.messages import t
 from layout.model import Article, EditorsNote, Issue, Paragraph, Subhead, Verse
 from layout.text.article_parts import article_parts
-from layout.text.fonts import missing_glyphs, resolve
+from layout.text.fonts import FontFace, missing_glyphs, resolve
+from layout.text.parts import part
 from layout.text.normalise import Change, normalise
 
 _TEXT_FIELDS = ("headline", "kicker", "subtitle", "short_headline", "byline", "dateline",
                 "photo_caption", "photo_credit")
-# Which role's font sets each kind of text (fonts/roles.toml).
-_ROLE_OF_BLOCK = {Paragraph: "body", Subhead: "headline", EditorsNote: "caption", Verse: "body"}
+# Which part (styles/house.toml [parts]) sets each kind of block.
+_PART_OF_BLOCK = {Paragraph: "body", Subhead: "subhead", EditorsNote: "note", Verse: "verse"}
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Missing:
     article_id: str  # "" for the page furniture of issue.toml
     where: str  # a front-matter field ("headline"), a line of the body ("12") or "issue.toml"
     char: str
-    role: str
+    role: str  # the font role of the part that sets it (fonts/roles.toml)
 
     @property
     def place(self) -> str:
@@ -84,15 +85,15 @@ def _normalise_article(article: Article, report: TextReport) -> Article:
 
 
 def _article_checks(article: Article) -> list[tuple[str, str, str]]:
-    """(where, role, text) of everything the article prints, in the role's face that sets it."""
+    """(where, part, text) of everything the article prints, by the part that sets it."""
     # The byline opens the first paragraph (body face) where article_parts puts it into the
     # dateline; everywhere else it is a line of its own in the caption face.
     in_dateline = bool(article.byline) and article_parts(article).opening.endswith(f"（{article.byline}）")
-    checks = [("headline", "headline", article.headline), ("kicker", "headline", article.kicker),
-              ("subtitle", "headline", article.subtitle), ("short_headline", "headline", article.short_headline),
-              ("dateline", "body", article.dateline), ("byline", "body" if in_dateline else "caption", article.byline),
+    checks = [("headline", "headline", article.headline), ("kicker", "kicker", article.kicker),
+              ("subtitle", "subtitle", article.subtitle), ("short_headline", "headline", article.short_headline),
+              ("dateline", "body", article.dateline), ("byline", "body" if in_dateline else "byline", article.byline),
               ("photo_caption", "caption", article.photo_caption), ("photo_credit", "caption", article.photo_credit)]
-    checks += [(str(b.line), _ROLE_OF_BLOCK[type(b)], b.text) for b in article.blocks]
+    checks += [(str(b.line), _PART_OF_BLOCK[type(b)], b.text) for b in article.blocks]
     for f in article.figures:
         checks += [("caption", "caption", f.caption), ("credit", "caption", f.credit)]
     return checks
@@ -106,16 +107,17 @@ def _issue_checks(issue: Issue) -> list[tuple[str, str]]:
     return checks
 
 
-def _missing(text: str, role: str) -> list[str]:
-    # Resolved even for empty text: every role must be installed for the build to go on.
-    return [char for _, char in missing_glyphs(text, resolve(role))]
+def _missing(text: str, face: FontFace) -> list[str]:
+    return [char for _, char in missing_glyphs(text, face)]
 
 
 def normalise_issue(issue: Issue) -> tuple[Issue, TextReport]:
     report = TextReport()
     articles = tuple(_normalise_article(a, report) for a in issue.articles)
+    # Resolved even for empty text: every role must be installed for the build to go on.
     report.missing += [Missing("", "issue.toml", char, role)
-                       for role, text in _issue_checks(issue) for char in _missing(text, role)]
-    report.missing += [Missing(a.id, where, char, role)
-                       for a in articles for where, role, text in _article_checks(a) for char in _missing(text, role)]
+                       for role, text in _issue_checks(issue) for char in _missing(text, resolve(role))]
+    report.missing += [Missing(a.id, where, char, part(name).role)
+                       for a in articles for where, name, text in _article_checks(a)
+                       for char in _missing(text, part(name).face)]
     return replace(issue, articles=articles), report
