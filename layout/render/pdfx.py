@@ -47,6 +47,8 @@ SYSTEM_PROFILES = (  # Ghostscript's default CMYK profile where distributions an
     "/opt/homebrew/share/ghostscript/*/iccprofiles/default_cmyk.icc",
 )
 
+RGB_OPERATORS = "rg RG cs CS"  # without one of these, a content stream has no RGB colour (sc/scn need cs first)
+
 Report = Callable[[str], None]
 
 
@@ -340,7 +342,7 @@ class _RgbToCmyk:
     def convert(self, doc: pikepdf.Pdf, first: int = 1) -> None:
         for n, page in enumerate(doc.pages, first):
             self._group(page.obj)
-            ops = self._rewrite(pikepdf.parse_content_stream(page), page.resources, n)
+            ops = self._rewrite(page, page.resources, n)
             if ops is not None:
                 page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
             self._resources(page.resources, n)
@@ -350,12 +352,18 @@ class _RgbToCmyk:
     def cmyk(self, values) -> list[float]:
         return list(rgb_to_cmyk(tuple(float(v) for v in values), self.profile, MAX_TAC))
 
-    def _rewrite(self, ops: list, resources: Dictionary, n: int) -> list | None:
-        """The instructions with RGB colour made CMYK, or None when there was nothing to change."""
+    def _rewrite(self, content: pikepdf.Page | pikepdf.Stream, resources: Dictionary, n: int) -> list | None:
+        """The instructions with RGB colour made CMYK, or None when there was nothing to change.
+
+        Only the operators that can start RGB colour are read first (qpdf skips the rest): a page
+        with none, as the all-CMYK stylesheet makes every page, is not parsed into Python at all."""
+        starts = pikepdf.parse_content_stream(content, RGB_OPERATORS)
+        if not any(str(op) in ("rg", "RG") or _is_rgb(operands[0], resources) for operands, op in starts):
+            return None
         out, changed = [], False
         fill_rgb = stroke_rgb = False
         stack: list[tuple[bool, bool]] = []
-        for operands, op in ops:
+        for operands, op in pikepdf.parse_content_stream(content):
             o = str(op)
             if o == "q":
                 stack.append((fill_rgb, stroke_rgb))
@@ -412,7 +420,7 @@ class _RgbToCmyk:
     def _form(self, form: pikepdf.Stream, parent: Dictionary, n: int) -> None:
         resources = form.get("/Resources", parent)
         self._group(form)
-        ops = self._rewrite(pikepdf.parse_content_stream(form), resources, n)
+        ops = self._rewrite(form, resources, n)
         if ops is not None:
             form.write(pikepdf.unparse_content_stream(ops))
         self._resources(resources, n)
