@@ -84,20 +84,19 @@ def _line_markup(lines: list[PaintedLine], pitch: float) -> dict:
     blocks: list[dict] = []
     previous: PaintedLine | None = None
     for line in lines:
-        step = line.h or pitch  # a label is alone in its block: its two lines never matter here
+        step = line.h or pitch  # a 简讯 label (two pitches) is never followed in its block: one per stack
         if not (previous and (previous.cls, previous.x, previous.size, previous.article)
                 == (line.cls, line.x, line.size, line.article) and abs(line.y - previous.y - step) < LINE_SLACK):
             size = f"font-size:{_pt(line.size)};line-height:{_pt(line.h)}" if line.size else ""
             blocks.append({"cls": f"ln {line.cls} {xs(_pt(line.x))} {ys(_pt(line.y))}", "style": size,
                            "article": line.article, "lines": []})
-        blocks[-1]["lines"].append(tuple(_run_markup(run, line.runs[i + 1]["x"] if i + 1 < len(line.runs) else None,
-                                                     i == 0, features)
-                                         for i, run in enumerate(line.runs)))
+        blocks[-1]["lines"].append(tuple(_run_style(run, line.runs[i + 1]["x"] if i + 1 < len(line.runs) else None,
+                                                    i == 0, features) for i, run in enumerate(line.runs)))
         previous = line
     return {"blocks": blocks, "line_css": xs.rules() + ys.rules() + features.rules()}
 
 
-def _run_markup(run: dict, next_x: float | None, first: bool, features: _Classes) -> dict:
+def _run_style(run: dict, next_x: float | None, first: bool, features: _Classes) -> dict:
     """A run's classes and inline declarations: plain text when it needs neither (most lines are
     one such run); its letter-spacing is its own (justification)."""
     cls = ((features(run["features"]),) if run["features"] else ()) + (("run",) if next_x is not None else ())
