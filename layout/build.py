@@ -26,7 +26,7 @@ from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
 from layout.render.pdfx import PrintPdf, assemble_issue, newsprint_warning, resolve_profile
 from layout.render.preview import page_png
-from layout.render.print_pages import PrintSettings, print_pages
+from layout.render.print_pages import PrintSettings, print_faces, print_pages
 from layout.render.web import WEB_DIR, WebSettings, write_site
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
@@ -123,7 +123,7 @@ def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: B
     for line in (line for page in printed.pages for line in page.report):
         progress(line)
     page_files = [page.pdf for page in printed.pages]
-    pdf = PrintPdf(assemble_issue(page_files, issue), profile)
+    pdf = PrintPdf(assemble_issue(page_files, issue, print_faces()), profile)
     return pdf, page_files
 
 

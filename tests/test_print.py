@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from conftest import SAMPLE, run_layout
@@ -48,6 +49,27 @@ def test_prepress_tools_accept_the_file(sample_build, name):
     gs = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=nullpage", path],
                         capture_output=True, text=True)
     assert gs.returncode == 0 and "Error" not in gs.stdout + gs.stderr
+
+
+def test_the_issue_file_embeds_each_face_once(sample_build, tmp_path):
+    """Issue 11: the issue's file carries one program per font for all its pages (each page file has its
+    own subset), and each of its pages looks, pixel for pixel, like that page's own file."""
+    programs: dict[str, set] = {}
+    with pikepdf.open(sample_build / PRINT_FILES[0]) as issue:
+        for page in issue.pages:
+            for font in page.resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                program = descriptor.get("/FontFile3", descriptor.get("/FontFile2"))
+                programs.setdefault(str(font.BaseFont).split("+", 1)[1], set()).add(program.objgen)
+    assert programs["Noto-Serif-CJK-SC"] and all(len(objs) == 1 for objs in programs.values()), programs
+    for n, name in enumerate(PRINT_FILES[1:], 1):
+        pixels = []
+        for path, first in ((sample_build / PRINT_FILES[0], n), (sample_build / name, 1)):
+            prefix = tmp_path / f"{path.stem}-{n}"
+            subprocess.run(["pdftoppm", "-r", "50", "-gray", "-f", str(first), "-l", str(first), "-singlefile",
+                            path, prefix], check=True)
+            pixels.append(prefix.with_suffix(".pgm").read_bytes())
+        assert pixels[0] == pixels[1], name
 
 
 def test_rebuild_gives_identical_bytes(sample_build, tmp_path):

@@ -63,7 +63,7 @@ def _pt(v: float) -> str:
 
 
 class _Classes:
-    """Names for the values many lines of a page share (a column's x, a row's y, a feature set),
+    """Names for the values many lines of a page share (a column's x, a block's y, a feature set),
     so WeasyPrint parses each value once instead of in thousands of style attributes."""
 
     def __init__(self, prefix: str, css: str):
@@ -76,34 +76,40 @@ class _Classes:
         return "".join(f".{name}{{{self.css.format(value)}}}" for value, name in self.names.items())
 
 
-def _line_markup(lines: list[PaintedLine]) -> dict:
-    """The markup of a page's lines: one element for a line of one run (most lines), a line holding
-    one span per run otherwise; shared values (a column's x, a row's y, feature sets) as classes."""
+LINE_SLACK = 0.01  # pt: lines this close to one pitch apart are consecutive (positions are rounded to 0.001)
+
+
+def _line_markup(lines: list[PaintedLine], pitch: float) -> dict:
+    """The markup of a page's lines: one absolutely placed block for each stack of consecutive lines
+    of one class (a column of a module's body, a headline), its lines as preformatted text one pitch
+    apart. A run that is not plain text at the line's start is an inline span: its spacing and features
+    its own, its x kept by the width of the run before it (an inline-block reaching to its x) or, for
+    the first run, by a left margin. Shared values (a block's x and y, feature sets) are classes."""
     xs, ys = _Classes("x", "left:{}"), _Classes("y", "top:{}")
     features = _Classes("f", "font-feature-settings:{}")
-    out = []
+    blocks: list[dict] = []
+    previous: PaintedLine | None = None
     for line in lines:
-        size = (f"font-size:{_pt(line.size)};height:{_pt(line.h)};line-height:{_pt(line.h)}",) if line.size else ()
-        if len(line.runs) == 1:  # the run's own x and spacing go on the line itself
-            run = line.runs[0]
-            cls, style = _run_style(run, features, xs(_pt(line.x + run["x"])))
-            out.append({"cls": f"ln {line.cls} {cls} {ys(_pt(line.y))}", "style": ";".join(size + style),
-                        "article": line.article, "text": run["text"], "runs": ()})
-            continue
-        runs = []
-        for run in line.runs:
-            cls, style = _run_style(run, features)
-            runs.append({"cls": cls, "style": ";".join((f"left:{_pt(run['x'])}",) + style), "text": run["text"]})
-        out.append({"cls": f"ln {line.cls} {xs(_pt(line.x))} {ys(_pt(line.y))}", "style": ";".join(size),
-                    "article": line.article, "text": None, "runs": runs})
-    return {"lines": out, "line_css": xs.rules() + ys.rules() + features.rules()}
+        step = line.h or pitch  # a 简讯 label (two pitches) is never followed in its block: one per stack
+        if not (previous and (previous.cls, previous.x, previous.size, previous.article)
+                == (line.cls, line.x, line.size, line.article) and abs(line.y - previous.y - step) < LINE_SLACK):
+            size = f"font-size:{_pt(line.size)};line-height:{_pt(line.h)}" if line.size else ""
+            blocks.append({"cls": f"ln {line.cls} {xs(_pt(line.x))} {ys(_pt(line.y))}", "style": size,
+                           "article": line.article, "lines": []})
+        blocks[-1]["lines"].append(tuple(_run_style(run, line.runs[i + 1]["x"] if i + 1 < len(line.runs) else None,
+                                                    i == 0, features) for i, run in enumerate(line.runs)))
+        previous = line
+    return {"blocks": blocks, "line_css": xs.rules() + ys.rules() + features.rules()}
 
 
-def _run_style(run: dict, features: _Classes, *classes: str) -> tuple[str, tuple[str, ...]]:
-    """A run's classes and inline declarations: its letter-spacing is its own (justification)."""
-    cls = classes + ((features(run["features"]),) if run["features"] else ())
-    style = (f"letter-spacing:{_pt(run['letter_spacing'])}",) if run["letter_spacing"] else ()
-    return " ".join(cls), style
+def _run_style(run: dict, next_x: float | None, first: bool, features: _Classes) -> dict:
+    """A run's classes and inline declarations: plain text when it needs neither (most lines are
+    one such run); its letter-spacing is its own (justification)."""
+    cls = ((features(run["features"]),) if run["features"] else ()) + (("run",) if next_x is not None else ())
+    style = ((f"letter-spacing:{_pt(run['letter_spacing'])}",) if run["letter_spacing"] else ()) + (
+        (f"margin-left:{_pt(run['x'])}",) if first and run["x"] else ()) + (
+        (f"width:{_pt(next_x - run['x'])}",) if next_x is not None else ())
+    return {"cls": " ".join(cls), "style": ";".join(style), "text": run["text"]}
 
 
 def _print_image(path: Path, profile: OutputProfile, w: float, h: float) -> str:
@@ -161,5 +167,5 @@ def paint(issue: Issue, frames: IssueFrames, fmt: PageFormat, profile: OutputPro
     title = f"{issue.paper.name} {issue.info.date:%Y-%m-%d}"
     template = _env().get_template("templates/page.html.j2")
     pages = [_page(frame, profile) for frame in frames.pages]
-    return [template.render(title=f"{title} 第{page['number']}版", css=css, page=page, **_line_markup(page["lines"]))
-            for page in pages]
+    return [template.render(title=f"{title} 第{page['number']}版", css=css, page=page,
+                            **_line_markup(page["lines"], fmt.line_pitch)) for page in pages]

@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 from xml.sax.saxutils import escape
 
 import pikepdf
+import uharfbuzz as hb
 from pikepdf import Array, Dictionary, Name
 
 from layout.errors import BuildError
@@ -29,6 +30,7 @@ from layout.messages import t
 from layout.model import Issue
 from layout.render.print_images import (JPEG_QUALITY, JPEG_TAC_HEADROOM, MAX_TAC, OutputProfile, read_profile,
                                         rgb_to_cmyk, to_print)
+from layout.text.fonts import FontFace
 
 PDFX = "PDF/X-4"
 CHINA = dt.timezone(dt.timedelta(hours=8))  # the issue date is a date in Beijing time
@@ -46,6 +48,10 @@ SYSTEM_PROFILES = (  # Ghostscript's default CMYK profile where distributions an
     "/usr/local/share/ghostscript/*/iccprofiles/default_cmyk.icc",
     "/opt/homebrew/share/ghostscript/*/iccprofiles/default_cmyk.icc",
 )
+
+# The tables WeasyPrint 70 drops from the fonts it embeds (pdf/fonts.py): a shared font program is cut alike.
+WEASYPRINT_DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
+RGB_OPERATORS = "rg RG cs CS"  # without one of these, a content stream has no RGB colour (sc/scn need cs first)
 
 Report = Callable[[str], None]
 
@@ -133,11 +139,12 @@ def finish_pages(doc: pikepdf.Pdf, profile: OutputProfile, bleed_mm: float, crop
     _set_output_intent(doc, profile)
 
 
-def assemble_issue(pages: Sequence[bytes], issue: Issue) -> bytes:
+def assemble_issue(pages: Sequence[bytes], issue: Issue, faces: Sequence[FontFace] = ()) -> bytes:
     """The issue's PDF/X-4 file from its pages' PDF/X-4 files (finish_page), in order.
 
-    Each page brings its own resources (fonts subset for that page); the output intent and language
-    are the pages' own. Info, XMP and IDs are the issue's: the instance ID follows the pages' bytes.
+    Each page brings its own resources; a font of faces (the font files the pages were set in) is
+    embedded once for the whole issue instead of once per page (_share_fonts). The output intent and
+    language are the pages' own. Info, XMP and IDs are the issue's: the instance ID follows the pages' bytes.
     """
     if not pages:
         raise BuildError(t("an issue needs at least one page"))
@@ -145,12 +152,92 @@ def assemble_issue(pages: Sequence[bytes], issue: Issue) -> bytes:
         sources = [stack.enter_context(pikepdf.open(io.BytesIO(data))) for data in pages]
         for src in sources:  # the sources stay open until dst is saved: qpdf copies their streams lazily
             dst.pages.append(src.pages[0])
+        _share_fonts(dst, faces)
         first = sources[0]
         dst.Root.OutputIntents = Array([dst.copy_foreign(intent) for intent in first.Root.OutputIntents])
         if "/Lang" in first.Root:
             dst.Root.Lang = first.Root.Lang
         digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in pages)).hexdigest()
         return _save(dst, issue_meta(issue, str(first.docinfo.get("/Producer", "layout")), digest))
+
+
+def _share_fonts(doc: pikepdf.Pdf, faces: Sequence[FontFace]) -> None:
+    """One font program per face for all pages of doc: the face's file subset to the glyphs every page
+    uses, in place of each page's own subset (a CJK subset is 50–250 KB even for a few glyphs).
+
+    WeasyPrint subsets with HarfBuzz keeping the glyph IDs, and maps character codes to them one to
+    one, so a page's text draws the same glyphs from the shared program as from its own. A font that
+    is not one of faces, or is used on one page only, keeps its own subset."""
+    files = {_postscript_name(face): face for face in faces if not _is_variable(face)}
+    uses: dict[str, list[tuple[Dictionary, Name, set[int]]]] = {}
+    for page in doc.pages:
+        for font in page.resources.get("/Font", {}).values():
+            if font.get("/Subtype") != Name.Type0:
+                continue
+            cid = font.DescendantFonts[0]
+            descriptor = cid.FontDescriptor
+            key = next((k for k in (Name.FontFile3, Name.FontFile2) if k in descriptor), None)
+            if key is None or cid.get("/CIDToGIDMap", Name.Identity) != Name.Identity or "/W" not in cid:
+                continue
+            blob = hb.Blob(descriptor[key].read_bytes())
+            name = hb.Face(blob).get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME)
+            if name in files:
+                uses.setdefault(name, []).append((descriptor, key, _glyphs(cid.W)))
+    for name, used in sorted(uses.items()):
+        if len(used) < 2:
+            continue
+        program = doc.make_stream(_subset(files[name], set().union(*(glyphs for _, _, glyphs in used))))
+        descriptor, key, _ = used[0]
+        for entry in ("/Subtype", "/Length1"):  # FontFile3's format; FontFile2's length before compression
+            if entry in descriptor[key].stream_dict:
+                program[entry] = descriptor[key].stream_dict[entry]
+        if "/Length1" in program:
+            program.Length1 = len(program.read_bytes())
+        for descriptor, key, _ in used:
+            descriptor[key] = program
+
+
+def _glyphs(widths: Array) -> set[int]:
+    """The glyph IDs a CID font's /W array gives widths for: `c [w1 w2 …]` and `c_first c_last w`."""
+    items, out, i = list(widths), {0}, 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], Array):
+            out.update(range(first, first + len(items[i + 1])))
+            i += 2
+        else:
+            out.update(range(first, int(items[i + 1]) + 1))
+            i += 3
+    return out
+
+
+def _hb_face(face: FontFace) -> hb.Face:
+    return hb.Face(hb.Blob.from_file_path(face.path), face.index)
+
+
+def _postscript_name(face: FontFace) -> str | None:
+    return _hb_face(face).get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME)
+
+
+def _is_variable(face: FontFace) -> bool:
+    # WeasyPrint instantiates a variable font at the weight used: the file's own outlines would be wrong
+    return "fvar" in _hb_face(face).table_tags
+
+
+def _subset(face: FontFace, glyphs: set[int]) -> bytes:
+    """The face's file cut to glyphs as WeasyPrint 70 cuts it (pdf/fonts.py): glyph IDs kept, layout
+    tables dropped, outlines desubroutinized, then the empty glyphs after the last one dropped, unhinted."""
+    keep = hb.SubsetInput()
+    keep.glyph_set.update(glyphs)
+    keep.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
+                  | hb.SubsetFlags.DESUBROUTINIZE)
+    keep.drop_table_tag_set.update(int.from_bytes(tag.encode(), "big") for tag in WEASYPRINT_DROPPED_TABLES)
+    cut = hb.subset(_hb_face(face), keep)
+    trim = hb.SubsetInput()
+    trim.glyph_set.update(range(max(glyphs) + 1))
+    trim.flags = (hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+                  | hb.SubsetFlags.NO_HINTING)
+    return hb.subset(cut, trim).blob.data
 
 
 def issue_meta(issue: Issue, producer: str, digest: str) -> _Meta:
@@ -340,7 +427,7 @@ class _RgbToCmyk:
     def convert(self, doc: pikepdf.Pdf, first: int = 1) -> None:
         for n, page in enumerate(doc.pages, first):
             self._group(page.obj)
-            ops = self._rewrite(pikepdf.parse_content_stream(page), page.resources, n)
+            ops = self._rewrite(page, page.resources, n)
             if ops is not None:
                 page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
             self._resources(page.resources, n)
@@ -350,12 +437,18 @@ class _RgbToCmyk:
     def cmyk(self, values) -> list[float]:
         return list(rgb_to_cmyk(tuple(float(v) for v in values), self.profile, MAX_TAC))
 
-    def _rewrite(self, ops: list, resources: Dictionary, n: int) -> list | None:
-        """The instructions with RGB colour made CMYK, or None when there was nothing to change."""
+    def _rewrite(self, content: pikepdf.Page | pikepdf.Stream, resources: Dictionary, n: int) -> list | None:
+        """The instructions with RGB colour made CMYK, or None when there was nothing to change.
+
+        Only the operators that can start RGB colour are read first (qpdf skips the rest): a page
+        with none, as the all-CMYK stylesheet makes every page, is not parsed into Python at all."""
+        starts = pikepdf.parse_content_stream(content, RGB_OPERATORS)
+        if not any(str(op) in ("rg", "RG") or _is_rgb(operands[0], resources) for operands, op in starts):
+            return None
         out, changed = [], False
         fill_rgb = stroke_rgb = False
         stack: list[tuple[bool, bool]] = []
-        for operands, op in ops:
+        for operands, op in pikepdf.parse_content_stream(content):
             o = str(op)
             if o == "q":
                 stack.append((fill_rgb, stroke_rgb))
@@ -412,7 +505,7 @@ class _RgbToCmyk:
     def _form(self, form: pikepdf.Stream, parent: Dictionary, n: int) -> None:
         resources = form.get("/Resources", parent)
         self._group(form)
-        ops = self._rewrite(pikepdf.parse_content_stream(form), resources, n)
+        ops = self._rewrite(form, resources, n)
         if ops is not None:
             form.write(pikepdf.unparse_content_stream(ops))
         self._resources(resources, n)

@@ -22,7 +22,7 @@ from layout.render.paint import PRINT_ROLES
 from layout.render.pdfx import finish_page, issue_meta
 from layout.render.print_images import OutputProfile
 from layout.render.weasy import render_pdf
-from layout.text.fonts import match, resolve
+from layout.text.fonts import FontFace, match, resolve
 
 WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture, kicker)
 
@@ -52,10 +52,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def print_faces() -> tuple[FontFace, ...]:
+    """The font files the print pages may be set in: every role of the stylesheet at its own weight,
+    regular and bold."""
+    return tuple(sorted({match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)},
+                        key=lambda f: (f.path, f.index)))
+
+
 def cache_salt(settings: PrintSettings) -> str:
     """Everything besides the HTML that a finished page's bytes depend on (see layout.render.page_cache)."""
-    faces = sorted({match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)},
-                   key=lambda f: (f.path, f.index))
+    faces = print_faces()
     meta = issue_meta(settings.issue, "", "")
     parts = [code_version(), language(),  # an entry keeps its report lines in the language they were said in
              hashlib.sha256(settings.profile.data).hexdigest(),
