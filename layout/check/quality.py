@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from layout.house import house
 from layout.model import Issue, Module, PagePlan, Plan, Subhead
 from layout.plan.columns import module_slots
 from layout.plan.fit import Fits, Shape, short_headline
+from layout.plan.heads import edge_bands, head_band, level
 
 MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
@@ -66,23 +67,24 @@ class Placed:
     column_lines: int  # body lines in the tallest text column
     photo_cells: int  # columns × lines of photo
     slots: tuple[int, int]  # the article's body slots the module holds, half-open
+    head_west: bool = True  # the 主题 meets the module's left edge (no photo beside it there)
+    head_east: bool = True  # and its right edge
 
 
 def placed(module: Module, fits: Fits) -> Placed:
     """Read one module the way the painter draws it (render/paint.py)."""
     fmt = fits.fmt
-    shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
+    shape = fits.shape(module.article_id, module.head_columns, module.headline_size, module.part > 0)
     head_top, columns, photo_cells = _module_layout(module, fits, shape)
-    head_top += module.line + (module.head_lines - shape.head_lines) / 2
-    main = [hl for hl in shape.head if hl.role == "headline"]
-    line_height = house()["headline"]["line_height"]
-    top = head_top + min((hl.y for hl in main), default=0.0) / fmt.line_pitch
-    bottom = head_top + max((hl.y + hl.size * line_height for hl in main), default=0.0) / fmt.line_pitch
+    at = replace(module, head_top=head_top)
+    band = head_band(at, shape, fmt.line_pitch) or (head_top, head_top)
+    top, bottom = module.line + band[0], module.line + band[1]
+    west, east = (bool(bands) for bands in edge_bands(at, shape, fmt.line_pitch))
     roles = tuple((role, tuple(hl.line.text for hl in shape.head if hl.role == role))
                   for role in HEAD_ROLES if any(hl.role == role for hl in shape.head))
     return Placed(module.article_id, module.part, module.column, module.line, module.span, module.height,
                   module.headline_size, top, bottom, roles, len(columns), max(columns, default=0), photo_cells,
-                  module.slots)
+                  module.slots, west, east)
 
 
 def _module_layout(module: Module, fits: Fits, shape: Shape) -> tuple[int, list[int], int]:
@@ -171,13 +173,14 @@ def page_quality(issue: Issue, page: PagePlan, fits: Fits, last: bool) -> PageQu
 
 
 def tombstones(modules: list[Placed]) -> list[tuple[Placed, Placed]]:
-    """Neighbours across a column edge whose 主题 lines stand at the same height."""
+    """Neighbours across a column edge whose 主题 lines stand at the same height (layout.plan.heads)."""
     out = []
     for a in modules:
         for b in modules:
-            if a.column + a.span != b.column or not a.head_lines or not b.head_lines:
+            if a.column + a.span != b.column or not a.head_lines or not b.head_lines \
+                    or not (a.head_east and b.head_west):
                 continue
-            if min(a.headline_bottom, b.headline_bottom) > max(a.headline_top, b.headline_top):
+            if level((a.headline_top, a.headline_bottom), (b.headline_top, b.headline_bottom)):
                 out.append((a, b))
     return out
 

@@ -38,10 +38,11 @@ def rank_headlines(modules: list[Module], issue: Issue, fits: Fits, front: bool)
 def _lowered(m: Module, cap: float, fits: Fits) -> Module:
     """The module with its headline at the largest size ≤ cap that takes no more lines than before."""
     h = house()["headline"]
-    before = fits.shape(m.article_id, m.span, m.headline_size).head_lines
+    span = m.head_columns
+    before = fits.shape(m.article_id, span, m.headline_size).head_lines
     size = int(cap)
     while size > h["min_size"]:
-        if fits.shape(m.article_id, m.span, size).head_lines <= before:
+        if fits.shape(m.article_id, span, size).head_lines <= before:
             break
         size -= h["step"]
-    return replace(m, headline_size=fits.shape(m.article_id, m.span, max(size, h["min_size"])).headline_size)
+    return replace(m, headline_size=fits.shape(m.article_id, span, max(size, h["min_size"])).headline_size)

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from layout.house import house
 from layout.model import Article, Module, Pin
 from layout.plan.columns import body_bottom
 from layout.plan.fit import Fits, headline_cap
+from layout.plan.heads import Band, edge_bands, head_band
+
+# Where an article's photos stand against its headline group: in a row under it, above it (a row as
+# wide as the module), or at the module's top beside it, at its left (west) or right (east) edge.
+Arrangement = Literal["under", "above", "west", "east"]
 from layout.plan.photos import PhotoRow, photo_rows, standing
 
 
@@ -46,11 +52,14 @@ class Leaf:
     slots: tuple[int, int] | None = None  # an article's: the body slots it holds (its module's, once made)
     jumps: bool = False  # the (single) module ends with 下转 to the next page
     blank: int = 0  # empty lines under the modules, inside the rectangle (only where holes are allowed)
-    headline_first: bool = True  # a headline at its top (two side by side on one line are tombstones)
+    left_heads: tuple[Band, ...] = ()  # 主题 of the modules along the rectangle's left edge (layout.plan.heads)
+    right_heads: tuple[Band, ...] = ()  # and along its right edge
 
     @property
-    def photo_first(self) -> bool:
-        return self.template[0].photo_first
+    def kind(self) -> tuple[bool, int, int]:
+        """How the photos stand against the headline (above it, or beside it at which columns)."""
+        first = self.template[0]
+        return first.photo_first, first.head_column, first.head_span
 
     @property
     def modules(self) -> tuple[Module, ...]:
@@ -132,33 +141,51 @@ class LeafTable:
         for n, cap in enumerate(caps):
             shape = fits.shape(item.article_id, span, cap, item.part > 0)
             for r, row in enumerate(rows[:c["photo_rows"]]):
-                for photo_first in ((False, True) if row.boxes and row.full else (False,)):
-                    yield from self._article_heights(item, article, span, shape, row, photo_first, ctx,
+                width = sum(b.span for b in row.boxes)
+                arrangements: tuple[Arrangement, ...] = ("under",)
+                if row.boxes and row.full:
+                    arrangements += ("above",)
+                elif row.boxes and width < span:
+                    arrangements += ("west", "east")
+                for arrangement in arrangements:
+                    head_shape = shape if arrangement in ("under", "above") else \
+                        fits.shape(item.article_id, span - width, cap, item.part > 0)
+                    yield from self._article_heights(item, article, span, head_shape, row, arrangement, ctx,
                                                      base + n * c["smaller_headline"] + row.cost,
                                                      cuts=r < c["cut_rows"])
 
-    def _article_heights(self, item: Item, article: Article, span: int, shape, row: PhotoRow, photo_first: bool,
-                         ctx: Context, base: float, cuts: bool):
+    def _article_heights(self, item: Item, article: Article, span: int, shape, row: PhotoRow,
+                         arrangement: Arrangement, ctx: Context, base: float, cuts: bool):
         c = self.cost
         body = self.fits.body(item.article_id)
         extra = 1 if item.jump_from is not None else 0  # （上接第M版）
         count = len(body) - item.slot_from + extra
-        depth = [row.depth(k) for k in range(span)]
+        width = sum(b.span for b in row.boxes)
+        # Beside: the photos at one edge of the module's top, the headline group over the other columns.
+        photo_column = span - width if arrangement == "east" else 0
+        head_column, head_span = {"west": (width, span - width), "east": (0, span - width)}.get(arrangement, (0, 0))
+        depth = [row.depth(k - photo_column) for k in range(span)]
         front_limit = math.floor(ctx.free_lines * c["lead_head_share"])
         for e in range(c["max_head_extra"] + 1):
             head = shape.head_lines + e
-            if photo_first:
+            if arrangement == "above":
                 head_top, tops = depth[0], tuple(depth[0] + head for _ in range(span))
                 boxes = tuple(replace(b, line=0) for b in row.boxes)
-            else:
+            elif arrangement == "under":
                 head_top, tops = 0, tuple(head + d for d in depth)
                 boxes = tuple(replace(b, line=head) for b in row.boxes)
+            else:
+                if any(0 < d < head for d in depth):
+                    break  # a photo beside the headline group is at least as deep as it
+                head_top, tops = 0, tuple(d or head for d in depth)
+                boxes = tuple(replace(b, column=b.column + photo_column, line=0) for b in row.boxes)
             if ctx.front and head_top > front_limit:
                 continue
-            cost = base + e * c["head_line"] + (c["photo_first"] if photo_first else 0)
+            cost = base + e * c["head_line"] + (c["photo_first"] if arrangement != "under" else 0)
             module = Module(item.article_id, 0, 0, 0, span, 0, part=item.part, headline_size=shape.headline_size,
-                            head_lines=head, photos=boxes, photo_first=photo_first, head_top=head_top,
-                            body_tops=tops, jump_from=item.jump_from)
+                            head_lines=head, photos=boxes, photo_first=arrangement == "above", head_top=head_top,
+                            head_column=head_column, head_span=head_span, body_tops=tops, jump_from=item.jump_from)
+            heads = edge_bands(module, shape, self.fits.fmt.line_pitch)
             top = min(tops)
             photo_foot = max((b.line + b.lines + b.caption_lines for b in boxes), default=0)
             bottom = top + body_bottom(count, tuple(t - top for t in tops))
@@ -169,15 +196,15 @@ class LeafTable:
                 cost += c["short_column"]
             content = max(bottom, photo_foot)
             air_inside = (content - bottom) * sum(1 for k in range(span) if tops[k] < content)
-            first = not photo_first
             for air in range(c["max_foot_air"] + 1):
                 yield Leaf(content + self.rule + air, cost + air * c["foot_air"] + air_inside * c["inner_air"],
-                           (module,), (item.slot_from, len(body)), headline_first=first)
+                           (module,), (item.slot_from, len(body)), left_heads=heads[0], right_heads=heads[1])
             if cuts and not e:  # a part that ends early needs no headline slack to close
-                yield from self._cuts(item, article, module, count, extra, photo_foot, top, bottom, ctx, cost)
+                yield from self._cuts(item, article, module, heads, count, extra, photo_foot, top, bottom, ctx,
+                                      cost)
 
-    def _cuts(self, item: Item, article: Article, module: Module, count: int, extra: int, photo_foot: int,
-              top: int, bottom: int, ctx: Context, cost: float):
+    def _cuts(self, item: Item, article: Article, module: Module, heads: tuple[tuple[Band, ...], tuple[Band, ...]],
+              count: int, extra: int, photo_foot: int, top: int, bottom: int, ctx: Context, cost: float):
         """The article ending early: with 下转 to the next page (once), else cut where the editor allows it."""
         c = self.cost
         jump = item.part == 0 and ctx.can_jump
@@ -194,7 +221,7 @@ class LeafTable:
             price = (c["cut"] + max(0.0, c["jump_keep"] - kept) * c["jump_short"] if jump
                      else c["cut_text"] + (total - slots_to) * c["cut_line"])
             yield Leaf(height, cost + price, (module,), (item.slot_from, slots_to), jumps=jump,
-                       headline_first=not module.photo_first)
+                       left_heads=heads[0], right_heads=heads[1])
 
     def preferred_span(self, item: Item) -> int:
         """The span at which the body's columns are about span_lines long (1 for a brief)."""
@@ -216,6 +243,7 @@ class LeafTable:
         gap = house()["briefs"]["gap_lines"] + self.rule
         size = min(ctx.cap, house()["headline"]["brief_size"])
         modules: list[Module] = []
+        heads: list[Band] = []
         y = 0
         for n, aid in enumerate(item.members):
             shape = fits.shape(aid, span, size)
@@ -226,6 +254,8 @@ class LeafTable:
             modules.append(Module(aid, 0, 0, y, span, height, slots=(0, body), headline_size=shape.headline_size,
                                   head_lines=head, label_lines=own_label, head_top=own_label,
                                   body_tops=(own_label + head,) * span))
+            band = head_band(modules[-1], shape, fits.fmt.line_pitch)
+            heads += [(band[0] + y, band[1] + y)] if band else []
             y += height
             left = len(item.members) - n - 1
             if n + 1 < item.keep:
@@ -234,15 +264,15 @@ class LeafTable:
                 last = replace(modules[-1], height=height + air)
                 per = c["overflow"] if ctx.last else c["deferred"]
                 yield Leaf(y + air, left * per + air * c["foot_air"], tuple(modules[:-1]) + (last,),
-                           headline_first=False)
+                           left_heads=tuple(heads), right_heads=tuple(heads))
 
 
 def _cheapest(leaves) -> dict[int, list[Leaf]]:
-    """Per height, the cheapest leaf of each kind (head-first, photo-first), cheapest first."""
+    """Per height, the cheapest leaf of each kind (photos under, above or beside the headline), cheapest first."""
     out: dict[int, list[Leaf]] = {}
     for leaf in leaves:
         best = out.setdefault(leaf.height, [])
-        same = [b for b in best if b.photo_first == leaf.photo_first]
+        same = [b for b in best if b.kind == leaf.kind]
         if not same:
             best.append(leaf)
         elif leaf.cost < same[0].cost:

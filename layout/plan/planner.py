@@ -61,10 +61,14 @@ def _ad_rect(ad: Ad, fmt: PageFormat, free_lines: int) -> Rect:
 
 
 class _Planner:
-    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin]):
+    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], forced_tombstones: bool = False):
         self.issue, self.fits, self.pins, self.fmt = issue, fits, pins, fits.fmt
         self.table = LeafTable(fits)
         self.cost = house()["planner"]
+        # Headlines side by side are weighed against copy left for later pages: dearer at first, and
+        # cheaper than leaving copy over only when the issue cannot be planned otherwise (plan_issue).
+        self.forced = forced_tombstones
+        self.tombstone = self.cost["tombstone_forced" if forced_tombstones else "tombstone"]
         self.numbers = [p.number for p in issue.pages]
         self.warnings: list[PlanNote] = []
         self._estimates: dict[Item, int] = {}
@@ -294,7 +298,7 @@ class _Planner:
         overall: Layout | None = None
         for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
-            if allow_tombstones and overall and overall.cost < self.cost["tombstone"]:
+            if allow_tombstones and overall and overall.cost < self.tombstone:
                 break  # a pair of headlines side by side alone costs more than the page found without
             if n and budget.left <= 0:  # each way of closing the page gets its budget
                 budget = Budget(self.cost["budget"])
@@ -306,14 +310,17 @@ class _Planner:
                     if best and best.cost <= narrow * (widest - lead_span):
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
-                                        budget, allow_tombstones, allow_blank, number == self.numbers[-1])
+                                        budget, self.tombstone if allow_tombstones else None, allow_blank,
+                                        number == self.numbers[-1])
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
             if best and (overall is None or best.cost < overall.cost):
                 overall = best
+            # Every item placed (no brief of a stack left out): headlines side by side only where nothing
+            # else closes the page; once they are forced, only if they make the page cheaper.
             if overall and len(overall.placements) == len(items) and not overall.unplaced \
-                    and overall.cost < self.cost["overflow"]:  # and no brief of a stack left out
+                    and overall.cost < self.cost["overflow"] and (not self.forced or overall.cost < self.tombstone):
                 break
         return overall
 
@@ -433,7 +440,12 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Planner(issue, fits, pins or {}).plan()
+        try:
+            return _Planner(issue, fits, pins or {}).plan()
+        except BuildError:
+            # Avoiding every pair of headlines side by side left copy over or a pin without room: plan
+            # again with them cheaper than copy left for later (each one is reported as unavoidable).
+            return _Planner(issue, fits, pins or {}, forced_tombstones=True).plan()
     finally:
         if collecting:
             gc.enable()

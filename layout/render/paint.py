@@ -113,15 +113,16 @@ def _converted(path: Path, mtime_ns: int, profile: OutputProfile, w: float, h: f
 
 def _module(module: Module, issue: Issue, fits: Fits, fmt: PageFormat, profile: OutputProfile, lines: list,
             figures: list, rules: list) -> None:
-    shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
+    shape = fits.shape(module.article_id, module.head_columns, module.headline_size, module.part > 0)
     x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
     if module.label_lines:
         lines.append(_label(house()["briefs"]["label"], x0, y0, fmt, module.article_id))
-    # Slack given to the headline group is shared above and below it.
+    # Slack given to the headline group is shared above and below it; a photo may stand beside it.
     head_y = y0 + (module.head_top + (module.head_lines - shape.head_lines) / 2) * pitch
+    head_x = fmt.column_x(module.column + module.head_column) + fmt.body_size
     for hl in shape.head:
         h = hl.size * house()["headline"]["line_height"]
-        lines.append(_line(hl.line, f"hl {hl.role}", x0 + fmt.body_size, head_y + hl.y, module.article_id, hl.size, h))
+        lines.append(_line(hl.line, f"hl {hl.role}", head_x, head_y + hl.y, module.article_id, hl.size, h))
     figures_of = issue.article(module.article_id).figures
     for box in module.photos:
         figure = figures_of[box.figure]
