@@ -80,8 +80,9 @@ def placed(module: Module, fits: Fits) -> Placed:
     band = head_band(at, shape, fmt.line_pitch) or (head_top, head_top)
     top, bottom = module.line + band[0], module.line + band[1]
     west, east = (bool(bands) for bands in edge_bands(at, shape, fmt.line_pitch))
-    roles = tuple((role, tuple(hl.line.text for hl in shape.head if hl.role == role))
-                  for role in HEAD_ROLES if any(hl.role == role for hl in shape.head))
+    head = shape.head if module.head_lines else ()  # a brief going on in the next column has none
+    roles = tuple((role, tuple(hl.line.text for hl in head if hl.role == role))
+                  for role in HEAD_ROLES if any(hl.role == role for hl in head))
     return Placed(module.article_id, module.part, module.column, module.line, module.span, module.height,
                   module.headline_size, top, bottom, roles, len(columns), max(columns, default=0), photo_cells,
                   module.slots, west, east)

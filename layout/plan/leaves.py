@@ -15,9 +15,9 @@ from typing import Literal
 
 from layout.house import house
 from layout.model import Article, Module, Pin
-from layout.plan.columns import body_bottom
+from layout.plan.columns import body_bottom, stranded
 from layout.plan.fit import Fits, headline_cap
-from layout.plan.heads import Band, edge_bands, head_band
+from layout.plan.heads import Band, edge_bands, level, main_band, side_by_side
 
 # Where an article's photos stand against its headline group: in a row under it, above it (a row as
 # wide as the module), or at the module's top beside it, at its left (west) or right (east) edge.
@@ -54,12 +54,18 @@ class Leaf:
     blank: int = 0  # empty lines under the modules, inside the rectangle (only where holes are allowed)
     left_heads: tuple[Band, ...] = ()  # 主题 of the modules along the rectangle's left edge (layout.plan.heads)
     right_heads: tuple[Band, ...] = ()  # and along its right edge
+    stones: int = 0  # headlines level across the columns inside it (a 简讯 block that cannot avoid them)
 
     @property
     def kind(self) -> tuple[bool, int, int]:
         """How the photos stand against the headline (above it, or beside it at which columns)."""
         first = self.template[0]
         return first.photo_first, first.head_column, first.head_span
+
+    @property
+    def span(self) -> int:
+        """Columns the leaf's rectangle is wide (a 简讯 block: its modules side by side)."""
+        return max(m.column + m.span for m in self.template)
 
     @property
     def modules(self) -> tuple[Module, ...]:
@@ -189,10 +195,12 @@ class LeafTable:
             top = min(tops)
             photo_foot = max((b.line + b.lines + b.caption_lines for b in boxes), default=0)
             bottom = top + body_bottom(count, tuple(t - top for t in tops))
-            longest = bottom - top
-            if span >= 3 and longest < house()["module"]["min_column_lines"]:
+            # The columns that hold text (under a photo beside the headline there may be none).
+            text = [bottom - t for t in tops if bottom > t]
+            longest = max(text, default=0)
+            if len(text) >= 3 and longest < house()["module"]["min_column_lines"]:
                 continue  # a wide module of one or two lines a column reads as a broken page
-            if span > 1 and longest < c["min_column_lines"]:
+            if len(text) > 1 and longest < c["min_column_lines"]:
                 cost += c["short_column"]
             content = max(bottom, photo_foot)
             air_inside = (content - bottom) * sum(1 for k in range(span) if tops[k] < content)
@@ -234,37 +242,165 @@ class LeafTable:
     # --- a stack of briefs ----------------------------------------------------------
 
     def _stack(self, item: Item, span: int, ctx: Context):
-        """The briefs one under another under the 简讯 label; a prefix of them, the rest for later."""
+        """The briefs under one 简讯 label, flowing down the block's columns (each brief one column wide):
+        a brief that reaches the foot of a column goes on at the top of the next. For every height the
+        block can close at, the flow (how much air each column keeps at its foot) with the fewest
+        headlines level with one in the next column (layout.plan.heads); a prefix of the briefs, the
+        rest for later."""
         c, fits = self.cost, self.fits
-        if span > c["brief_max_span"]:
+        if span > house()["briefs"]["max_columns"]:
             return
-        label = house()["briefs"]["label_lines"]
         pad = house()["headline"]["pad_lines"]
-        gap = house()["briefs"]["gap_lines"] + self.rule
         size = min(ctx.cap, house()["headline"]["brief_size"])
-        modules: list[Module] = []
-        heads: list[Band] = []
-        y = 0
-        for n, aid in enumerate(item.members):
-            shape = fits.shape(aid, span, size)
-            head = max(1, shape.head_lines - pad)  # in a stack the label and rules give the air
-            own_label = label if n == 0 else 0
-            body = len(fits.body(aid))
-            height = own_label + head + -(-body // span) + gap
-            modules.append(Module(aid, 0, 0, y, span, height, slots=(0, body), headline_size=shape.headline_size,
-                                  head_lines=head, label_lines=own_label, head_top=own_label,
-                                  body_tops=(own_label + head,) * span))
-            band = head_band(modules[-1], shape, fits.fmt.line_pitch)
-            heads += [(band[0] + y, band[1] + y)] if band else []
-            y += height
-            left = len(item.members) - n - 1
-            if n + 1 < item.keep:
+        briefs = []
+        for aid in item.members:
+            shape = fits.shape(aid, 1, size)
+            head = max(1, shape.head_lines - pad)  # the label and rules give the air
+            briefs.append(_Brief(aid, shape, head, fits.body(aid), main_band(shape, fits.fmt.line_pitch)))
+        per = c["overflow"] if ctx.last else c["deferred"]
+        label, gap = house()["briefs"]["label_lines"], house()["briefs"]["gap_lines"] + self.rule
+        # Heights from the briefs that must stand here to all of them, shared by the columns (each under the label's row).
+        need = [b.head + len(b.slots) + gap for b in briefs]
+        least, most = sum(need[:max(1, item.keep)]), sum(need)
+        for height in range(max(1, least // span + label - 2),
+                            min(ctx.free_lines, -(-most // span) + label + c["max_foot_air"] + 2) + 1):
+            flow = _Flow(briefs, height, self.rule).best(span)
+            if flow is None or flow.placed < item.keep:
                 continue
-            for air in range(c["max_foot_air"] + 2):
-                last = replace(modules[-1], height=height + air)
-                per = c["overflow"] if ctx.last else c["deferred"]
-                yield Leaf(y + air, left * per + air * c["foot_air"], tuple(modules[:-1]) + (last,),
-                           left_heads=tuple(heads), right_heads=tuple(heads))
+            stones, placed, air, columns = flow.stones, flow.placed, flow.air, flow.columns
+            modules = tuple(replace(m, column=k) for k, column in enumerate(columns) for m in column.modules)
+            yield Leaf(height, (len(briefs) - placed) * per + air * c["foot_air"] + stones * c["tombstone"],
+                       modules, left_heads=columns[0].bands, right_heads=columns[-1].bands, stones=stones)
+
+
+@dataclass(frozen=True)
+class _Brief:
+    aid: str
+    shape: object
+    head: int  # headline lines in the block
+    slots: tuple
+    band: Band | None  # its 主题 inside its headline group
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column of a 简讯 block: its modules (column 0), where the flow stands after it, its air."""
+
+    modules: tuple[Module, ...]
+    bands: tuple[Band, ...]  # the 主题 of its briefs, from the block's top
+    next: tuple[int, int]  # (brief, first body slot) the next column starts with
+    foot: int  # lines of air in it: at its foot, and over headlines moved off level
+
+
+@dataclass(frozen=True)
+class _Plan:
+    columns: tuple[_Column, ...]
+    stones: int
+    placed: int
+    air: int
+
+
+class _Flow:
+    """Briefs flowing down the columns of a block `height` lines deep. Every column starts under the
+    label's row; a column may end a line or two early (air), which moves every headline after it:
+    the flow chooses those to keep headlines of neighbouring columns apart."""
+
+    def __init__(self, briefs: list[_Brief], height: int, rule: int):
+        b = house()["briefs"]
+        self.briefs, self.height = briefs, height
+        self.label, self.gap, self.least = b["label_lines"], b["gap_lines"] + rule, b["split_lines"]
+        self.max_air = house()["planner"]["max_foot_air"] + 1  # lines a column is asked to end early
+        self.foot_air = b["foot_air_lines"]  # and may end early at most (no headline at a column's foot)
+        self.stagger = b["stagger_lines"]
+        self._columns: dict[tuple, _Column | None] = {}
+
+    def column(self, n: int, start: int, air: int, first: bool, last: bool,
+               beside: tuple[Band, ...]) -> _Column | None:
+        """The column that starts with brief n at body slot `start` and ends `air` lines early (or
+        where the next brief cannot start or break; in the last column, where it cannot end); a
+        headline that would stand level with one `beside` it (the column before) moves down a line or
+        two, while the column has lines to spare. None if it cannot close within the air allowed."""
+        key = (n, start, air, first, last, beside)
+        if key in self._columns:
+            return self._columns[key]
+        modules, bands, y, bottom, spare = [], [], 0, self.height - air, self.stagger
+        while n < len(self.briefs):
+            brief = self.briefs[n]
+            top = self.label if y == 0 else 0
+            own = brief.head if start == 0 else 0
+            if own and brief.band and beside:
+                offset = y + top + (own - brief.shape.head_lines) / 2
+                down = next((d for d in range(spare + 1) if not any(
+                    level((offset + d + brief.band[0], offset + d + brief.band[1]), b) for b in beside)), 0)
+                if down and modules:  # the line(s) go under the brief before
+                    modules[-1] = replace(modules[-1], height=modules[-1].height + down)
+                    y += down
+                elif down:  # or over the first of the column, under the label's row
+                    top += down
+                spare -= down
+            room = bottom - y - top - own - self.gap
+            left = len(brief.slots) - start
+            take = left if left <= room else 0 if last else _split(brief.slots, start, room, self.least)
+            if take <= 0:
+                break
+            module = Module(brief.aid, 0, 0, y, 1, top + own + take + self.gap, slots=(start, start + take),
+                            headline_size=brief.shape.headline_size, head_lines=own,
+                            label_lines=self.label if first and y == 0 else 0, head_top=top, body_tops=(top + own,))
+            if own and brief.band:
+                offset = y + top + (own - brief.shape.head_lines) / 2
+                bands.append((offset + brief.band[0], offset + brief.band[1]))
+            modules.append(module)
+            y += module.height
+            if take < left:
+                start += take
+                break
+            n, start = n + 1, 0
+        foot = self.height - y
+        out = None
+        if modules and foot <= max(air, self.foot_air):
+            modules[-1] = replace(modules[-1], height=modules[-1].height + foot)
+            out = _Column(tuple(modules), tuple(bands), (n, start), foot + self.stagger - spare)
+        self._columns[key] = out
+        return out
+
+    def best(self, span: int) -> _Plan | None:
+        """The flow over `span` columns with the fewest level headlines, then the most briefs, then the
+        least air; a brief never runs past the last column."""
+        best: _Plan | None = None
+
+        def walk(k: int, n: int, start: int, done: tuple[_Column, ...], stones: int, air: int) -> None:
+            nonlocal best
+            if best is not None and best.stones == 0 and best.placed == len(self.briefs) and not best.air:
+                return
+            for a in range(self.max_air + 1):
+                col = self.column(n, start, a, k == 0, k + 1 == span, done[-1].bands if done else ())
+                if col is None:
+                    continue
+                here = stones + (side_by_side(done[-1].bands, col.bands) if done else 0)
+                if best is not None and here > best.stones:
+                    continue
+                columns = done + (col,)
+                placed, rest = col.next
+                if k + 1 == span or placed == len(self.briefs):
+                    if k + 1 < span or rest:
+                        continue  # an empty column left, or a brief running past the last one
+                    plan = _Plan(columns, here, placed, air + col.foot)
+                    if best is None or (plan.stones, -plan.placed, plan.air) < (best.stones, -best.placed, best.air):
+                        best = plan
+                    continue
+                walk(k + 1, placed, rest, columns, here, air + col.foot)
+
+        walk(0, 0, 0, (), 0, 0)
+        return best
+
+
+def _split(slots, start: int, room: int, least: int) -> int:
+    """Lines of a brief to set at a column's foot before it goes on in the next column: at least
+    `least` on either side, and no line stranded by the break (I4, H3); 0 when it cannot break here."""
+    take = min(room, len(slots) - start - least)
+    if take >= least and stranded(list(slots[start:start + take]), list(slots[start + take:start + take + 1])):
+        take -= 1
+    return take if take >= least else 0
 
 
 def _cheapest(leaves) -> dict[int, list[Leaf]]:

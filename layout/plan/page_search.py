@@ -69,7 +69,7 @@ class Layout:
         return tuple(out)
 
     def modules(self, page: int, top: int, next_page: int | None) -> tuple[Module, ...]:
-        return tuple(replace(m, page=page, column=x, line=top + y + m.line,
+        return tuple(replace(m, page=page, column=x + m.column, line=top + y + m.line,
                              jump_to=next_page if leaf.jumps else None)
                      for _, leaf, x, y in self.placements for m in leaf.modules)
 
@@ -153,6 +153,8 @@ class PageSearch:
                               self.lines, self.last)
                 out = (self.table.padded(item, span, ctx, min(self.lines, self.cost["max_blank"])) if self.allow_blank
                        else self.table.leaves(item, span, ctx))
+                if self.tombstone is None:  # a 简讯 block whose columns have headlines level: only where allowed
+                    out = {h: kept for h, group in out.items() if (kept := [leaf for leaf in group if not leaf.stones])}
             self._leaves[key] = out
         return self._leaves[key]
 
@@ -230,8 +232,8 @@ class PageSearch:
 
     def _place(self, i: int, leaf: Leaf) -> Layout:
         importance = len(self.items) - i
-        return Layout(leaf.cost, (i, leaf, 0, 0), hole=leaf.blank * leaf.template[0].span, weight=importance,
-                      left_heads=leaf.left_heads, right_heads=leaf.right_heads)
+        return Layout(leaf.cost, (i, leaf, 0, 0), hole=leaf.blank * leaf.span, stones=leaf.stones,
+                      weight=importance, left_heads=leaf.left_heads, right_heads=leaf.right_heads)
 
     def fill(self, i: int, j: int, rect: Rect) -> Layout | None:
         """Items i..j-1 in the rectangle: exactly, else as full as they close (the rest left empty)."""

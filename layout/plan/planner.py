@@ -219,38 +219,34 @@ class _Planner:
             and is_brief(self.fits.articles[it.article_id])
 
     def stack_briefs(self, chosen: list[Item], required: list[Item], later: list[Item], free_lines: int) -> list[Item]:
-        """Briefs offered to a page, from `min_group` on, stacked under one 简讯 label (more briefs of
-        the issue join the stack: it takes as many as close the page best)."""
+        """Briefs offered to a page, from `min_group` on, set as one 简讯 block under one label, flowing
+        down its columns (more briefs of the issue join it: it takes as many as close the page best)."""
         briefs = [it for it in chosen if self.stackable(it)]
         if len(briefs) < house()["briefs"]["min_group"]:
             return chosen
         # Briefs pinned to the page first (the stack must hold them), then the others in priority order.
         briefs = [it for it in briefs if it in required] + [it for it in briefs if it not in required]
         briefs += [it for it in later if self.stackable(it)]
-        limit = free_lines * self.fmt.columns  # cells: what the page could hold at most
-        needs, cells = [], 0
+        limit = free_lines * house()["briefs"]["max_columns"]  # cells: what the block could hold at most
+        stack, cells = [], 0
         for it in briefs:
             need = self.estimate(it)
             if cells + need > limit:
                 break
-            needs.append((it.article_id, need))
+            stack.append(it.article_id)
             cells += need
-        # As few stacks as a page deep holds, sharing the briefs evenly (in order) between them.
-        tall = cells / max(1, math.ceil(cells / free_lines))
-        stacks: list[list[str]] = [[]]
-        height = 0
-        for aid, need in needs:
-            if height + need / 2 > tall and stacks[-1]:
-                stacks.append([])
-                height = 0
-            stacks[-1].append(aid)
-            height += need
-        stacks = [stack for stack in stacks if len(stack) > 1]  # a lone brief needs no label
-        members = {aid for stack in stacks for aid in stack}
+        if len(stack) < 2:  # a lone brief needs no label
+            return chosen
+        # One block; two (the briefs shared between them in order) only where the issue cannot be
+        # planned with one, as with headlines side by side.
+        blocks = [stack]
+        if self.forced and len(stack) >= 2 * house()["briefs"]["min_group"]:
+            half = next(n for n in range(len(stack)) if sum(self.estimate(Item(a)) for a in stack[:n + 1]) >= cells / 2)
+            blocks = [stack[:half + 1], stack[half + 1:]]
         pinned = {it.article_id for it in required}
-        kept = [it for it in chosen if it.article_id not in members]
-        return kept + [Item(stack[0], members=tuple(stack), keep=sum(aid in pinned for aid in stack))
-                       for stack in stacks]
+        kept = [it for it in chosen if it.article_id not in stack]
+        return kept + [Item(block[0], members=tuple(block), keep=sum(aid in pinned for aid in block))
+                       for block in blocks]
 
     # --- one page -----------------------------------------------------------------
 
@@ -327,7 +323,9 @@ class _Planner:
     def lead_spans(self, lead: Item, widest: int) -> range:
         """Spans tried for a page's main story, widest first: down to half the rectangle (a brief or a
         continuation: its own narrow spans)."""
-        if lead.members or lead.part > 0 or is_brief(self.fits.articles[lead.article_id]):
+        if lead.members:
+            return range(min(widest, house()["briefs"]["max_columns"]), 0, -1)
+        if lead.part > 0 or is_brief(self.fits.articles[lead.article_id]):
             return range(min(widest, self.cost["brief_max_span"] if lead.part == 0 else widest), 0, -1)
         return range(widest, (widest + 1) // 2 - 1, -1)
 

@@ -120,7 +120,7 @@ def _module(module: Module, issue: Issue, fits: Fits, fmt: PageFormat, profile: 
     # Slack given to the headline group is shared above and below it; a photo may stand beside it.
     head_y = y0 + (module.head_top + (module.head_lines - shape.head_lines) / 2) * pitch
     head_x = fmt.column_x(module.column + module.head_column) + fmt.body_size
-    for hl in shape.head:
+    for hl in shape.head if module.head_lines else ():  # a brief going on in the next column has none
         h = hl.size * house()["headline"]["line_height"]
         lines.append(_line(hl.line, f"hl {hl.role}", head_x, head_y + hl.y, module.article_id, hl.size, h))
     figures_of = issue.article(module.article_id).figures
