@@ -1,4 +1,4 @@
-"""Where a module's 主题 (main headline) stands, and when two stand side by side (docs/layout.md, T1).
+"""Where a module's 主题 (main headline) stands, and when two stand side by side (docs/rules.md H4).
 
 Two modules that touch across a column edge with their 主题 lines at the same height read as one
 headline running on (a tombstone). The page search avoids them and the page-quality check counts
