@@ -151,7 +151,9 @@ class LeafTable:
                 arrangements: tuple[Arrangement, ...] = ("under",)
                 if row.boxes and row.full:
                     arrangements += ("above",)
-                elif row.boxes and width < span:
+                elif row.boxes and width <= span - width and not ctx.lead:
+                    # Beside the headline: never the main story's (its headline spans its module), and
+                    # the headline at least as wide as the photos.
                     arrangements += ("west", "east")
                 for arrangement in arrangements:
                     head_shape = shape if arrangement in ("under", "above") else \
@@ -198,8 +200,8 @@ class LeafTable:
             # The columns that hold text (under a photo beside the headline there may be none).
             text = [bottom - t for t in tops if bottom > t]
             longest = max(text, default=0)
-            if len(text) >= 3 and longest < house()["module"]["min_column_lines"]:
-                continue  # a wide module of one or two lines a column reads as a broken page
+            if len(text) >= 2 and longest < house()["module"]["min_column_lines"]:
+                continue  # text over several columns of a line or two each reads as a broken page
             if len(text) > 1 and longest < c["min_column_lines"]:
                 cost += c["short_column"]
             content = max(bottom, photo_foot)
