@@ -55,7 +55,12 @@ def side_by_side(west: tuple[Band, ...], east: tuple[Band, ...]) -> int:
     `east` of those touching it from the right (bands on one vertical scale)."""
     if not west or not east:
         return 0
-    return sum(1 for a in west for b in east if level(a, b))
+    pairs = 0
+    for top, foot in west:  # level() written out: the page search asks this for every pair of layouts it joins
+        for other_top, other_foot in east:
+            if (foot if foot < other_foot else other_foot) > (top if top > other_top else other_top):
+                pairs += 1
+    return pairs
 
 
 def shifted(bands: tuple[Band, ...], lines: float) -> tuple[Band, ...]:

@@ -151,9 +151,10 @@ class LeafTable:
                 arrangements: tuple[Arrangement, ...] = ("under",)
                 if row.boxes and row.full:
                     arrangements += ("above",)
-                elif row.boxes and width <= span - width and not ctx.lead:
-                    # Beside the headline: never the main story's (its headline spans its module), and
-                    # the headline at least as wide as the photos.
+                elif row.boxes and width <= span - width and not ctx.lead and not n:
+                    # Beside the headline: never the main story's (its headline spans its module), the
+                    # headline at least as wide as the photos, at its own size (composing each headline
+                    # again at the narrower width is what these shapes cost the planner).
                     arrangements += ("west", "east")
                 for arrangement in arrangements:
                     head_shape = shape if arrangement in ("under", "above") else \
@@ -407,16 +408,14 @@ def _split(slots, start: int, room: int, least: int) -> int:
 
 def _cheapest(leaves) -> dict[int, list[Leaf]]:
     """Per height, the cheapest leaf of each kind (photos under, above or beside the headline), cheapest first."""
-    out: dict[int, list[Leaf]] = {}
+    kept: dict[tuple, Leaf] = {}
     for leaf in leaves:
-        best = out.setdefault(leaf.height, [])
-        same = [b for b in best if b.kind == leaf.kind]
-        if not same:
-            best.append(leaf)
-        elif leaf.cost < same[0].cost:
-            best[best.index(same[0])] = leaf
-    for leaves in out.values():
-        leaves.sort(key=lambda leaf: leaf.cost)
+        key = (leaf.height, leaf.kind)
+        if key not in kept or leaf.cost < kept[key].cost:
+            kept[key] = leaf
+    out: dict[int, list[Leaf]] = {}
+    for leaf in sorted(kept.values(), key=lambda leaf: leaf.cost):
+        out.setdefault(leaf.height, []).append(leaf)
     return out
 
 
