@@ -174,7 +174,9 @@ class LeafTable:
         photo_column = span - width if arrangement == "east" else 0
         head_column, head_span = {"west": (width, span - width), "east": (0, span - width)}.get(arrangement, (0, 0))
         depth = [row.depth(k - photo_column) for k in range(span)]
-        front_limit = math.floor(ctx.free_lines * c["lead_head_share"])
+        # The 头条's headline starts in the top share of the type area, 报头 included (as the check measures it).
+        fmt = self.fits.fmt
+        front_limit = math.floor(fmt.lines * c["lead_head_share"]) - (fmt.lines - ctx.free_lines)
         for e in range(c["max_head_extra"] + 1):
             head = shape.head_lines + e
             if arrangement == "above":
