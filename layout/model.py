@@ -217,9 +217,16 @@ class Module:
     photo_first: bool = False  # photos above the headline (keeps headlines from standing side by side)
     label_lines: int = 0  # a 简讯 label over a stack of briefs, on its first module
     head_top: int = 0  # first line of the headline group, from the module's top
+    head_column: int = 0  # the headline group's first column, from the module's first (a photo beside it)
+    head_span: int = 0  # its width in columns (0: the module's span)
     body_tops: tuple[int, ...] = ()  # per column: first body line, from the module's top
     jump_to: int | None = None  # 下转第N版
     jump_from: int | None = None  # 上接第N版
+
+    @property
+    def head_columns(self) -> int:
+        """The columns the headline group is set over (all of the module's, unless a photo stands beside it)."""
+        return self.head_span or self.span
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ checked on small hand-made plans, each shown able to fail.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -235,6 +236,38 @@ def test_tombstones_side_by_side_headlines(small):
     # A photo above b's headline moves it down, clear of a's.
     clear = _quality(small, [_module(small, "a", 0, 14, 3, 40), _module(small, "b", 3, 14, 3, 40, photo_first=True)])
     assert clear.tombstones == 0
+
+
+def test_a_photo_beside_the_headline_keeps_it_from_its_neighbour(small):
+    """H4: b's photo stands at its left edge, its headline in the columns right of it: a's headline,
+    level with b's, meets the photo; with the photo at b's right edge the two headlines meet."""
+    a = _module(small, "a", 0, 14, 3, 40)
+    b = _module(small, "b", 3, 14, 3, 40)
+    box = b.photos[0]
+    west = replace(b, head_column=1, head_span=2, photos=(replace(box, column=0, line=0, span=1),),
+                   body_tops=(box.lines + box.caption_lines, b.head_lines, b.head_lines))
+    east = replace(west, head_column=0, photos=(replace(box, column=2, line=0, span=1),),
+                   body_tops=(b.head_lines, b.head_lines, box.lines + box.caption_lines))
+    assert _quality(small, [a, west]).tombstones == 0
+    assert _quality(small, [a, east]).tombstones == 1
+
+
+def test_briefs_stand_in_one_block_under_one_label():
+    """The 简讯 of a page flow down the columns of one block under one label: a brief that reaches a
+    column's foot goes on at the top of the next, without a headline of its own, and the headlines of
+    neighbouring columns of the block are not level (H4)."""
+    planned = plan_only(CORPUS / "putuo-2026-05-15")
+    page = planned.plan.pages[1]
+    labels = [m for m in page.modules if m.label_lines]
+    assert len(labels) == 1
+    block = [m for m in page.modules if m.span == 1 and m.line >= labels[0].line
+             and labels[0].column <= m.column and m.article_id in {a.id for a in planned.issue.articles
+                                                                   if not a.figures}]
+    going_on = [m for m in block if not m.head_lines]
+    assert going_on and all(any(o.article_id == m.article_id and o.head_lines for o in page.modules)
+                            for m in going_on)
+    q = page_quality(planned.issue, page, planned.fits, last=False)
+    assert q.tombstones == 0 and q.short_modules == 0
 
 
 def test_headline_size_inversions_by_priority(small):

@@ -22,6 +22,7 @@ from layout.frame import PageFrame, Zone
 from layout.model import Issue, Module, PagePlan, Plan, Subhead
 from layout.plan.fit import short_headline
 from layout.plan.grid import PageFormat
+from layout.plan.heads import level
 
 MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
@@ -59,6 +60,8 @@ class Placed:
     column_lines: int  # body lines in the tallest text column
     photo_cells: int  # columns × lines of photo
     subheads: tuple[tuple[str, ...], ...]  # the line texts of each subhead (小标题) the module holds
+    head_west: bool = True  # the 主题 meets the module's left edge (no photo beside it there)
+    head_east: bool = True  # and its right edge
 
 
 def placed(module: Module, frame: PageFrame, zone: Zone, fmt: PageFormat) -> Placed:
@@ -85,7 +88,8 @@ def placed(module: Module, frame: PageFrame, zone: Zone, fmt: PageFormat) -> Pla
                       if (f.article, f.article_part) == (zone.article, zone.article_part))
     return Placed(zone.article, zone.article_part, zone.cells.column, zone.cells.line, zone.cells.span,
                   zone.cells.height, module.headline_size, top, bottom, roles, len(columns),
-                  max(columns.values(), default=0), photo_cells, tuple(tuple(s) for s in subheads))
+                  max(columns.values(), default=0), photo_cells, tuple(tuple(s) for s in subheads),
+                  module.head_column == 0, module.head_column + module.head_columns == module.span)
 
 
 def covered_cells(page: PagePlan) -> int:
@@ -156,13 +160,14 @@ def page_quality(issue: Issue, page: PagePlan, frame: PageFrame, fmt: PageFormat
 
 
 def tombstones(modules: list[Placed]) -> list[tuple[Placed, Placed]]:
-    """Neighbours across a column edge whose 主题 lines stand at the same height."""
+    """Neighbours across a column edge whose 主题 lines stand at the same height (layout.plan.heads)."""
     out = []
     for a in modules:
         for b in modules:
-            if a.column + a.span != b.column or not a.head_lines or not b.head_lines:
+            if a.column + a.span != b.column or not a.head_lines or not b.head_lines \
+                    or not (a.head_east and b.head_west):
                 continue
-            if min(a.headline_bottom, b.headline_bottom) > max(a.headline_top, b.headline_top):
+            if level((a.headline_top, a.headline_bottom), (b.headline_top, b.headline_bottom)):
                 out.append((a, b))
     return out
 

@@ -49,17 +49,18 @@ class _Page:
 
     def module(self, module: Module, issue: Issue, fits: Fits) -> None:
         fmt = self.fmt
-        shape = fits.shape(module.article_id, module.span, module.headline_size, module.part > 0)
+        shape = fits.shape(module.article_id, module.head_columns, module.headline_size, module.part > 0)
         x0, y0, pitch = fmt.column_x(module.column), fmt.line_y(module.line), fmt.line_pitch
         if module.label_lines:
             text, label = house()["briefs"]["label"], part("label")
             width = Metrics(label.face, label.size(fmt.body_size)).width(text)
             self.line(Line((Run(text, 0.0),), width), "label", x0, y0, module, height=module.label_lines * pitch)
-        # Slack given to the headline group is shared above and below it.
+        # Slack given to the headline group is shared above and below it; a photo may stand beside it.
         head_y = y0 + (module.head_top + (module.head_lines - shape.head_lines) / 2) * pitch
+        head_x = fmt.column_x(module.column + module.head_column) + fmt.body_size
         line_height = house()["headline"]["line_height"]
-        for hl in shape.head:
-            self.line(hl.line, hl.role, x0 + fmt.body_size, head_y + hl.y, module, head=True, size=hl.size,
+        for hl in shape.head if module.head_lines else ():  # a brief going on in the next column has none
+            self.line(hl.line, hl.role, head_x, head_y + hl.y, module, head=True, size=hl.size,
                       height=hl.size * line_height)
         figures_of = issue.article(module.article_id).figures
         for box in module.photos:

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from layout.house import house
 from layout.model import Article, Module, Pin
-from layout.plan.columns import body_bottom
+from layout.plan.columns import body_bottom, stranded
 from layout.plan.fit import Fits, headline_cap
+from layout.plan.heads import Band, edge_bands, level, main_band, side_by_side
+
+# Where an article's photos stand against its headline group: in a row under it, above it (a row as
+# wide as the module), or at the module's top beside it, at its left (west) or right (east) edge.
+Arrangement = Literal["under", "above", "west", "east"]
 from layout.plan.photos import PhotoRow, photo_rows, standing
 
 
@@ -46,11 +52,20 @@ class Leaf:
     slots: tuple[int, int] | None = None  # an article's: the body slots it holds (its module's, once made)
     jumps: bool = False  # the (single) module ends with 下转 to the next page
     blank: int = 0  # empty lines under the modules, inside the rectangle (only where holes are allowed)
-    headline_first: bool = True  # a headline at its top (two side by side on one line are tombstones)
+    left_heads: tuple[Band, ...] = ()  # 主题 of the modules along the rectangle's left edge (layout.plan.heads)
+    right_heads: tuple[Band, ...] = ()  # and along its right edge
+    stones: int = 0  # headlines level across the columns inside it (a 简讯 block that cannot avoid them)
 
     @property
-    def photo_first(self) -> bool:
-        return self.template[0].photo_first
+    def kind(self) -> tuple[bool, int, int]:
+        """How the photos stand against the headline (above it, or beside it at which columns)."""
+        first = self.template[0]
+        return first.photo_first, first.head_column, first.head_span
+
+    @property
+    def span(self) -> int:
+        """Columns the leaf's rectangle is wide (a 简讯 block: its modules side by side)."""
+        return max(m.column + m.span for m in self.template)
 
     @property
     def modules(self) -> tuple[Module, ...]:
@@ -132,52 +147,77 @@ class LeafTable:
         for n, cap in enumerate(caps):
             shape = fits.shape(item.article_id, span, cap, item.part > 0)
             for r, row in enumerate(rows[:c["photo_rows"]]):
-                for photo_first in ((False, True) if row.boxes and row.full else (False,)):
-                    yield from self._article_heights(item, article, span, shape, row, photo_first, ctx,
+                width = sum(b.span for b in row.boxes)
+                arrangements: tuple[Arrangement, ...] = ("under",)
+                if row.boxes and row.full:
+                    arrangements += ("above",)
+                elif row.boxes and width <= span - width and not ctx.lead and not n:
+                    # Beside the headline: never the main story's (its headline spans its module), the
+                    # headline at least as wide as the photos, at its own size (composing each headline
+                    # again at the narrower width is what these shapes cost the planner).
+                    arrangements += ("west", "east")
+                for arrangement in arrangements:
+                    head_shape = shape if arrangement in ("under", "above") else \
+                        fits.shape(item.article_id, span - width, cap, item.part > 0)
+                    yield from self._article_heights(item, article, span, head_shape, row, arrangement, ctx,
                                                      base + n * c["smaller_headline"] + row.cost,
                                                      cuts=r < c["cut_rows"])
 
-    def _article_heights(self, item: Item, article: Article, span: int, shape, row: PhotoRow, photo_first: bool,
-                         ctx: Context, base: float, cuts: bool):
+    def _article_heights(self, item: Item, article: Article, span: int, shape, row: PhotoRow,
+                         arrangement: Arrangement, ctx: Context, base: float, cuts: bool):
         c = self.cost
         body = self.fits.body(item.article_id)
         extra = 1 if item.jump_from is not None else 0  # （上接第M版）
         count = len(body) - item.slot_from + extra
-        depth = [row.depth(k) for k in range(span)]
-        front_limit = math.floor(ctx.free_lines * c["lead_head_share"])
+        width = sum(b.span for b in row.boxes)
+        # Beside: the photos at one edge of the module's top, the headline group over the other columns.
+        photo_column = span - width if arrangement == "east" else 0
+        head_column, head_span = {"west": (width, span - width), "east": (0, span - width)}.get(arrangement, (0, 0))
+        depth = [row.depth(k - photo_column) for k in range(span)]
+        # The 头条's headline starts in the top share of the type area, 报头 included (as the check measures it).
+        fmt = self.fits.fmt
+        front_limit = math.floor(fmt.lines * c["lead_head_share"]) - (fmt.lines - ctx.free_lines)
         for e in range(c["max_head_extra"] + 1):
             head = shape.head_lines + e
-            if photo_first:
+            if arrangement == "above":
                 head_top, tops = depth[0], tuple(depth[0] + head for _ in range(span))
                 boxes = tuple(replace(b, line=0) for b in row.boxes)
-            else:
+            elif arrangement == "under":
                 head_top, tops = 0, tuple(head + d for d in depth)
                 boxes = tuple(replace(b, line=head) for b in row.boxes)
+            else:
+                if any(0 < d < head for d in depth):
+                    break  # a photo beside the headline group is at least as deep as it
+                head_top, tops = 0, tuple(d or head for d in depth)
+                boxes = tuple(replace(b, column=b.column + photo_column, line=0) for b in row.boxes)
             if ctx.front and head_top > front_limit:
                 continue
-            cost = base + e * c["head_line"] + (c["photo_first"] if photo_first else 0)
+            cost = base + e * c["head_line"] + (c["photo_first"] if arrangement != "under" else 0)
             module = Module(item.article_id, 0, 0, 0, span, 0, part=item.part, headline_size=shape.headline_size,
-                            head_lines=head, photos=boxes, photo_first=photo_first, head_top=head_top,
-                            body_tops=tops, jump_from=item.jump_from)
+                            head_lines=head, photos=boxes, photo_first=arrangement == "above", head_top=head_top,
+                            head_column=head_column, head_span=head_span, body_tops=tops, jump_from=item.jump_from)
+            heads = edge_bands(module, shape, self.fits.fmt.line_pitch)
             top = min(tops)
             photo_foot = max((b.line + b.lines + b.caption_lines for b in boxes), default=0)
             bottom = top + body_bottom(count, tuple(t - top for t in tops))
-            longest = bottom - top
-            if span >= 3 and longest < house()["module"]["min_column_lines"]:
-                continue  # a wide module of one or two lines a column reads as a broken page
-            if span > 1 and longest < c["min_column_lines"]:
+            # The columns that hold text (under a photo beside the headline there may be none).
+            text = [bottom - t for t in tops if bottom > t]
+            longest = max(text, default=0)
+            if len(text) >= 2 and longest < house()["module"]["min_column_lines"]:
+                continue  # text over several columns of a line or two each reads as a broken page
+            if len(text) > 1 and longest < c["min_column_lines"]:
                 cost += c["short_column"]
             content = max(bottom, photo_foot)
             air_inside = (content - bottom) * sum(1 for k in range(span) if tops[k] < content)
-            first = not photo_first
             for air in range(c["max_foot_air"] + 1):
                 yield Leaf(content + self.rule + air, cost + air * c["foot_air"] + air_inside * c["inner_air"],
-                           (module,), (item.slot_from, len(body)), headline_first=first)
+                           (module,), (item.slot_from, len(body)), left_heads=heads[0], right_heads=heads[1])
             if cuts and not e:  # a part that ends early needs no headline slack to close
-                yield from self._cuts(item, article, module, count, extra, photo_foot, top, bottom, ctx, cost)
+                yield from self._cuts(item, article, module, heads, count, extra, photo_foot, top, bottom, ctx,
+                                      cost)
 
-    def _cuts(self, item: Item, article: Article, module: Module, count: int, extra: int, photo_foot: int,
-              top: int, bottom: int, ctx: Context, cost: float):
+    def _cuts(self, item: Item, article: Article, module: Module, heads: tuple[tuple[Band, ...], tuple[Band, ...]],
+              count: int, extra: int, photo_foot: int, top: int, bottom: int, ctx: Context, cost: float):
         """The article ending early: with 下转 to the next page (once), else cut where the editor allows it."""
         c = self.cost
         jump = item.part == 0 and ctx.can_jump
@@ -194,7 +234,7 @@ class LeafTable:
             price = (c["cut"] + max(0.0, c["jump_keep"] - kept) * c["jump_short"] if jump
                      else c["cut_text"] + (total - slots_to) * c["cut_line"])
             yield Leaf(height, cost + price, (module,), (item.slot_from, slots_to), jumps=jump,
-                       headline_first=not module.photo_first)
+                       left_heads=heads[0], right_heads=heads[1])
 
     def preferred_span(self, item: Item) -> int:
         """The span at which the body's columns are about span_lines long (1 for a brief)."""
@@ -207,48 +247,177 @@ class LeafTable:
     # --- a stack of briefs ----------------------------------------------------------
 
     def _stack(self, item: Item, span: int, ctx: Context):
-        """The briefs one under another under the 简讯 label; a prefix of them, the rest for later."""
+        """The briefs under one 简讯 label, flowing down the block's columns (each brief one column wide):
+        a brief that reaches the foot of a column goes on at the top of the next. For every height the
+        block can close at, the flow (how much air each column keeps at its foot) with the fewest
+        headlines level with one in the next column (layout.plan.heads); a prefix of the briefs, the
+        rest for later."""
         c, fits = self.cost, self.fits
-        if span > c["brief_max_span"]:
+        if span > house()["briefs"]["max_columns"]:
             return
-        label = house()["briefs"]["label_lines"]
         pad = house()["headline"]["pad_lines"]
-        gap = house()["briefs"]["gap_lines"] + self.rule
         size = min(ctx.cap, house()["headline"]["brief_size"])
-        modules: list[Module] = []
-        y = 0
-        for n, aid in enumerate(item.members):
-            shape = fits.shape(aid, span, size)
-            head = max(1, shape.head_lines - pad)  # in a stack the label and rules give the air
-            own_label = label if n == 0 else 0
-            body = len(fits.body(aid))
-            height = own_label + head + -(-body // span) + gap
-            modules.append(Module(aid, 0, 0, y, span, height, slots=(0, body), headline_size=shape.headline_size,
-                                  head_lines=head, label_lines=own_label, head_top=own_label,
-                                  body_tops=(own_label + head,) * span))
-            y += height
-            left = len(item.members) - n - 1
-            if n + 1 < item.keep:
+        briefs = []
+        for aid in item.members:
+            shape = fits.shape(aid, 1, size)
+            head = max(1, shape.head_lines - pad)  # the label and rules give the air
+            briefs.append(_Brief(aid, shape, head, fits.body(aid), main_band(shape, fits.fmt.line_pitch)))
+        per = c["overflow"] if ctx.last else c["deferred"]
+        label, gap = house()["briefs"]["label_lines"], house()["briefs"]["gap_lines"] + self.rule
+        # Heights from the briefs that must stand here to all of them, shared by the columns (each under the label's row).
+        need = [b.head + len(b.slots) + gap for b in briefs]
+        least, most = sum(need[:max(1, item.keep)]), sum(need)
+        for height in range(max(1, least // span + label - 2),
+                            min(ctx.free_lines, -(-most // span) + label + c["max_foot_air"] + 2) + 1):
+            flow = _Flow(briefs, height, self.rule).best(span)
+            if flow is None or flow.placed < item.keep:
                 continue
-            for air in range(c["max_foot_air"] + 2):
-                last = replace(modules[-1], height=height + air)
-                per = c["overflow"] if ctx.last else c["deferred"]
-                yield Leaf(y + air, left * per + air * c["foot_air"], tuple(modules[:-1]) + (last,),
-                           headline_first=False)
+            stones, placed, air, columns = flow.stones, flow.placed, flow.air, flow.columns
+            modules = tuple(replace(m, column=k) for k, column in enumerate(columns) for m in column.modules)
+            yield Leaf(height, (len(briefs) - placed) * per + air * c["foot_air"] + stones * c["tombstone"],
+                       modules, left_heads=columns[0].bands, right_heads=columns[-1].bands, stones=stones)
+
+
+@dataclass(frozen=True)
+class _Brief:
+    aid: str
+    shape: object
+    head: int  # headline lines in the block
+    slots: tuple
+    band: Band | None  # its 主题 inside its headline group
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column of a 简讯 block: its modules (column 0), where the flow stands after it, its air."""
+
+    modules: tuple[Module, ...]
+    bands: tuple[Band, ...]  # the 主题 of its briefs, from the block's top
+    next: tuple[int, int]  # (brief, first body slot) the next column starts with
+    foot: int  # lines of air in it: at its foot, and over headlines moved off level
+
+
+@dataclass(frozen=True)
+class _Plan:
+    columns: tuple[_Column, ...]
+    stones: int
+    placed: int
+    air: int
+
+
+class _Flow:
+    """Briefs flowing down the columns of a block `height` lines deep. Every column starts under the
+    label's row; a column may end a line or two early (air), which moves every headline after it:
+    the flow chooses those to keep headlines of neighbouring columns apart."""
+
+    def __init__(self, briefs: list[_Brief], height: int, rule: int):
+        b = house()["briefs"]
+        self.briefs, self.height = briefs, height
+        self.label, self.gap, self.least = b["label_lines"], b["gap_lines"] + rule, b["split_lines"]
+        self.max_air = house()["planner"]["max_foot_air"] + 1  # lines a column is asked to end early
+        self.foot_air = b["foot_air_lines"]  # and may end early at most (no headline at a column's foot)
+        self.stagger = b["stagger_lines"]
+        self._columns: dict[tuple, _Column | None] = {}
+
+    def column(self, n: int, start: int, air: int, first: bool, last: bool,
+               beside: tuple[Band, ...]) -> _Column | None:
+        """The column that starts with brief n at body slot `start` and ends `air` lines early (or
+        where the next brief cannot start or break; in the last column, where it cannot end); a
+        headline that would stand level with one `beside` it (the column before) moves down a line or
+        two, while the column has lines to spare. None if it cannot close within the air allowed."""
+        key = (n, start, air, first, last, beside)
+        if key in self._columns:
+            return self._columns[key]
+        modules, bands, y, bottom, spare = [], [], 0, self.height - air, self.stagger
+        while n < len(self.briefs):
+            brief = self.briefs[n]
+            top = self.label if y == 0 else 0
+            own = brief.head if start == 0 else 0
+            if own and brief.band and beside:
+                offset = y + top + (own - brief.shape.head_lines) / 2
+                down = next((d for d in range(spare + 1) if not any(
+                    level((offset + d + brief.band[0], offset + d + brief.band[1]), b) for b in beside)), 0)
+                if down and modules:  # the line(s) go under the brief before
+                    modules[-1] = replace(modules[-1], height=modules[-1].height + down)
+                    y += down
+                elif down:  # or over the first of the column, under the label's row
+                    top += down
+                spare -= down
+            room = bottom - y - top - own - self.gap
+            left = len(brief.slots) - start
+            take = left if left <= room else 0 if last else _split(brief.slots, start, room, self.least)
+            if take <= 0:
+                break
+            module = Module(brief.aid, 0, 0, y, 1, top + own + take + self.gap, slots=(start, start + take),
+                            headline_size=brief.shape.headline_size, head_lines=own,
+                            label_lines=self.label if first and y == 0 else 0, head_top=top, body_tops=(top + own,))
+            if own and brief.band:
+                offset = y + top + (own - brief.shape.head_lines) / 2
+                bands.append((offset + brief.band[0], offset + brief.band[1]))
+            modules.append(module)
+            y += module.height
+            if take < left:
+                start += take
+                break
+            n, start = n + 1, 0
+        foot = self.height - y
+        out = None
+        if modules and foot <= max(air, self.foot_air):
+            modules[-1] = replace(modules[-1], height=modules[-1].height + foot)
+            out = _Column(tuple(modules), tuple(bands), (n, start), foot + self.stagger - spare)
+        self._columns[key] = out
+        return out
+
+    def best(self, span: int) -> _Plan | None:
+        """The flow over `span` columns with the fewest level headlines, then the most briefs, then the
+        least air; a brief never runs past the last column."""
+        best: _Plan | None = None
+
+        def walk(k: int, n: int, start: int, done: tuple[_Column, ...], stones: int, air: int) -> None:
+            nonlocal best
+            if best is not None and best.stones == 0 and best.placed == len(self.briefs) and not best.air:
+                return
+            for a in range(self.max_air + 1):
+                col = self.column(n, start, a, k == 0, k + 1 == span, done[-1].bands if done else ())
+                if col is None:
+                    continue
+                here = stones + (side_by_side(done[-1].bands, col.bands) if done else 0)
+                if best is not None and here > best.stones:
+                    continue
+                columns = done + (col,)
+                placed, rest = col.next
+                if k + 1 == span or placed == len(self.briefs):
+                    if k + 1 < span or rest:
+                        continue  # an empty column left, or a brief running past the last one
+                    plan = _Plan(columns, here, placed, air + col.foot)
+                    if best is None or (plan.stones, -plan.placed, plan.air) < (best.stones, -best.placed, best.air):
+                        best = plan
+                    continue
+                walk(k + 1, placed, rest, columns, here, air + col.foot)
+
+        walk(0, 0, 0, (), 0, 0)
+        return best
+
+
+def _split(slots, start: int, room: int, least: int) -> int:
+    """Lines of a brief to set at a column's foot before it goes on in the next column: at least
+    `least` on either side, and no line stranded by the break (I4, H3); 0 when it cannot break here."""
+    take = min(room, len(slots) - start - least)
+    if take >= least and stranded(list(slots[start:start + take]), list(slots[start + take:start + take + 1])):
+        take -= 1
+    return take if take >= least else 0
 
 
 def _cheapest(leaves) -> dict[int, list[Leaf]]:
-    """Per height, the cheapest leaf of each kind (head-first, photo-first), cheapest first."""
-    out: dict[int, list[Leaf]] = {}
+    """Per height, the cheapest leaf of each kind (photos under, above or beside the headline), cheapest first."""
+    kept: dict[tuple, Leaf] = {}
     for leaf in leaves:
-        best = out.setdefault(leaf.height, [])
-        same = [b for b in best if b.photo_first == leaf.photo_first]
-        if not same:
-            best.append(leaf)
-        elif leaf.cost < same[0].cost:
-            best[best.index(same[0])] = leaf
-    for leaves in out.values():
-        leaves.sort(key=lambda leaf: leaf.cost)
+        key = (leaf.height, leaf.kind)
+        if key not in kept or leaf.cost < kept[key].cost:
+            kept[key] = leaf
+    out: dict[int, list[Leaf]] = {}
+    for leaf in sorted(kept.values(), key=lambda leaf: leaf.cost):
+        out.setdefault(leaf.height, []).append(leaf)
     return out
 
 

@@ -25,6 +25,7 @@ from layout.house import house
 from layout.model import Module
 from layout.plan.fit import Fits, headline_cap
 from layout.plan.grid import PageFormat
+from layout.plan.heads import Band, shifted, side_by_side
 from layout.plan.leaves import Context, Item, Leaf, LeafTable, headline_caps
 
 Rect = tuple[int, int, int, int]  # column, line (from the top of the free area), columns, lines
@@ -47,8 +48,8 @@ class Layout:
     stones: int = 0  # headlines side by side on one line
     weight: float = 0.0  # importance placed: lowering the layout by a line costs weight × low_position
     unplaced: int = 0  # items of the page left for a later one
-    left_heads: frozenset[int] = frozenset()  # lines where a headline starts at the left edge
-    right_heads: frozenset[int] = frozenset()  # and at the right edge
+    left_heads: tuple[Band, ...] = ()  # 主题 of the modules along the left edge (layout.plan.heads)
+    right_heads: tuple[Band, ...] = ()  # and along the right edge
     x: int = 0  # where the tree sits in its parent's (a rectangle of the page: in the free area)
     y: int = 0
 
@@ -68,21 +69,21 @@ class Layout:
         return tuple(out)
 
     def modules(self, page: int, top: int, next_page: int | None) -> tuple[Module, ...]:
-        return tuple(replace(m, page=page, column=x, line=top + y + m.line,
+        return tuple(replace(m, page=page, column=x + m.column, line=top + y + m.line,
                              jump_to=next_page if leaf.jumps else None)
                      for _, leaf, x, y in self.placements for m in leaf.modules)
 
 
 def _beside(a: Layout, b: Layout, dx: int, tombstone: float) -> Layout:
-    stones = len(a.right_heads & b.left_heads)
+    stones = side_by_side(a.right_heads, b.left_heads)
     return Layout(a.cost + b.cost + stones * tombstone, None, a, b, dx, 0, a.hole + b.hole,
                   a.stones + b.stones + stones, a.weight + b.weight, left_heads=a.left_heads, right_heads=b.right_heads)
 
 
 def _under(a: Layout, b: Layout, dy: int, low: float) -> Layout:
     return Layout(a.cost + b.cost + dy * b.weight * low, None, a, b, 0, dy, a.hole + b.hole, a.stones + b.stones,
-                  a.weight + b.weight, left_heads=a.left_heads | {h + dy for h in b.left_heads},
-                  right_heads=a.right_heads | {h + dy for h in b.right_heads})
+                  a.weight + b.weight, left_heads=a.left_heads + shifted(b.left_heads, dy),
+                  right_heads=a.right_heads + shifted(b.right_heads, dy))
 
 
 def _then(a: Layout, b: Layout) -> Layout:
@@ -117,11 +118,11 @@ class PageSearch:
     """Guillotine search for one page's items over its free rectangles."""
 
     def __init__(self, table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None, front: bool,
-                 lead_span: int, budget: Budget, allow_tombstones: bool = False, allow_blank: bool = False,
+                 lead_span: int, budget: Budget, tombstone: float | None = None, allow_blank: bool = False,
                  last: bool = False):
         self.table, self.fits, self.items, self.page, self.next_page = table, table.fits, items, page, next_page
         self.front, self.lead_span, self.budget = front, lead_span, budget
-        self.allow_tombstones = allow_tombstones
+        self.tombstone = tombstone  # the cost of a pair of headlines side by side; None: not allowed
         self.allow_blank = allow_blank  # empty cells beside modules: a last page, or one around fixed blocks
         self.fmt: PageFormat = table.fits.fmt
         self.cost = house()["planner"]
@@ -152,6 +153,8 @@ class PageSearch:
                               self.lines, self.last)
                 out = (self.table.padded(item, span, ctx, min(self.lines, self.cost["max_blank"])) if self.allow_blank
                        else self.table.leaves(item, span, ctx))
+                if self.tombstone is None:  # a 简讯 block whose columns have headlines level: only where allowed
+                    out = {h: kept for h, group in out.items() if (kept := [leaf for leaf in group if not leaf.stones])}
             self._leaves[key] = out
         return self._leaves[key]
 
@@ -186,7 +189,7 @@ class PageSearch:
         if key in self._solved:
             return self._solved[key]
         found: list[Layout] = []
-        low, tombstone = self.cost["low_position"], self.cost["tombstone"]
+        low, tombstone = self.cost["low_position"], self.tombstone or 0.0
         if not (self.feasible(i, j, w) >> h) & 1 or not self.budget.spend():
             pass
         elif j == i + 1:
@@ -214,8 +217,8 @@ class PageSearch:
                         key1 = (i, k, w1, h)
                         for a in (solved[key1] if key1 in solved else self.solve(i, k, w1, h)) if right else ():
                             for b in right:
-                                stones = len(a.right_heads & b.left_heads)
-                                if stones and not self.allow_tombstones:
+                                stones = side_by_side(a.right_heads, b.left_heads)
+                                if stones and self.tombstone is None:
                                     continue
                                 options.append((a.cost + b.cost + stones * tombstone, len(options), a, b, w1, 0))
             self.budget.spend(len(options))
@@ -229,9 +232,8 @@ class PageSearch:
 
     def _place(self, i: int, leaf: Leaf) -> Layout:
         importance = len(self.items) - i
-        heads = frozenset((0,)) if leaf.headline_first else frozenset()
-        return Layout(leaf.cost, (i, leaf, 0, 0), hole=leaf.blank * leaf.template[0].span, weight=importance,
-                      left_heads=heads, right_heads=heads)
+        return Layout(leaf.cost, (i, leaf, 0, 0), hole=leaf.blank * leaf.span, stones=leaf.stones,
+                      weight=importance, left_heads=leaf.left_heads, right_heads=leaf.right_heads)
 
     def fill(self, i: int, j: int, rect: Rect) -> Layout | None:
         """Items i..j-1 in the rectangle: exactly, else as full as they close (the rest left empty)."""

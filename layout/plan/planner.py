@@ -61,10 +61,14 @@ def _ad_rect(ad: Ad, fmt: PageFormat, free_lines: int) -> Rect:
 
 
 class _Planner:
-    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin]):
+    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], forced_tombstones: bool = False):
         self.issue, self.fits, self.pins, self.fmt = issue, fits, pins, fits.fmt
         self.table = LeafTable(fits)
         self.cost = house()["planner"]
+        # Headlines side by side are weighed against copy left for later pages: dearer at first, and
+        # cheaper than leaving copy over only when the issue cannot be planned otherwise (plan_issue).
+        self.forced = forced_tombstones
+        self.tombstone = self.cost["tombstone_forced" if forced_tombstones else "tombstone"]
         self.numbers = [p.number for p in issue.pages]
         self.warnings: list[PlanNote] = []
         self._estimates: dict[Item, int] = {}
@@ -215,38 +219,34 @@ class _Planner:
             and is_brief(self.fits.articles[it.article_id])
 
     def stack_briefs(self, chosen: list[Item], required: list[Item], later: list[Item], free_lines: int) -> list[Item]:
-        """Briefs offered to a page, from `min_group` on, stacked under one 简讯 label (more briefs of
-        the issue join the stack: it takes as many as close the page best)."""
+        """Briefs offered to a page, from `min_group` on, set as one 简讯 block under one label, flowing
+        down its columns (more briefs of the issue join it: it takes as many as close the page best)."""
         briefs = [it for it in chosen if self.stackable(it)]
         if len(briefs) < house()["briefs"]["min_group"]:
             return chosen
         # Briefs pinned to the page first (the stack must hold them), then the others in priority order.
         briefs = [it for it in briefs if it in required] + [it for it in briefs if it not in required]
         briefs += [it for it in later if self.stackable(it)]
-        limit = free_lines * self.fmt.columns  # cells: what the page could hold at most
-        needs, cells = [], 0
+        limit = free_lines * house()["briefs"]["max_columns"]  # cells: what the block could hold at most
+        stack, cells = [], 0
         for it in briefs:
             need = self.estimate(it)
             if cells + need > limit:
                 break
-            needs.append((it.article_id, need))
+            stack.append(it.article_id)
             cells += need
-        # As few stacks as a page deep holds, sharing the briefs evenly (in order) between them.
-        tall = cells / max(1, math.ceil(cells / free_lines))
-        stacks: list[list[str]] = [[]]
-        height = 0
-        for aid, need in needs:
-            if height + need / 2 > tall and stacks[-1]:
-                stacks.append([])
-                height = 0
-            stacks[-1].append(aid)
-            height += need
-        stacks = [stack for stack in stacks if len(stack) > 1]  # a lone brief needs no label
-        members = {aid for stack in stacks for aid in stack}
+        if len(stack) < 2:  # a lone brief needs no label
+            return chosen
+        # One block; two (the briefs shared between them in order) only where the issue cannot be
+        # planned with one, as with headlines side by side.
+        blocks = [stack]
+        if self.forced and len(stack) >= 2 * house()["briefs"]["min_group"]:
+            half = next(n for n in range(len(stack)) if sum(self.estimate(Item(a)) for a in stack[:n + 1]) >= cells / 2)
+            blocks = [stack[:half + 1], stack[half + 1:]]
         pinned = {it.article_id for it in required}
-        kept = [it for it in chosen if it.article_id not in members]
-        return kept + [Item(stack[0], members=tuple(stack), keep=sum(aid in pinned for aid in stack))
-                       for stack in stacks]
+        kept = [it for it in chosen if it.article_id not in stack]
+        return kept + [Item(block[0], members=tuple(block), keep=sum(aid in pinned for aid in block))
+                       for block in blocks]
 
     # --- one page -----------------------------------------------------------------
 
@@ -294,7 +294,7 @@ class _Planner:
         overall: Layout | None = None
         for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
-            if allow_tombstones and overall and overall.cost < self.cost["tombstone"]:
+            if allow_tombstones and overall and overall.cost < self.tombstone:
                 break  # a pair of headlines side by side alone costs more than the page found without
             if n and budget.left <= 0:  # each way of closing the page gets its budget
                 budget = Budget(self.cost["budget"])
@@ -306,21 +306,29 @@ class _Planner:
                     if best and best.cost <= narrow * (widest - lead_span):
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
-                                        budget, allow_tombstones, allow_blank, number == self.numbers[-1])
+                                        budget, self.tombstone if allow_tombstones else None, allow_blank,
+                                        number == self.numbers[-1])
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
             if best and (overall is None or best.cost < overall.cost):
                 overall = best
+            # Every item placed (no brief of a stack left out): headlines side by side only where nothing
+            # else closes the page (a hole in a page before the last does not), or once they are forced,
+            # only if they make the page cheaper.
+            open_page = overall is not None and overall.hole and next_page is not None
             if overall and len(overall.placements) == len(items) and not overall.unplaced \
-                    and overall.cost < self.cost["overflow"]:  # and no brief of a stack left out
+                    and overall.cost < self.cost["overflow"] \
+                    and (overall.cost < self.tombstone or not (self.forced or open_page)):
                 break
         return overall
 
     def lead_spans(self, lead: Item, widest: int) -> range:
         """Spans tried for a page's main story, widest first: down to half the rectangle (a brief or a
         continuation: its own narrow spans)."""
-        if lead.members or lead.part > 0 or is_brief(self.fits.articles[lead.article_id]):
+        if lead.members:
+            return range(min(widest, house()["briefs"]["max_columns"]), 0, -1)
+        if lead.part > 0 or is_brief(self.fits.articles[lead.article_id]):
             return range(min(widest, self.cost["brief_max_span"] if lead.part == 0 else widest), 0, -1)
         return range(widest, (widest + 1) // 2 - 1, -1)
 
@@ -433,7 +441,12 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Planner(issue, fits, pins or {}).plan()
+        try:
+            return _Planner(issue, fits, pins or {}).plan()
+        except BuildError:
+            # Avoiding every pair of headlines side by side left copy over or a pin without room: plan
+            # again with them cheaper than copy left for later (each one is reported as unavoidable).
+            return _Planner(issue, fits, pins or {}, forced_tombstones=True).plan()
     finally:
         if collecting:
             gc.enable()
