@@ -84,9 +84,9 @@ class Context:
 class LeafTable:
     """Every way an item can be set at a span, shared by all the searches of one plan."""
 
-    def __init__(self, fits: Fits):
+    def __init__(self, fits: Fits, cost: dict | None = None):
         self.fits = fits
-        self.cost = house()["planner"]
+        self.cost = cost if cost is not None else house()["planner"]  # the plan's costs (a tight retry's)
         self.rule = house()["module"]["rule_lines"]
         self._natural: dict[tuple, dict[int, list[Leaf]]] = {}
         self._padded: dict[tuple, dict[int, list[Leaf]]] = {}
@@ -163,8 +163,8 @@ class LeafTable:
             photo_foot = max((b.line + b.lines + b.caption_lines for b in boxes), default=0)
             bottom = top + body_bottom(count, tuple(t - top for t in tops))
             longest = bottom - top
-            if span >= 3 and longest < house()["module"]["min_column_lines"]:
-                continue  # a wide module of one or two lines a column reads as a broken page
+            if span >= 2 and longest < house()["module"]["min_column_lines"]:
+                continue  # a module of a few lines a column reads as a broken page (check/quality.py's rule)
             if span > 1 and longest < c["min_column_lines"]:
                 cost += c["short_column"]
             content = max(bottom, photo_foot)
@@ -191,7 +191,8 @@ class LeafTable:
                 continue
             height = max(end, photo_foot) + self.rule
             kept = (slots_to - item.slot_from) / max(1, total - item.slot_from)
-            price = (c["cut"] + max(0.0, c["jump_keep"] - kept) * c["jump_short"] if jump
+            price = (c["cut"] + max(0.0, c["jump_keep"] - kept) * c["jump_short"]
+                     + (total - slots_to) * c["deferred_cell"] if jump  # the text moved on: copy for later
                      else c["cut_text"] + (total - slots_to) * c["cut_line"])
             yield Leaf(height, cost + price, (module,), (item.slot_from, slots_to), jumps=jump,
                        headline_first=not module.photo_first)

@@ -118,20 +118,31 @@ class PageSearch:
 
     def __init__(self, table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None, front: bool,
                  lead_span: int, budget: Budget, allow_tombstones: bool = False, allow_blank: bool = False,
-                 last: bool = False):
+                 last: bool = False, sizes: tuple[int, ...] = (),
+                 shapes: tuple[dict, dict] | None = None):
         self.table, self.fits, self.items, self.page, self.next_page = table, table.fits, items, page, next_page
         self.front, self.lead_span, self.budget = front, lead_span, budget
         self.allow_tombstones = allow_tombstones
         self.allow_blank = allow_blank  # empty cells beside modules: a last page, or one around fixed blocks
         self.fmt: PageFormat = table.fits.fmt
-        self.cost = house()["planner"]
+        self.cost = table.cost
         self.top = self.fmt.reserved_lines(page)
         self.lines = self.fmt.lines - self.top
-        self._feasible: dict[tuple[int, int, int], int] = {}
+        # The items' leaves and the heights they can tile depend on neither the regions nor whether
+        # headlines may stand side by side: searches that differ only in those share them (`shapes`).
+        self._feasible: dict[tuple[int, int, int], int]
+        self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]]
+        self._feasible, self._leaves = shapes if shapes is not None else ({}, {})
         self._solved: dict[tuple, tuple[Layout, ...]] = {}
-        self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]] = {}
         self.jumpers = _jumpers(self.fits, items)
         self.last = last
+        # What leaving items i.. for later costs: per item, and per cell of their estimated area.
+        per_cell = 0.0 if last else self.cost["deferred_cell"]
+        self.left_cost = [0.0] * (len(items) + 1)
+        for i in range(len(items) - 1, -1, -1):
+            size = sizes[i] if i < len(sizes) else 0
+            self.left_cost[i] = self.left_cost[i + 1] + (self.cost["overflow"] if last else self.cost["deferred"]) \
+                + size * per_cell
         lead = items[0]
         self.lead_size = self.fits.shape(lead.article_id, lead_span, headline_cap(lead_span, 1),
                                          lead.part > 0).headline_size
@@ -262,8 +273,7 @@ class PageSearch:
                     result = None
                 else:
                     # Copy left over after the last page does not fit the issue: only if nothing else can.
-                    per = self.cost["overflow"] if self.last else self.cost["deferred"]
-                    result = Layout((n - i) * per, unplaced=n - i)
+                    result = Layout(self.left_cost[i], unplaced=n - i)
             else:
                 x, y, w, h = regions[r]
                 result = None

@@ -61,10 +61,10 @@ def _ad_rect(ad: Ad, fmt: PageFormat, free_lines: int) -> Rect:
 
 
 class _Planner:
-    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin]):
+    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], cost: dict):
         self.issue, self.fits, self.pins, self.fmt = issue, fits, pins, fits.fmt
-        self.table = LeafTable(fits)
-        self.cost = house()["planner"]
+        self.cost = cost
+        self.table = LeafTable(fits, cost)
         self.numbers = [p.number for p in issue.pages]
         self.warnings: list[PlanNote] = []
         self._estimates: dict[Item, int] = {}
@@ -89,7 +89,8 @@ class _Planner:
 
     # --- the issue ----------------------------------------------------------------
 
-    def plan(self) -> Plan:
+    def plan(self) -> tuple[Plan | None, list[Item]]:
+        """The plan, or None and the items left over after the last page."""
         issue = self.issue
         order = [a.id for a in sorted(issue.articles, key=lambda a: (a.priority, a.id))]
         pool = [Item(aid, pin=self.pins.get(aid)) for aid in order if self.page_of(aid) is None]
@@ -106,9 +107,9 @@ class _Planner:
             pool = [it for it in pool if (it.article_id, 0) not in placed]
         leftover = carry + pool
         if leftover:
-            raise CopyOverflow(self.overflow(leftover))
+            return None, leftover
         self.warn_fill(pages)
-        return Plan(tuple(pages), tuple(self.warnings))
+        return Plan(tuple(pages), tuple(self.warnings)), []
 
     def page(self, number: int, next_page: int | None, pinned: list[Item], carry: list[Item],
              pool: list[Item]) -> tuple[PagePlan, set[tuple[str, int]]]:
@@ -266,12 +267,15 @@ class _Planner:
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
         # A main story left out is charged as the search charges any item it leaves for later (on the
         # last page: copy that does not fit), or a page without it would look cheaper than one with it.
-        per = self.cost["overflow"] if number == self.numbers[-1] else self.cost["deferred"]
+        last = number == self.numbers[-1]
+        per = self.cost["overflow"] if last else self.cost["deferred"]
+        per_cell = 0.0 if last else self.cost["deferred_cell"]
         for items in attempts:
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
-            dropped = sum(it not in items for it in chosen)
+            dropped = [it for it in chosen if it not in items]
             if layout and dropped:
-                layout = replace(layout, cost=layout.cost + dropped * per, unplaced=layout.unplaced + dropped)
+                layout = replace(layout, cost=layout.cost + len(dropped) * per
+                                 + per_cell * sum(map(self.estimate, dropped)), unplaced=layout.unplaced + len(dropped))
             if layout and (best is None or layout.cost < best.cost):
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:
@@ -292,6 +296,7 @@ class _Planner:
         if next_page is not None and not blocks:
             modes = [m for m in modes if not m[1]]
         overall: Layout | None = None
+        shapes: dict[tuple[int, bool], tuple[dict, dict]] = {}  # by lead span and holes allowed: PageSearch
         for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
             if allow_tombstones and overall and overall.cost < self.cost["tombstone"]:
@@ -306,7 +311,9 @@ class _Planner:
                     if best and best.cost <= narrow * (widest - lead_span):
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
-                                        budget, allow_tombstones, allow_blank, number == self.numbers[-1])
+                                        budget, allow_tombstones, allow_blank, number == self.numbers[-1],
+                                        tuple(map(self.estimate, items)),
+                                        shapes.setdefault((lead_span, allow_blank), ({}, {})))
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
@@ -392,15 +399,17 @@ class _Planner:
 
     # --- what the editor hears ----------------------------------------------------
 
+    def left_chars(self, item: Item) -> int:
+        """Characters of an item that did not fit."""
+        return sum(len(s.line.text) for s in self.fits.body(item.article_id)[item.slot_from:])
+
     def overflow(self, leftover: list[Item]) -> str:
         """Which articles did not fit, by how much, and what would fix it."""
         parts = []
         for it in leftover:
-            body = self.fits.body(it.article_id)[it.slot_from:]
-            chars = sum(len(s.line.text) for s in body)
             parts.append(t("{title} ({chars} characters, {lines} lines of one column)", title=self.title(it.article_id),
-                           chars=chars, lines=len(body)))
-        amounts = [sum(len(s.line.text) for s in self.fits.body(it.article_id)[it.slot_from:]) for it in leftover]
+                           chars=self.left_chars(it), lines=len(self.fits.body(it.article_id)) - it.slot_from))
+        amounts = [self.left_chars(it) for it in leftover]
         longest = max(range(len(leftover)), key=lambda n: amounts[n])
         return t("text does not fit on the issue's {pages} pages: {items} left over, {total} characters in all; "
                  "add a page in issue.toml, shorten {title} by {chars} characters or set allow_cut",
@@ -433,7 +442,22 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Planner(issue, fits, pins or {}).plan()
+        cost = house()["planner"]
+        first = _Planner(issue, fits, pins or {}, cost)
+        plan, leftover = first.plan()
+        if plan:
+            return plan
+        # Page by page, a page before the last may close by jumping copy on: the later pages pay for
+        # the second headlines. Planned again with jumps and deferred copy dear, the pages keep their
+        # copy whole; the refusal names what is left over in whichever plan left less.
+        tight = _Planner(issue, fits, pins or {}, {**cost, "cut": cost["tight_cut"],
+                                                        "deferred_cell": cost["tight_deferred_cell"]})
+        plan, left = tight.plan()
+        if plan:
+            return plan
+        if sum(map(tight.left_chars, left)) < sum(map(first.left_chars, leftover)):
+            first, leftover = tight, left
+        raise CopyOverflow(first.overflow(leftover))
     finally:
         if collecting:
             gc.enable()
