@@ -296,7 +296,6 @@ class _Planner:
         if next_page is not None and not blocks:
             modes = [m for m in modes if not m[1]]
         overall: Layout | None = None
-        shapes: dict[tuple[int, bool], tuple[dict, dict]] = {}  # by lead span and holes allowed: PageSearch
         for n, (allow_tombstones, allow_blank) in enumerate(modes):
             best: Layout | None = None
             if allow_tombstones and overall and overall.cost < self.cost["tombstone"]:
@@ -312,8 +311,7 @@ class _Planner:
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
                                         budget, allow_tombstones, allow_blank, number == self.numbers[-1],
-                                        tuple(map(self.estimate, items)),
-                                        shapes.setdefault((lead_span, allow_blank), ({}, {})))
+                                        tuple(map(self.estimate, items)))
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
