@@ -199,7 +199,8 @@ class _Planner:
         chosen = self.stack_briefs(chosen, required, [it for it in queue if it not in chosen], free_lines)
         if not chosen:
             return None
-        others = [it for it in rest if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
+        # 补白: a short item of any later page may close a hole, as an editor fills one.
+        others = [it for it in pool if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
         fillers = sorted(others, key=lambda it: self.estimate(it))[:self.cost["fillers"]]
         layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
         if layout is None:  # continuations that cannot all be set here: the copy does not fit, said as such
