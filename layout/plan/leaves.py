@@ -119,8 +119,8 @@ class LeafTable:
         c, fits = self.cost, self.fits
         article = fits.articles[item.article_id]
         brief = is_brief(article)
-        if brief and span > c["brief_max_span"]:
-            return
+        if brief and span > c["brief_max_span"] and not (item.pin and item.pin.span == span):
+            return  # the editor's own span (plan.toml) holds
         # Smaller sizes too (fewer headline lines can close a page); the 头条 stays largest by rank_headlines.
         caps = sorted({max(house()["headline"]["min_size"], round(ctx.cap * f)) for f in c["headline_scales"]},
                       reverse=True)
