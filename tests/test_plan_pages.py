@@ -74,6 +74,15 @@ def test_a_pin_at_any_line_holds(tmp_path, line):
     assert {a.id for a in issue.articles} <= {m.article_id for p in plan.pages for m in p.modules}
 
 
+def test_a_brief_pinned_three_columns_wide_is_set_so(tmp_path):
+    """Issue 10 item 6: the editor's span holds, even where the planner would set a brief in one or two columns."""
+    root = _sample_with(tmp_path, {"90-brief.md": _article("预付卡退款一键申请上线", 160)})
+    pins = {"90-brief": Pin(page=2, column=1, line=29, span=3, where="plan.toml:1")}
+    issue, fits, plan = _planned(root, pins)
+    (module,) = plan.modules_of("90-brief")
+    assert (module.page, module.column, module.span, module.line - fits.fmt.reserved_lines(2)) == (2, 1, 3, 29)
+
+
 def test_a_pin_that_cannot_hold_says_why_in_numbers(tmp_path):
     root = _sample_with(tmp_path, {"90-pinned.md": _article("社区开展垃圾分类宣传", 900)})
     pins = {"90-pinned": Pin(page=2, column=0, line=60, span=1, where="plan.toml:1")}

@@ -99,9 +99,9 @@ class Context:
 class LeafTable:
     """Every way an item can be set at a span, shared by all the searches of one plan."""
 
-    def __init__(self, fits: Fits):
+    def __init__(self, fits: Fits, cost: dict | None = None):
         self.fits = fits
-        self.cost = house()["planner"]
+        self.cost = cost if cost is not None else house()["planner"]  # the plan's costs (a tight retry's)
         self.rule = house()["module"]["rule_lines"]
         self._natural: dict[tuple, dict[int, list[Leaf]]] = {}
         self._padded: dict[tuple, dict[int, list[Leaf]]] = {}
@@ -134,8 +134,8 @@ class LeafTable:
         c, fits = self.cost, self.fits
         article = fits.articles[item.article_id]
         brief = is_brief(article)
-        if brief and span > c["brief_max_span"]:
-            return
+        if brief and span > c["brief_max_span"] and not (item.pin and item.pin.span == span):
+            return  # the editor's own span (plan.toml) holds
         # Smaller sizes too (fewer headline lines can close a page); the 头条 stays largest by rank_headlines.
         caps = sorted({max(house()["headline"]["min_size"], round(ctx.cap * f)) for f in c["headline_scales"]},
                       reverse=True)
@@ -231,7 +231,8 @@ class LeafTable:
                 continue
             height = max(end, photo_foot) + self.rule
             kept = (slots_to - item.slot_from) / max(1, total - item.slot_from)
-            price = (c["cut"] + max(0.0, c["jump_keep"] - kept) * c["jump_short"] if jump
+            price = (c["cut"] + max(0.0, c["jump_keep"] - kept) * c["jump_short"]
+                     + (total - slots_to) * c["deferred_cell"] if jump  # the text moved on: copy for later
                      else c["cut_text"] + (total - slots_to) * c["cut_line"])
             yield Leaf(height, cost + price, (module,), (item.slot_from, slots_to), jumps=jump,
                        left_heads=heads[0], right_heads=heads[1])

@@ -114,18 +114,30 @@ def _bits(mask: int) -> tuple[int, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)
+def _mirror(mask: int, h: int) -> int:
+    """The heights h1 < h whose remainder h - h1 is in the mask (bit h - b set for each bit 0 < b ≤ h)."""
+    out = 0
+    for b in _bits(mask):
+        if b > h:
+            break
+        if b:
+            out |= 1 << (h - b)
+    return out
+
+
 class PageSearch:
     """Guillotine search for one page's items over its free rectangles."""
 
     def __init__(self, table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None, front: bool,
                  lead_span: int, budget: Budget, tombstone: float | None = None, allow_blank: bool = False,
-                 last: bool = False):
+                 last: bool = False, sizes: tuple[int, ...] = ()):
         self.table, self.fits, self.items, self.page, self.next_page = table, table.fits, items, page, next_page
         self.front, self.lead_span, self.budget = front, lead_span, budget
         self.tombstone = tombstone  # the cost of a pair of headlines side by side; None: not allowed
         self.allow_blank = allow_blank  # empty cells beside modules: a last page, or one around fixed blocks
         self.fmt: PageFormat = table.fits.fmt
-        self.cost = house()["planner"]
+        self.cost = table.cost
         self.top = self.fmt.reserved_lines(page)
         self.lines = self.fmt.lines - self.top
         self._feasible: dict[tuple[int, int, int], int] = {}
@@ -133,6 +145,13 @@ class PageSearch:
         self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]] = {}
         self.jumpers = _jumpers(self.fits, items)
         self.last = last
+        # What leaving items i.. for later costs: per item, and per cell of their estimated area.
+        per_cell = 0.0 if last else self.cost["deferred_cell"]
+        self.left_cost = [0.0] * (len(items) + 1)
+        for i in range(len(items) - 1, -1, -1):
+            size = sizes[i] if i < len(sizes) else 0
+            self.left_cost[i] = self.left_cost[i + 1] + (self.cost["overflow"] if last else self.cost["deferred"]) \
+                + size * per_cell
         lead = items[0]
         self.lead_size = self.fits.shape(lead.article_id, lead_span, headline_cap(lead_span, 1),
                                          lead.part > 0).headline_size
@@ -199,15 +218,14 @@ class PageSearch:
             options: list[tuple] = []
             solved, feasible = self._solved, self._feasible
             for k in range(i + 1, j):
-                rest = self.feasible(k, j, w)
-                for h1 in _bits(self.feasible(i, k, w)):
-                    if h1 < h and (rest >> (h - h1)) & 1:
-                        key2 = (k, j, w, h - h1)  # memo hits read inline: the recursion is the hot path
-                        below = solved[key2] if key2 in solved else self.solve(k, j, w, h - h1)
-                        key1 = (i, k, w, h1)
-                        for a in (solved[key1] if key1 in solved else self.solve(i, k, w, h1)) if below else ():
-                            for b in below:
-                                options.append((a.cost + b.cost + h1 * b.weight * low, len(options), a, b, 0, h1))
+                # Heights h1 < h the top items close at whose remainder h - h1 the others close at too.
+                for h1 in _bits(self.feasible(i, k, w) & _mirror(self.feasible(k, j, w), h)):
+                    key2 = (k, j, w, h - h1)  # memo hits read inline: the recursion is the hot path
+                    below = solved[key2] if key2 in solved else self.solve(k, j, w, h - h1)
+                    key1 = (i, k, w, h1)
+                    for a in (solved[key1] if key1 in solved else self.solve(i, k, w, h1)) if below else ():
+                        for b in below:
+                            options.append((a.cost + b.cost + h1 * b.weight * low, len(options), a, b, 0, h1))
                 for w1 in range(1, w):
                     f1, f2 = (i, k, w1), (k, j, w - w1)
                     if ((feasible[f1] if f1 in feasible else self.feasible(*f1)) >> h) & 1 \
@@ -264,8 +282,7 @@ class PageSearch:
                     result = None
                 else:
                     # Copy left over after the last page does not fit the issue: only if nothing else can.
-                    per = self.cost["overflow"] if self.last else self.cost["deferred"]
-                    result = Layout((n - i) * per, unplaced=n - i)
+                    result = Layout(self.left_cost[i], unplaced=n - i)
             else:
                 x, y, w, h = regions[r]
                 result = None

@@ -61,10 +61,10 @@ def _ad_rect(ad: Ad, fmt: PageFormat, free_lines: int) -> Rect:
 
 
 class _Planner:
-    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], forced_tombstones: bool = False):
+    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], cost: dict, forced_tombstones: bool = False):
         self.issue, self.fits, self.pins, self.fmt = issue, fits, pins, fits.fmt
-        self.table = LeafTable(fits)
-        self.cost = house()["planner"]
+        self.cost = cost
+        self.table = LeafTable(fits, cost)
         # Headlines side by side are weighed against copy left for later pages: dearer at first, and
         # cheaper than leaving copy over only when the issue cannot be planned otherwise (plan_issue).
         self.forced = forced_tombstones
@@ -93,7 +93,8 @@ class _Planner:
 
     # --- the issue ----------------------------------------------------------------
 
-    def plan(self) -> Plan:
+    def plan(self) -> tuple[Plan | None, list[Item]]:
+        """The plan, or None and the items left over after the last page."""
         issue = self.issue
         order = [a.id for a in sorted(issue.articles, key=lambda a: (a.priority, a.id))]
         pool = [Item(aid, pin=self.pins.get(aid)) for aid in order if self.page_of(aid) is None]
@@ -110,9 +111,9 @@ class _Planner:
             pool = [it for it in pool if (it.article_id, 0) not in placed]
         leftover = carry + pool
         if leftover:
-            raise CopyOverflow(self.overflow(leftover))
+            return None, leftover
         self.warn_fill(pages)
-        return Plan(tuple(pages), tuple(self.warnings))
+        return Plan(tuple(pages), tuple(self.warnings)), []
 
     def page(self, number: int, next_page: int | None, pinned: list[Item], carry: list[Item],
              pool: list[Item]) -> tuple[PagePlan, set[tuple[str, int]]]:
@@ -202,7 +203,8 @@ class _Planner:
         chosen = self.stack_briefs(chosen, required, [it for it in queue if it not in chosen], free_lines)
         if not chosen:
             return None
-        others = [it for it in rest if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
+        # 补白: a short item of any later page may close a hole, as an editor fills one.
+        others = [it for it in pool if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
         fillers = sorted(others, key=lambda it: self.estimate(it))[:self.cost["fillers"]]
         layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
         if layout is None:  # continuations that cannot all be set here: the copy does not fit, said as such
@@ -266,12 +268,15 @@ class _Planner:
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
         # A main story left out is charged as the search charges any item it leaves for later (on the
         # last page: copy that does not fit), or a page without it would look cheaper than one with it.
-        per = self.cost["overflow"] if number == self.numbers[-1] else self.cost["deferred"]
+        last = number == self.numbers[-1]
+        per = self.cost["overflow"] if last else self.cost["deferred"]
+        per_cell = 0.0 if last else self.cost["deferred_cell"]
         for items in attempts:
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
-            dropped = sum(it not in items for it in chosen)
+            dropped = [it for it in chosen if it not in items]
             if layout and dropped:
-                layout = replace(layout, cost=layout.cost + dropped * per, unplaced=layout.unplaced + dropped)
+                layout = replace(layout, cost=layout.cost + len(dropped) * per
+                                 + per_cell * sum(map(self.estimate, dropped)), unplaced=layout.unplaced + len(dropped))
             if layout and (best is None or layout.cost < best.cost):
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:
@@ -307,7 +312,7 @@ class _Planner:
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
                                         budget, self.tombstone if allow_tombstones else None, allow_blank,
-                                        number == self.numbers[-1])
+                                        number == self.numbers[-1], tuple(map(self.estimate, items)))
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
@@ -400,15 +405,17 @@ class _Planner:
 
     # --- what the editor hears ----------------------------------------------------
 
+    def left_chars(self, item: Item) -> int:
+        """Characters of an item that did not fit."""
+        return sum(len(s.line.text) for s in self.fits.body(item.article_id)[item.slot_from:])
+
     def overflow(self, leftover: list[Item]) -> str:
         """Which articles did not fit, by how much, and what would fix it."""
         parts = []
         for it in leftover:
-            body = self.fits.body(it.article_id)[it.slot_from:]
-            chars = sum(len(s.line.text) for s in body)
             parts.append(t("{title} ({chars} characters, {lines} lines of one column)", title=self.title(it.article_id),
-                           chars=chars, lines=len(body)))
-        amounts = [sum(len(s.line.text) for s in self.fits.body(it.article_id)[it.slot_from:]) for it in leftover]
+                           chars=self.left_chars(it), lines=len(self.fits.body(it.article_id)) - it.slot_from))
+        amounts = [self.left_chars(it) for it in leftover]
         longest = max(range(len(leftover)), key=lambda n: amounts[n])
         return t("text does not fit on the issue's {pages} pages: {items} left over, {total} characters in all; "
                  "add a page in issue.toml, shorten {title} by {chars} characters or set allow_cut",
@@ -441,12 +448,30 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        try:
-            return _Planner(issue, fits, pins or {}).plan()
-        except BuildError:
-            # Avoiding every pair of headlines side by side left copy over or a pin without room: plan
-            # again with them cheaper than copy left for later (each one is reported as unavoidable).
-            return _Planner(issue, fits, pins or {}, forced_tombstones=True).plan()
+        cost = house()["planner"]
+        # Page by page, a page before the last may close by jumping copy on: the later pages pay for
+        # the second headlines. Planned again with jumps and deferred copy dear, the pages keep their
+        # copy whole. Avoiding every pair of headlines side by side may leave copy over or a pin
+        # without room: then they are made cheaper than copy left for later (each one reported as
+        # unavoidable). The refusal names what is left over in whichever plan left least.
+        tight = {**cost, "cut": cost["tight_cut"], "deferred_cell": cost["tight_deferred_cell"]}
+        refused: BuildError | None = None
+        least: tuple[int, _Planner, list[Item]] | None = None
+        for costs, forced in ((cost, False), (cost, True), (tight, False), (tight, True)):
+            planner = _Planner(issue, fits, pins or {}, costs, forced_tombstones=forced)
+            try:
+                plan, leftover = planner.plan()
+            except BuildError as e:  # a pin that cannot hold in this plan
+                refused = refused or e
+                continue
+            if plan:
+                return plan
+            left = sum(map(planner.left_chars, leftover))
+            if least is None or left < least[0]:
+                least = (left, planner, leftover)
+        if least is None:
+            raise refused
+        raise CopyOverflow(least[1].overflow(least[2]))
     finally:
         if collecting:
             gc.enable()
