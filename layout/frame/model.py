@@ -15,12 +15,18 @@ from layout.house import MM
 MM_DIGITS = 2  # layout.json gives rectangles to a hundredth of a mm
 
 
+_EDGE = 0.01  # pt: a line starting on a rectangle's edge (positions are rounded to 0.001 pt) is inside
+
+
 @dataclass(frozen=True)
 class Rect:
     x: float  # pt from the trim's left edge
     y: float  # pt from the trim's top edge
     w: float
     h: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x - _EDGE <= x < self.x + self.w and self.y - _EDGE <= y < self.y + self.h
 
     def mm(self) -> dict[str, float]:
         return {"x": round(self.x / MM, MM_DIGITS), "y": round(self.y / MM, MM_DIGITS),
@@ -135,8 +141,11 @@ class PageFrame:
     furniture: Furniture
 
     def zone_lines(self, zone: Zone) -> tuple[LineFrame, ...]:
+        """The lines set in a module. A brief that goes on in the next column of a 简讯 block is two
+        modules of one article and part: each holds the lines that start inside its rectangle."""
         return tuple(line for line in self.lines
-                     if line.article == zone.article and line.article_part == zone.article_part)
+                     if line.article == zone.article and line.article_part == zone.article_part
+                     and zone.rect.contains(line.x, line.y))
 
 
 @dataclass(frozen=True)
