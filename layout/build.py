@@ -26,8 +26,8 @@ from layout.render.layout_json import dumps, layout_report
 from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
 from layout.render.pdfx import PrintPdf, assemble_issue, newsprint_warning, resolve_profile
-from layout.render.preview import page_png
-from layout.render.print_pages import PrintSettings, print_pages
+from layout.render.preview import ImageSpec, page_png
+from layout.render.print_pages import PrintedPages, PrintSettings, print_pages
 from layout.render.web import WEB_DIR, WebSettings, write_site
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
@@ -107,24 +107,25 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
 
 
 def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: BuildOptions = BuildOptions(),
-               cache: PageCache | None = None) -> tuple[PrintPdf, list[bytes]]:
-    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too): each page
-    rendered on its own, in parallel, unless the cache holds it (the pages rendered are staged there)."""
+               cache: PageCache | None = None, images: ImageSpec | None = None) -> tuple[PrintPdf, PrintedPages]:
+    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too), with the
+    page images asked for: each page rendered on its own, in parallel, unless the cache holds it (the pages
+    rendered are staged there)."""
     issue, plan = planned.issue, planned.plan
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
     progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
                profile=profile.description))
     htmls = list(zip((page.number for page in plan.pages), paint(issue, plan, planned.fits, profile)))
-    settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks)
+    settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks,
+                             images)
     printed = print_pages(htmls, settings, cache, options.jobs)
     if cache:
         progress(t("{rendered} of {pages} pages rendered, the others taken from the page cache",
                    rendered=printed.rendered, pages=len(htmls)))
     for line in (line for page in printed.pages for line in page.report):
         progress(line)
-    page_files = [page.pdf for page in printed.pages]
-    pdf = PrintPdf(assemble_issue(page_files, issue), profile)
-    return pdf, page_files
+    pdf = PrintPdf(assemble_issue([page.pdf for page in printed.pages], issue), profile)
+    return pdf, printed
 
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
@@ -138,12 +139,14 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     outputs: dict[Path, bytes] = {}
 
     cache = PageCache(cache_folder(out_dir, issue.stem)) if options.cache else None
-    pdf, page_files = print_pdfs(planned, progress, options, cache)
+    web = WebSettings.from_house(house()["web"])
+    pdf, printed = print_pdfs(planned, progress, options, cache, web.images if options.web else None)
+    page_files = [page.pdf for page in printed.pages]
     result.problems += [Finding("not-newsprint", note)
                         for note in newsprint_warning(pdf.profile, house()["print"]["newsprint_profiles"])]
     outputs[out_dir / f"{issue.stem}.pdf"] = pdf
     date = f"{issue.info.date:%Y%m%d}"
-    cover = page_png(page_files[0], COVER_DPI)
+    cover = page_png(page_files[0], COVER_DPI, optimize=False)  # read back at once: the EPUB has a JPEG
     for page, page_pdf in zip(plan.pages, page_files):
         stem = f"{issue.paper.code}_{date}_{page.number:02d}"
         outputs[out_dir / f"{stem}.pdf"] = page_pdf
@@ -159,7 +162,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     if options.web:
         progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),
                    articles=len(issue.articles)))
-        site = write_site(issue, plan, report, page_files, WebSettings.from_house(house()["web"]))
+        site = write_site(issue, plan, report, printed.images)
         outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
     # All or nothing: a failed build leaves every earlier output byte-identical.

@@ -49,13 +49,13 @@ class Snapshot:
 
 def _image(page_pdf: bytes) -> tuple[str, bytes, int, int]:
     """(digest, PNG, width, height) of a page, rendered only when this page PDF was not seen before."""
-    from layout.render.preview import page_images
+    from layout.render.preview import ImageSpec, page_images
 
     digest = hashlib.sha256(page_pdf).hexdigest()[:32]
     if digest not in _images:
         if len(_images) >= CACHE_PAGES:
             _images.pop(next(iter(_images)))
-        image = page_images(page_pdf, (PAGE_WIDTH_PX,))[0]  # PNG: the editor's screen, no second width
+        image = page_images(page_pdf, ImageSpec((PAGE_WIDTH_PX,)))[0]  # PNG: the editor's screen, no second width
         _images[digest] = (image.data, image.width, image.height)
     return digest, *_images[digest]
 
