@@ -18,6 +18,7 @@ from layout.house import FONTS, STYLES, house
 from layout.messages import t
 from layout.model import Issue, Pin, Plan
 from layout.output import OutputSet, write_atomic
+from layout.plan.compose_cache import StoredFits
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
@@ -56,20 +57,25 @@ class Planned:
     fits: Fits
     text: TextReport
     pins: dict[str, Pin]
+    cache: PageCache | None = None  # the page cache, holding the articles composed before too
 
 
-def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> Planned:
+def plan_only(issue_dir: Path, progress: Progress = lambda _: None, out_dir: Path | None = None) -> Planned:
+    """The issue planned; with out_dir, through the page cache of a build into it (articles composed
+    there before are not composed again)."""
     issue = load_issue(issue_dir)
     progress(t("read {paper} {date}: {articles} articles, {pages} pages", paper=issue.paper.name,
                date=f"{issue.info.date:%Y-%m-%d}", articles=len(issue.articles), pages=len(issue.pages)))
     pins = load_pins(issue)
     issue, text = normalise_issue(issue)
-    fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
+    articles, fmt = {a.id: a for a in issue.articles}, page_format(issue.format)
+    cache = PageCache(cache_folder(out_dir, issue.stem)) if out_dir else None
+    fits = StoredFits(articles, fmt, cache) if cache else Fits(articles, fmt)
     progress(t("planning: the lines of every article at every span, then the pages"))
     started = time.perf_counter()
     plan = plan_issue(issue, fits, pins)
     progress(t("planned in {seconds:.2f} s", seconds=time.perf_counter() - started))
-    return Planned(issue, plan, fits, text, pins)
+    return Planned(issue, plan, fits, text, pins, cache)
 
 
 @dataclass(frozen=True)
@@ -130,15 +136,14 @@ def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: B
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
-    planned = plan_only(issue_dir, progress)
-    issue, plan, fits, text = planned.issue, planned.plan, planned.fits, planned.text
+    planned = plan_only(issue_dir, progress, out_dir if options.cache else None)
+    issue, plan, fits, text, cache = planned.issue, planned.plan, planned.fits, planned.text, planned.cache
     check_furniture(issue, fits.fmt)  # before the slow part
     # Before the slow part too: a photo too coarse to print fails at once, naming its file and article.
     photos = photo_findings(placed_photos(issue, plan, fits.fmt), house()["print"])
     result = BuildResult(issue, plan, text, lint(issue, plan, fits, text) + photos)
     outputs: dict[Path, bytes] = {}
 
-    cache = PageCache(cache_folder(out_dir, issue.stem)) if options.cache else None
     web = WebSettings.from_house(house()["web"])
     pdf, printed = print_pdfs(planned, progress, options, cache, web.images if options.web else None)
     page_files = [page.pdf for page in printed.pages]

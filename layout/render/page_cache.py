@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable
 
 from layout.output import write_atomic
 from layout.render.preview import ImageSpec, PageImage
@@ -31,6 +32,8 @@ from layout.render.preview import ImageSpec, PageImage
 CACHE_FOLDER = ".layout-cache"
 SUFFIX = ".page"
 IMAGES_SUFFIX = ".images"
+COMPOSED_SUFFIX = ".compose"  # an article's composed lines (layout.plan.compose_cache)
+ENTRY_SUFFIXES = (SUFFIX, IMAGES_SUFFIX, COMPOSED_SUFFIX)  # what commit() may remove: nothing else is ours
 MAGIC = b"layout page cache 1\n"
 _CODE = Path(__file__).resolve().parents[1]  # the layout package: its sources are part of every key
 
@@ -77,6 +80,7 @@ class PageCache:
         self.folder = folder
         self.used: set[str] = set()  # file names
         self.staged: dict[str, bytes] = {}  # file name → payload
+        self._before_commit: list[Callable[[], None]] = []
 
     @staticmethod
     def key(salt: str, number: int, html: str) -> str:
@@ -88,14 +92,14 @@ class PageCache:
 
     def get(self, key: str) -> CachedPage | None:
         """The entry, or None when there is none or it cannot be trusted (it is then rendered anew)."""
-        entry = self._read(key + SUFFIX)
+        entry = self.read(key + SUFFIX)
         if entry is None or not all(isinstance(r, str) for r in entry[0]):
             return None
         return CachedPage(entry[1], tuple(entry[0]))
 
     def get_images(self, key: str) -> tuple[PageImage, ...] | None:
         """A page's images as images_key named them, or None (they are then rendered anew)."""
-        entry = self._read(key + IMAGES_SUFFIX)
+        entry = self.read(key + IMAGES_SUFFIX)
         if entry is None:
             return None
         meta, data = entry
@@ -109,18 +113,24 @@ class PageCache:
         return tuple(images) if start == len(data) else None
 
     def stage(self, key: str, page: CachedPage) -> None:
-        self._stage(key + SUFFIX, list(page.report), page.pdf)
+        self.stage_entry(key + SUFFIX, list(page.report), page.pdf)
 
     def stage_images(self, key: str, images: tuple[PageImage, ...]) -> None:
         meta = [[i.width, i.height, i.media_type, i.extension, len(i.data)] for i in images]
-        self._stage(key + IMAGES_SUFFIX, meta, b"".join(i.data for i in images))
+        self.stage_entry(key + IMAGES_SUFFIX, meta, b"".join(i.data for i in images))
 
     def put(self, key: str, page: CachedPage) -> None:
         self.stage(key, page)
         self.commit_staged()
 
+    def before_commit(self, stage: Callable[[], None]) -> None:
+        """Have stage() called first thing in commit(): for entries made of what the whole build computed."""
+        self._before_commit.append(stage)
+
     def commit(self) -> None:
         """Write the staged entries; remove the entries of earlier builds that this build did not use."""
+        for stage in self._before_commit:
+            stage()
         self.commit_staged()
         self.keep_only(self.used)
 
@@ -132,16 +142,17 @@ class PageCache:
     def keep_only(self, names: set[str]) -> None:
         if not self.folder.is_dir():
             return
-        for suffix in (SUFFIX, IMAGES_SUFFIX):
+        for suffix in ENTRY_SUFFIXES:
             for path in self.folder.glob(f"*{suffix}"):
                 if path.name not in names:
                     path.unlink(missing_ok=True)
 
-    def _stage(self, name: str, meta: list, data: bytes) -> None:
+    def stage_entry(self, name: str, meta: list, data: bytes = b"") -> None:
+        """An entry to write on commit: JSON-able meta and bytes, under a file name ending in ENTRY_SUFFIXES."""
         self.used.add(name)
         self.staged[name] = json.dumps(meta, ensure_ascii=False).encode() + b"\n" + data
 
-    def _read(self, name: str) -> tuple[list, bytes] | None:
+    def read(self, name: str) -> tuple[list, bytes] | None:
         """(meta, data) of an entry whose checksum holds, else None."""
         self.used.add(name)
         try:

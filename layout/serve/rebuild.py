@@ -85,7 +85,7 @@ def snapshot(issue_dir: str) -> dict:
         planned = plan_only(Path(issue_dir), _progress)
         plan_seconds = time.perf_counter() - started
         findings = lint(planned.issue, planned.plan, planned.fits, planned.text)
-        _, page_pdfs = print_pdfs(planned, _progress)
+        _, printed = print_pdfs(planned, _progress)
     except (InputError, BuildError) as e:
         return asdict(Snapshot(False, error=str(e)))
     report = layout_report(planned.issue, planned.plan, planned.fits, planned.text)
@@ -96,8 +96,8 @@ def snapshot(issue_dir: str) -> dict:
         for m in page["modules"]:
             by_article.setdefault(m["article"], []).append(m)
     pages, images = [], {}
-    for page, page_pdf in zip(report["pages"], page_pdfs):
-        digest, images[digest], width, height = _image(page_pdf)
+    for page, printed_page in zip(report["pages"], printed.pages):
+        digest, images[digest], width, height = _image(printed_page.pdf)
         zones = []
         for zone, m in zip(page_zones(page, report["grid"]["trim_mm"]), page["modules"]):
             article = issue.article(zone.article_id)
