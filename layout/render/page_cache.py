@@ -11,7 +11,8 @@ and crop marks, the issue's metadata, and the versions of WeasyPrint, pikepdf/qp
 Beside each page it keeps the page's images (the digital edition's), keyed by a digest of the page file and
 of the widths and encoding asked for, so a page the cache holds is not rasterised again either.
 
-Entries are written atomically (a temporary file, then a rename) and carry a checksum; an entry that is
+Entries are written atomically (a temporary file, then a rename; not flushed to disk one by one, as outputs
+are: a torn entry fails its checksum) and carry a checksum; an entry that is
 unreadable, truncated or altered is ignored and rendered again. The cache never changes an output: a page
 comes out byte-identical whether rendered now or read back (docs/design.md, invariant 5).
 """
@@ -20,13 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
-from layout.output import write_atomic
 from layout.render.preview import ImageSpec, PageImage
 
 CACHE_FOLDER = ".layout-cache"
@@ -34,6 +35,7 @@ SUFFIX = ".page"
 IMAGES_SUFFIX = ".images"
 COMPOSED_SUFFIX = ".compose"  # an article's composed lines (layout.plan.compose_cache)
 ENTRY_SUFFIXES = (SUFFIX, IMAGES_SUFFIX, COMPOSED_SUFFIX)  # what commit() may remove: nothing else is ours
+PART_SUFFIX = ".part"  # an entry being written
 MAGIC = b"layout page cache 1\n"
 _CODE = Path(__file__).resolve().parents[1]  # the layout package: its sources are part of every key
 
@@ -135,8 +137,13 @@ class PageCache:
         self.keep_only(self.used)
 
     def commit_staged(self) -> None:
+        if self.staged:
+            self.folder.mkdir(parents=True, exist_ok=True)
         for name, payload in self.staged.items():
-            write_atomic(self.folder / name, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+            fd, part = tempfile.mkstemp(prefix=f".{name}.", suffix=PART_SUFFIX, dir=self.folder)
+            with os.fdopen(fd, "wb") as f:
+                f.write(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+            os.replace(part, self.folder / name)
         self.staged = {}
 
     def keep_only(self, names: set[str]) -> None:
@@ -146,6 +153,8 @@ class PageCache:
             for path in self.folder.glob(f"*{suffix}"):
                 if path.name not in names:
                     path.unlink(missing_ok=True)
+        for path in self.folder.glob(f".*{PART_SUFFIX}"):  # what a build stopped while committing left
+            path.unlink(missing_ok=True)
 
     def stage_entry(self, name: str, meta: list, data: bytes = b"") -> None:
         """An entry to write on commit: JSON-able meta and bytes, under a file name ending in ENTRY_SUFFIXES."""
