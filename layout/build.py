@@ -28,7 +28,7 @@ from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
 from layout.render.pdfx import PrintPdf, assemble_issue, newsprint_warning, resolve_profile
 from layout.render.preview import ImageSpec, page_png
-from layout.render.print_pages import PrintedPages, PrintSettings, print_pages
+from layout.render.print_pages import PrintedPages, PrintSettings, print_pages, start_workers
 from layout.render.web import WEB_DIR, WebSettings, write_site
 from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
@@ -136,6 +136,7 @@ def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: B
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
+    start_workers(options.jobs)
     planned = plan_only(issue_dir, progress, out_dir if options.cache else None)
     issue, plan, fits, text, cache = planned.issue, planned.plan, planned.fits, planned.text, planned.cache
     check_furniture(issue, fits.fmt)  # before the slow part

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -73,6 +74,20 @@ def cache_salt(settings: PrintSettings) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _workers() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_MODULES)
+    return context
+
+
+def start_workers(jobs: int = 0) -> None:
+    """Start the fork server now (unless the pages are printed in this process, jobs = 1), so that it loads
+    WeasyPrint on another core while this one plans the issue."""
+    if (jobs or default_jobs()) > 1:
+        _workers()
+        multiprocessing.forkserver.ensure_running()
+
+
 def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: PageCache | None = None,
                 jobs: int = 0) -> PrintedPages:
     """Every (page number, HTML) as its PDF/X-4 file, and its images if settings ask: from the cache where it
@@ -87,11 +102,9 @@ def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: Pa
     todo = [(k, (n, None, found[k].pdf) if k in found else (n, html, None)) for (n, html), k in zip(htmls, keys)
             if k not in found or (spec and k not in images)]
     workers = min(jobs or default_jobs(), len(todo))
-    if workers > 1:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(WORKER_MODULES)
+    if (jobs or default_jobs()) > 1 and todo:  # even one page: the fork server has WeasyPrint loaded
         try:
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=set_language,
+            with ProcessPoolExecutor(workers, mp_context=_workers(), initializer=set_language,
                                      initargs=(language(),)) as pool:
                 done = list(pool.map(_finish, [job for _, job in todo], [settings] * len(todo)))
         except BrokenProcessPool:
