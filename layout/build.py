@@ -162,7 +162,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     progress(t("EPUB"))
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
-    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
+    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, options.epub_fonts, cache)
     report = layout_report(issue, plan, fits, text)
     outputs[out_dir / "layout.json"] = dumps(report)
     if options.web:

@@ -34,7 +34,8 @@ CACHE_FOLDER = ".layout-cache"
 SUFFIX = ".page"
 IMAGES_SUFFIX = ".images"
 COMPOSED_SUFFIX = ".compose"  # an article's composed lines (layout.plan.compose_cache)
-ENTRY_SUFFIXES = (SUFFIX, IMAGES_SUFFIX, COMPOSED_SUFFIX)  # what commit() may remove: nothing else is ours
+BYTES_SUFFIX = ".bytes"  # a file of an output made of its inputs alone: an EPUB font subset, the EPUB cover
+ENTRY_SUFFIXES = (SUFFIX, IMAGES_SUFFIX, COMPOSED_SUFFIX, BYTES_SUFFIX)  # what commit() may remove: nothing else is ours
 PART_SUFFIX = ".part"  # an entry being written
 MAGIC = b"layout page cache 1\n"
 _CODE = Path(__file__).resolve().parents[1]  # the layout package: its sources are part of every key
@@ -113,6 +114,30 @@ class PageCache:
         except (TypeError, ValueError):
             return None
         return tuple(images) if start == len(data) else None
+
+    @staticmethod
+    def bytes_key(*parts: str | bytes) -> str:
+        """The key of bytes made of these parts (and this program's code) alone."""
+        h = hashlib.sha256(code_version().encode())
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            h.update(len(data).to_bytes(8, "big") + data)
+        return h.hexdigest()
+
+    def get_bytes(self, key: str) -> bytes | None:
+        entry = self.read(key + BYTES_SUFFIX)
+        return entry[1] if entry and not entry[0] else None
+
+    def stage_bytes(self, key: str, data: bytes) -> None:
+        self.stage_entry(key + BYTES_SUFFIX, [], data)
+
+    def made(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The bytes under key, made now (and staged) if the cache does not hold them."""
+        found = self.get_bytes(key)
+        if found is None:
+            found = make()
+            self.stage_bytes(key, found)
+        return found
 
     def stage(self, key: str, page: CachedPage) -> None:
         self.stage_entry(key + SUFFIX, list(page.report), page.pdf)
