@@ -30,7 +30,6 @@ from layout.render.pdfx import PrintPdf, assemble_issue, newsprint_warning, reso
 from layout.render.preview import ImageSpec, page_png
 from layout.render.print_pages import PrintedPages, PrintSettings, print_pages, start_workers
 from layout.render.web import WEB_DIR, WebSettings, write_site
-from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
 from layout.source.plan_pins import load_pins
 from layout.text.issue_text import TextReport, normalise_issue
@@ -97,6 +96,8 @@ def page_file_names(prefix: str) -> re.Pattern[str]:
 
 def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None, limit: int = 24) -> int:
     """For an issue.toml that `layout import` just wrote: add pages until the planner places all the copy."""
+    from layout.source.importer import add_pages  # the importer's patterns take a while to compile: on use
+
     toml_path = issue_dir / "issue.toml"
     while True:
         try:
