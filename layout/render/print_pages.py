@@ -101,8 +101,9 @@ def print_pages(htmls: list[tuple[int, str]], settings: PrintSettings, cache: Pa
     # A job: the page's HTML to render, or (the page in the cache) its file to rasterise only.
     todo = [(k, (n, None, found[k].pdf) if k in found else (n, html, None)) for (n, html), k in zip(htmls, keys)
             if k not in found or (spec and k not in images)]
-    workers = min(jobs or default_jobs(), len(todo))
-    if (jobs or default_jobs()) > 1 and todo:  # even one page: the fork server has WeasyPrint loaded
+    jobs = jobs or default_jobs()
+    workers = min(jobs, len(todo))
+    if jobs > 1 and todo:  # even one page goes to a worker: the fork server has WeasyPrint loaded
         try:
             with ProcessPoolExecutor(workers, mp_context=_workers(), initializer=set_language,
                                      initargs=(language(),)) as pool:
