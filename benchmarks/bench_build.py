@@ -1,12 +1,14 @@
 """Planning time, build time and peak memory for the generated 8-page issue (and the sample issue),
 against Typst compiling the same text in plain 6-column pages.
 
-    .venv/bin/python benchmarks/bench_build.py [--pages 8] [--articles 40] [--runs 5] [--big-pages 48]
+    .venv/bin/python benchmarks/bench_build.py [--pages 8] [--articles 40] [--runs 5] [--big-pages 48] [--phases]
 
 Needs the benchmark extra (`pip install -e '.[bench]'`: Typst's Python binding). Prints figures;
 asserts nothing (speed is measured here, never in the test suite). Every build and every Typst
 compile runs in a fresh process, `layout build` and Typst alternately, so both see the same
-machine load; peak RSS is that of the whole process tree (workers included), sampled.
+machine load; peak RSS is that of the whole process tree (workers included), sampled. Besides the clean
+build: a rebuild into the same folder (every page from the page cache) and a rebuild after a one-sentence
+edit of one article. --phases prints the seconds of each progress step of those three builds.
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +45,7 @@ _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 _MIB = 1024 * 1024
 _BIG_TIMEOUT = 900  # s for generating and building the big issue: the planner may not finish
 _EDIT = "记者从区有关部门获悉，这项工作将在年内全面推开。"  # the sentence added for the edit rebuild
+_PROGRESS = "· "  # how the CLI starts a progress line on a stderr that is not a terminal
 _HEADLINE_PT = 16.0  # Typst: one plain headline size (no planner there)
 
 
@@ -84,37 +89,65 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def _run(cmd: list[str], timeout: float | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB of the process tree) of a command run from the repo root.
+@dataclass(frozen=True)
+class Run:
+    wall: float  # s
+    peak_mib: float  # peak RSS of the process tree
+    steps: tuple[tuple[float, str], ...] = ()  # (s since start, progress line) as each line came
+
+
+def _run(cmd: list[str], timeout: float | None = None) -> Run:
+    """Wall time, the peak memory of the process tree and the progress lines (timed as they came) of
+    a command run from the repo root.
 
     The peak is the larger of the sampled tree total and the largest single process (exact, from
     wait4), so a short peak between two samples is not lost entirely."""
     t0 = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        peak = 0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if timeout is not None and time.perf_counter() - t0 > timeout:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                raise TimeoutError(f"{' '.join(cmd[:4])} … did not finish in {timeout:.0f} s")
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(_SAMPLE_EVERY)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            err.seek(0)
-            raise RuntimeError(f"{' '.join(cmd[:4])} … failed ({proc.returncode}): "
-                               f"{err.read().decode(errors='replace')[-600:]}")
-    return wall, max(peak, usage.ru_maxrss * 1024) / _MIB
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines: list[tuple[float, str]] = []
+
+    def read() -> None:
+        for raw in proc.stderr:
+            lines.append((time.perf_counter() - t0, raw.decode(errors="replace").rstrip("\n")))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if timeout is not None and time.perf_counter() - t0 > timeout:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            raise TimeoutError(f"{' '.join(cmd[:4])} … did not finish in {timeout:.0f} s")
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(_SAMPLE_EVERY)
+    wall = time.perf_counter() - t0
+    reader.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd[:4])} … failed ({proc.returncode}): "
+                           f"{chr(10).join(line for _, line in lines)[-600:]}")
+    return Run(wall, max(peak, usage.ru_maxrss * 1024) / _MIB, tuple(lines))
 
 
-def _layout_build(issue_dir: Path, out: Path, timeout: float | None = None) -> tuple[float, float]:
-    return _run([sys.executable, "-m", "layout.cli", "build", str(issue_dir), "-o", str(out)], timeout)
+def _layout_build(issue_dir: Path, out: Path, timeout: float | None = None) -> Run:
+    # --lang en: progress lines in English, whatever the locale
+    return _run([sys.executable, "-m", "layout.cli", "--lang", "en", "build", str(issue_dir), "-o", str(out)],
+                timeout)
+
+
+def _print_steps(name: str, run: Run) -> None:
+    """Each progress step (the CLI's "· " lines) with the seconds until the next step began; after the last,
+    until the process ended (writing the outputs and the page cache, the notes)."""
+    steps = [(at, line) for at, line in run.steps if line.startswith(_PROGRESS)]
+    print(f"  phases of the {name} ({run.wall:.2f} s):")
+    if steps:
+        print(f"    {steps[0][0]:6.2f} s  start-up (imports) until the first step")
+    for (at, line), end in zip(steps, [at for at, _ in steps[1:]] + [run.wall]):
+        print(f"    {end - at:6.2f} s  {line.removeprefix(_PROGRESS)[:100]}")
 
 
 # --- The same text with Typst ---------------------------------------------------------------------
@@ -173,7 +206,7 @@ def _write_typst(issue_dir: Path) -> Path:
     return path
 
 
-def _typst_compile(source: Path, out: Path) -> tuple[float, float]:
+def _typst_compile(source: Path, out: Path) -> Run:
     code = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3])")
     return _run([sys.executable, "-c", code, str(source), str(out), str(source.parent)])
 
@@ -194,13 +227,13 @@ def _compare(issue_dir: Path, runs: int, tmp: Path) -> tuple[list[float], list[f
     ours, theirs, our_peak, their_peak = [], [], 0.0, 0.0
     for n in range(runs):
         out = tmp / f"build-{n}"
-        wall, peak = _layout_build(issue_dir, out)
+        run = _layout_build(issue_dir, out)
         shutil.rmtree(out)
-        ours.append(wall)
-        our_peak = max(our_peak, peak)
-        wall, peak = _typst_compile(source, tmp / "typst.pdf")
-        theirs.append(wall)
-        their_peak = max(their_peak, peak)
+        ours.append(run.wall)
+        our_peak = max(our_peak, run.peak_mib)
+        run = _typst_compile(source, tmp / "typst.pdf")
+        theirs.append(run.wall)
+        their_peak = max(their_peak, run.peak_mib)
     return ours, theirs, our_peak, their_peak, _typst_pages(tmp / "typst.pdf")
 
 
@@ -222,19 +255,27 @@ def _differing(a: Path, b: Path) -> list[str]:
     return sorted((fa ^ fb) | {f for f in fa & fb if not filecmp.cmp(a / f, b / f, shallow=False)})
 
 
-def _edit_rebuild(issue_dir: Path, tmp: Path) -> tuple[float, float, list[str], str]:
-    """(rebuild seconds after a one-sentence edit into the same folder, Typst seconds on the edited
-    text, files differing from a clean build of the edited issue, the edited article)."""
+@dataclass(frozen=True)
+class Rebuilds:
+    clean: Run  # a build into a new folder
+    cached: Run  # the same build again into that folder: every page from the page cache
+    edit: Run  # after a one-sentence edit of one article, into that folder
+    typst: float  # Typst's seconds on the edited text
+    differing: list[str]  # files of the edit rebuild that differ from a clean build of the edited issue
+    article: str  # the edited article's file
+
+
+def _rebuilds(issue_dir: Path, tmp: Path) -> Rebuilds:
     edited = tmp / "edited"
     shutil.copytree(issue_dir, edited)
     out = tmp / "incremental"
-    _layout_build(edited, out)
+    clean = _layout_build(edited, out)
+    cached = _layout_build(edited, out)
     name = _add_sentence(edited)
-    rebuild, _ = _layout_build(edited, out)
-    clean = tmp / "clean"
-    _layout_build(edited, clean)
-    typst, _ = _typst_compile(_write_typst(edited), tmp / "typst-edited.pdf")
-    return rebuild, typst, _differing(out, clean), name
+    edit = _layout_build(edited, out)
+    _layout_build(edited, tmp / "clean")
+    typst = _typst_compile(_write_typst(edited), tmp / "typst-edited.pdf")
+    return Rebuilds(clean, cached, edit, typst.wall, _differing(out, tmp / "clean"), name)
 
 
 def main() -> None:
@@ -243,16 +284,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--runs", type=int, default=5, help="alternating runs of each for the ratio of medians")
     parser.add_argument("--big-pages", type=int, default=48, help="the issue whose peak RSS is measured too (0: none)")
+    parser.add_argument("--phases", action="store_true", help="the seconds of each progress step of the rebuilds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         bench = make_issue(tmp / "bench", args.pages, args.articles)
         for name, issue_dir in (("sample issue", SAMPLE), (f"generated {args.pages}-page issue", bench)):
             cold, warm, pages = _plan_times(issue_dir)
-            wall, peak = _layout_build(issue_dir, tmp / "once")
+            run = _layout_build(issue_dir, tmp / "once")
             shutil.rmtree(tmp / "once")
             print(f"{name}: {pages} pages; compose+plan {cold:.3f} s; plan alone {warm:.3f} s; "
-                  f"build {wall:.1f} s; peak RSS {peak:.0f} MiB", flush=True)
+                  f"build {run.wall:.1f} s; peak RSS {run.peak_mib:.0f} MiB", flush=True)
 
         ours, theirs, our_peak, their_peak, typst_pages = _compare(bench, args.runs, tmp)
         ratio = statistics.median(ours) / statistics.median(theirs)
@@ -264,11 +306,17 @@ def main() -> None:
               f" peak RSS {their_peak:.0f} MiB\n"
               f"  ratio of medians {ratio:.1f}×", flush=True)
 
-        rebuild, typst, differing, article = _edit_rebuild(bench, tmp)
-        same = "identical to a clean build" if not differing else f"differs from a clean build in {', '.join(differing)}"
-        print(f"one-article edit (a sentence added to articles/{article}), rebuilt into the same folder: "
-              f"{rebuild:.2f} s ({rebuild / typst:.1f}× Typst's {typst:.2f} s on the edited text); {same}",
+        r = _rebuilds(bench, tmp)
+        same = "identical to a clean build" if not r.differing else f"differs from a clean build in {', '.join(r.differing)}"
+        print(f"rebuild into the same folder, nothing changed: {r.cached.wall:.2f} s (the clean build before it "
+              f"{r.clean.wall:.2f} s)\n"
+              f"one-article edit (a sentence added to articles/{r.article}), rebuilt into the same folder: "
+              f"{r.edit.wall:.2f} s ({r.edit.wall / r.typst:.1f}× Typst's {r.typst:.2f} s on the edited text); {same}",
               flush=True)
+        if args.phases:
+            for name, run in (("clean build", r.clean), ("rebuild, nothing changed", r.cached),
+                              ("one-article edit rebuild", r.edit)):
+                _print_steps(name, run)
 
         big = tmp / "big"
         if not args.big_pages:
@@ -276,9 +324,9 @@ def main() -> None:
         try:
             _run([sys.executable, "-m", "benchmarks.make_issue", str(big), "--pages", str(args.big_pages),
                   "--articles", str(args.articles * args.big_pages // args.pages)], _BIG_TIMEOUT)
-            wall, peak = _layout_build(big, tmp / "big-out", _BIG_TIMEOUT)
-            print(f"peak RSS: {our_peak:.0f} MiB at {args.pages} pages, {peak:.0f} MiB at {args.big_pages} pages "
-                  f"(build {wall:.1f} s)")
+            run = _layout_build(big, tmp / "big-out", _BIG_TIMEOUT)
+            print(f"peak RSS: {our_peak:.0f} MiB at {args.pages} pages, {run.peak_mib:.0f} MiB at {args.big_pages} "
+                  f"pages (build {run.wall:.1f} s)")
         except (TimeoutError, RuntimeError, SystemExit) as e:
             print(f"peak RSS: {our_peak:.0f} MiB at {args.pages} pages; {args.big_pages} pages not measured: {e}")
 

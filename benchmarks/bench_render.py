@@ -47,7 +47,7 @@ def main() -> None:
         issue = planned.issue
         profile = resolve_profile(issue, STYLES)
         roots = (issue.root, STYLES, FONTS)
-        paint_s, htmls = best(args.runs, lambda: paint(issue, planned.plan, planned.fits, profile))
+        paint_s, htmls = best(args.runs, lambda: paint(issue, planned.frames, planned.fmt, profile))
         render_pdf(htmls[0], issue.root, roots)  # WeasyPrint's first document loads what the rest share
         render_s, finish_s, pages = 0.0, 0.0, []
         for number, html in enumerate(htmls, 1):

@@ -25,10 +25,9 @@ from layout.render.layout_json import dumps, layout_report
 from layout.render.page_cache import PageCache, cache_folder
 from layout.render.paint import paint
 from layout.render.pdfx import PrintPdf, assemble_issue, newsprint_warning, resolve_profile
-from layout.render.preview import page_png
-from layout.render.print_pages import PrintSettings, print_faces, print_pages
+from layout.render.preview import ImageSpec, page_png
+from layout.render.print_pages import PrintedPages, PrintSettings, print_faces, print_pages, start_workers
 from layout.render.web import WEB_DIR, WebSettings, write_site
-from layout.source.importer import add_pages
 from layout.source.issue_folder import load_issue, parse_toml, read_text
 from layout.source.plan_pins import load_pins
 from layout.text.issue_text import TextReport, normalise_issue
@@ -56,20 +55,24 @@ class Planned:
     frames: IssueFrames  # the plan placed on the pages: what every writer reads
     text: TextReport
     pins: dict[str, Pin]
+    cache: PageCache | None = None  # the page cache, holding the articles composed before too
 
 
-def plan_only(issue_dir: Path, progress: Progress = lambda _: None) -> Planned:
+def plan_only(issue_dir: Path, progress: Progress = lambda _: None, out_dir: Path | None = None) -> Planned:
+    """The issue planned; with out_dir, through the page cache of a build into it (articles composed
+    there before are not composed again)."""
     issue = load_issue(issue_dir)
     progress(t("read {paper} {date}: {articles} articles, {pages} pages", paper=issue.paper.name,
                date=f"{issue.info.date:%Y-%m-%d}", articles=len(issue.articles), pages=len(issue.pages)))
     pins = load_pins(issue)
     issue, text = normalise_issue(issue)
     fmt = page_format(issue.format)
+    cache = PageCache(cache_folder(out_dir, issue.stem)) if out_dir else None
     progress(t("planning: the lines of every article at every span, then the pages"))
     started = time.perf_counter()
-    plan, frames = plan_and_frame(issue, fmt, pins)
+    plan, frames = plan_and_frame(issue, fmt, pins, cache)
     progress(t("planned in {seconds:.2f} s", seconds=time.perf_counter() - started))
-    return Planned(issue, plan, fmt, frames, text, pins)
+    return Planned(issue, plan, fmt, frames, text, pins, cache)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ def page_file_names(prefix: str) -> re.Pattern[str]:
 
 def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None, limit: int = 24) -> int:
     """For an issue.toml that `layout import` just wrote: add pages until the planner places all the copy."""
+    from layout.source.importer import add_pages  # the importer's patterns take a while to compile: on use
+
     toml_path = issue_dir / "issue.toml"
     while True:
         try:
@@ -107,43 +112,46 @@ def add_pages_until_it_fits(issue_dir: Path, progress: Progress = lambda _: None
 
 
 def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: BuildOptions = BuildOptions(),
-               cache: PageCache | None = None) -> tuple[PrintPdf, list[bytes]]:
-    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too): each page
-    rendered on its own, in parallel, unless the cache holds it (the pages rendered are staged there)."""
+               cache: PageCache | None = None, images: ImageSpec | None = None) -> tuple[PrintPdf, PrintedPages]:
+    """The print PDF/X-4 of the issue and of each of its pages (the preview shows these too), with the
+    page images asked for: each page rendered on its own, in parallel, unless the cache holds it (the pages
+    rendered are staged there)."""
     issue, plan = planned.issue, planned.plan
     profile = resolve_profile(issue, STYLES)  # before the slow part: a missing profile fails at once
     progress(t("print PDF/X-4: {pages} pages, output intent {profile}", pages=len(plan.pages),
                profile=profile.description))
     htmls = list(zip((page.number for page in plan.pages), paint(issue, planned.frames, planned.fmt, profile)))
-    settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks)
+    settings = PrintSettings(issue, profile, (issue.root, STYLES, FONTS), options.bleed_mm, options.crop_marks,
+                             images)
     printed = print_pages(htmls, settings, cache, options.jobs)
     if cache:
         progress(t("{rendered} of {pages} pages rendered, the others taken from the page cache",
                    rendered=printed.rendered, pages=len(htmls)))
     for line in (line for page in printed.pages for line in page.report):
         progress(line)
-    page_files = [page.pdf for page in printed.pages]
-    pdf = PrintPdf(assemble_issue(page_files, issue, print_faces()), profile)
-    return pdf, page_files
+    pdf = PrintPdf(assemble_issue([page.pdf for page in printed.pages], issue, print_faces()), profile)
+    return pdf, printed
 
 
 def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
-    planned = plan_only(issue_dir, progress)
-    issue, plan, fmt, text = planned.issue, planned.plan, planned.fmt, planned.text
+    start_workers(options.jobs)
+    planned = plan_only(issue_dir, progress, out_dir if options.cache else None)
+    issue, plan, fmt, text, cache = planned.issue, planned.plan, planned.fmt, planned.text, planned.cache
     check_furniture(issue, fmt)  # before the slow part
     # Before the slow part too: a photo too coarse to print fails at once, naming its file and article.
     photos = photo_findings(placed_photos(issue, plan, fmt), house()["print"])
     result = BuildResult(issue, plan, text, lint(issue, plan, planned.frames, text) + photos)
     outputs: dict[Path, bytes] = {}
 
-    cache = PageCache(cache_folder(out_dir, issue.stem)) if options.cache else None
-    pdf, page_files = print_pdfs(planned, progress, options, cache)
+    web = WebSettings.from_house(house()["web"])
+    pdf, printed = print_pdfs(planned, progress, options, cache, web.images if options.web else None)
+    page_files = [page.pdf for page in printed.pages]
     result.problems += [Finding("not-newsprint", note)
                         for note in newsprint_warning(pdf.profile, house()["print"]["newsprint_profiles"])]
     outputs[out_dir / f"{issue.stem}.pdf"] = pdf
     date = f"{issue.info.date:%Y%m%d}"
-    cover = page_png(page_files[0], COVER_DPI)
+    cover = page_png(page_files[0], COVER_DPI, optimize=False)  # read back at once: the EPUB has a JPEG
     for page, page_pdf in zip(plan.pages, page_files):
         stem = f"{issue.paper.code}_{date}_{page.number:02d}"
         outputs[out_dir / f"{stem}.pdf"] = page_pdf
@@ -153,13 +161,13 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     progress(t("EPUB"))
     from layout.render.epub import write_epub  # font subsetting is heavy to import: load on use
 
-    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, embed_fonts=options.epub_fonts)
+    outputs[out_dir / f"{issue.stem}.epub"] = write_epub(issue, plan, cover, options.epub_fonts, cache)
     report = layout_report(issue, plan, planned.frames, fmt, text)
     outputs[out_dir / "layout.json"] = dumps(report)
     if options.web:
         progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),
                    articles=len(issue.articles)))
-        site = write_site(issue, plan, report, page_files, WebSettings.from_house(house()["web"]))
+        site = write_site(issue, plan, report, printed.images)
         outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
     # All or nothing: a failed build leaves every earlier output byte-identical.

@@ -14,13 +14,15 @@ OutputSet is the transaction every writer uses:
 Temporaries are named `.<name>.<random>.part` in the target's own folder (so the rename is atomic,
 same file system); entering an OutputSet removes those a killed earlier run left in out_dir and its
 subfolders (and the `.old` copies of a commit it interrupted). Write errors become BuildError naming the file and the reason. out.written lists the
-targets in the order added, once committed.
+targets in the order added, once committed. A target that already holds exactly the bytes added is left as it
+is (nothing to write, flush or rename): a rebuild after a small edit rewrites only the files that changed.
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -49,6 +51,7 @@ class OutputSet:
         self.out_dir = Path(out_dir)
         self.written: list[Path] = []
         self._parts: dict[Path, Path] = {}  # target → its temporary
+        self._order: dict[Path, None] = {}  # every target added, in order: those in _parts and those already right
         self._claims: list[re.Pattern[str]] = []
         self._trees: list[Path] = []
 
@@ -69,6 +72,9 @@ class OutputSet:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():  # found now rather than after other files were replaced
                 raise IsADirectoryError(21, t("a folder has the output's name"), str(path))
+            self._order[path] = None
+            if path not in self._parts and _holds(path, data):
+                return
             part = self._parts.get(path) or _temporary(path)
             self._parts[path] = part
             with open(part, "wb") as f:
@@ -95,7 +101,7 @@ class OutputSet:
         claimed = {p for p in self.out_dir.iterdir() if p.is_file() and any(c.fullmatch(p.name) for c in self._claims)}
         claimed.update(p for tree in self._trees if tree.is_dir() for p in tree.rglob("*")
                        if p.is_file() and not _PART.fullmatch(p.name))
-        return sorted(p for p in claimed if p not in self._parts)
+        return sorted(p for p in claimed if p not in self._order)
 
     def _commit(self) -> None:
         backups: dict[Path, Path | None] = {}  # target → copy of what was there (None: nothing was)
@@ -134,7 +140,7 @@ class OutputSet:
                     os.replace(hold, stale)
                 moved.clear()
                 raise
-            self.written = list(self._parts)
+            self.written = list(self._order)
             self._parts.clear()
         except OSError as e:
             raise _failed(self.out_dir, e) from e
@@ -157,6 +163,17 @@ class OutputSet:
                 self._commit()
         finally:
             self._discard()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """path is a file of ours (not a link, our mode) with exactly these bytes."""
+    try:
+        st = path.lstat()
+        if not stat.S_ISREG(st.st_mode) or stat.S_IMODE(st.st_mode) != _MODE or st.st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -266,7 +266,7 @@ def test_briefs_stand_in_one_block_under_one_label():
     going_on = [m for m in block if not m.head_lines]
     assert going_on and all(any(o.article_id == m.article_id and o.head_lines for o in page.modules)
                             for m in going_on)
-    q = page_quality(planned.issue, page, planned.fits, last=False)
+    q = page_quality(planned.issue, page, planned.frames.pages[1], planned.fmt, last=False)
     assert q.tombstones == 0 and q.short_modules == 0
 
 

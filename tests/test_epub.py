@@ -475,6 +475,19 @@ def test_rebuild_is_byte_identical(builds, sample):
     assert write_epub(sample, sample_plan(sample), _cover()) == builds["sample"].read_bytes()
 
 
+def test_the_page_cache_changes_no_byte(builds, sample, tmp_path):
+    """Cover and font subsets made into the cache, then read back from it: the same EPUB as made without."""
+    from layout.render.page_cache import BYTES_SUFFIX, PageCache
+
+    first = PageCache(tmp_path)
+    assert write_epub(sample, sample_plan(sample), _cover(), cache=first) == builds["sample"].read_bytes()
+    first.commit()
+    assert len(list(tmp_path.glob(f"*{BYTES_SUFFIX}"))) == 4  # the cover and three faces
+    again = PageCache(tmp_path)
+    assert write_epub(sample, sample_plan(sample), _cover(), cache=again) == builds["sample"].read_bytes()
+    assert not again.staged  # all read back, nothing made again
+
+
 def test_container_layout(builds):
     with _zip(builds["sample"]) as book:
         infos = book.infolist()

@@ -285,6 +285,21 @@ def test_output_set_commits_all_together(tmp_path):
     assert not list(tmp_path.rglob("*.part"))
 
 
+def test_output_set_leaves_a_file_that_already_holds_the_bytes(tmp_path):
+    with OutputSet(tmp_path) as out:
+        out.add(tmp_path / "same.pdf", b"same")
+        out.add(tmp_path / "changed.pdf", b"old")
+    before = {name: (tmp_path / name).stat() for name in ("same.pdf", "changed.pdf")}
+    with OutputSet(tmp_path) as out:
+        out.claim(re.compile(r".+\.pdf"))
+        out.add(tmp_path / "same.pdf", b"same")
+        out.add(tmp_path / "changed.pdf", b"new")
+    assert out.written == [tmp_path / "same.pdf", tmp_path / "changed.pdf"]  # claimed, so not removed as stale
+    assert (tmp_path / "same.pdf").stat().st_ino == before["same.pdf"].st_ino  # not rewritten: the same file
+    assert (tmp_path / "changed.pdf").stat().st_ino != before["changed.pdf"].st_ino
+    assert _files(tmp_path) == {"changed.pdf": b"new", "same.pdf": b"same"}
+
+
 def test_output_set_failure_leaves_earlier_files_byte_identical(tmp_path, monkeypatch):
     (tmp_path / "a.pdf").write_bytes(b"A")
     (tmp_path / "b.pdf").write_bytes(b"B")

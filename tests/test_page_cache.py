@@ -89,16 +89,40 @@ def test_the_salt_follows_the_profile_the_options_and_the_issue(tmp_path):
     assert cache_salt(base) == cache_salt(PrintSettings(issue, profile, (tmp_path,)))
 
 
-def _killed(job, settings):
-    os._exit(1)  # a worker dying as the kernel's OOM killer would stop it
+class _Killer:
+    """Unpickled in a worker, it ends the process as the kernel's OOM killer would stop it."""
+
+    def __reduce__(self):
+        return os._exit, (1,)
 
 
-def test_a_worker_that_dies_is_a_build_error_not_a_traceback(tmp_path, monkeypatch):
+def test_a_worker_that_dies_is_a_build_error_not_a_traceback(tmp_path):
     from layout.errors import BuildError
     from layout.render import print_pages
-    from test_pdfx import make_issue
 
-    monkeypatch.setattr(print_pages, "_print_page", _killed)  # the forked workers inherit it
-    settings = print_pages.PrintSettings(make_issue(tmp_path), None, (tmp_path,))
+    settings = print_pages.PrintSettings(_Killer(), None, (tmp_path,))  # each job carries its settings
     with pytest.raises(BuildError, match="stopped unexpectedly .* try --jobs 1"):
         print_pages.print_pages([(1, "<p>一</p>"), (2, "<p>二</p>")], settings, jobs=2)
+
+
+def test_page_images_come_back_as_they_were_staged(tmp_path):
+    from layout.render.preview import ImageSpec, PageImage
+
+    images = (PageImage(2, 3, b"RIFF small", "image/webp", "webp"), PageImage(4, 6, b"RIFF large", "image/webp", "webp"))
+    spec = ImageSpec((2, 4), 80)
+    key = PageCache.images_key(PAGE.pdf, spec)
+    assert key != PageCache.images_key(PAGE.pdf, ImageSpec((2, 4), 70))  # another encoding, another entry
+    assert key != PageCache.images_key(PAGE.pdf + b" ", spec)  # another page file too
+    build = PageCache(tmp_path)
+    assert build.get_images(key) is None
+    build.stage_images(key, images)
+    build.commit()
+    again = PageCache(tmp_path)
+    assert again.get_images(key) == images
+    path = next(tmp_path.glob("*.images"))
+    path.write_bytes(path.read_bytes().replace(b"large", b"largE"))
+    assert again.get_images(key) is None  # damaged: rendered again
+    again.commit()  # the next build used it (it asked): the entry stays for it to replace
+    assert path.exists()
+    PageCache(tmp_path).commit()
+    assert not path.exists()  # a build that did not use it removes it

@@ -135,7 +135,7 @@ def test_no_tombstones(which, bench_build):
     page-quality check counts: the search and the check share one definition (issue 10, item 11)."""
     planned = plan_only(SAMPLE if which == "sample" else bench_build.parent / "issue")
     told = {note.page: note.message for note in planned.plan.warnings if note.code == "tombstone"}
-    for q in issue_quality(planned.issue, planned.plan, planned.fits):
+    for q in issue_quality(planned.issue, planned.plan, planned.frames.pages, planned.fmt):
         if q.tombstones:
             assert re.search(rf"第{q.page}版.*{q.tombstones}", told.get(q.page, "")), (q.page, q.notes, told)
         else:

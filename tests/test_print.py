@@ -113,7 +113,9 @@ def test_a_damaged_cache_entry_is_rendered_again(sample_build, tmp_path):
     for name in outputs(sample_build):
         if name.suffix == ".pdf":
             assert (out / name).read_bytes() == (sample_build / name).read_bytes(), name
-    assert files(out / CACHE_FOLDER) == files(sample_build / CACHE_FOLDER)  # entries written anew
+    pages = {name: data for name, data in files(out / CACHE_FOLDER).items() if name.endswith(".page")}
+    assert pages == {name: data for name, data in files(sample_build / CACHE_FOLDER).items()
+                     if name.endswith(".page")}  # entries written anew (--no-fonts: the EPUB's subsets went)
 
 
 def test_failed_build_leaves_earlier_outputs_intact(sample_build, sample_copy, tmp_path):

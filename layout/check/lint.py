@@ -16,8 +16,7 @@ from layout.frame import IssueFrames, LineFrame
 from layout.messages import t
 from layout.model import Issue, Paragraph, Plan
 from layout.plan.columns import break_rule
-from layout.source.importer import PLACEHOLDER_CODE, PLACEHOLDER_NAME
-from layout.source.new_issue import EXAMPLE_HEADLINE
+from layout.source.new_issue import EXAMPLE_HEADLINE, PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from layout.text.issue_text import TextReport
 
 _BYLINE_MARKS = re.compile(r"[\s（）()■□●◆▲【】\[\]]")

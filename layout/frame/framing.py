@@ -9,10 +9,12 @@ from __future__ import annotations
 from layout.house import MM, house
 from layout.model import Issue, Line, Module, PagePlan, Pin, PlacedAd, Plan, Run
 from layout.plan.columns import module_columns
+from layout.plan.compose_cache import StoredFits
 from layout.plan.fit import Fits, Slot
 from layout.plan.grid import PageFormat
 from layout.plan.planner import plan_issue
 from layout.render.furniture import masthead, page_header
+from layout.render.page_cache import PageCache
 from layout.text.fonts import Metrics
 from layout.text.parts import part
 from layout.frame.model import (AdFrame, ArticleText, Cells, Face, FigureFrame, Furniture, IssueFrames, LineFrame,
@@ -167,9 +169,11 @@ def frame_issue(issue: Issue, plan: Plan, fits: Fits) -> IssueFrames:
     return IssueFrames(tuple(frame_page(issue, page, fits) for page in plan.pages), articles)
 
 
-def plan_and_frame(issue: Issue, fmt: PageFormat, pins: dict[str, Pin]) -> tuple[Plan, IssueFrames]:
+def plan_and_frame(issue: Issue, fmt: PageFormat, pins: dict[str, Pin],
+                   cache: PageCache | None = None) -> tuple[Plan, IssueFrames]:
     """The issue planned in `fmt` and framed with the lines the planner measured (the measurements stay
-    between the two stages)."""
-    fits = Fits({a.id: a for a in issue.articles}, fmt)
+    between the two stages); with a page cache, articles composed by an earlier build are read from it."""
+    articles = {a.id: a for a in issue.articles}
+    fits = StoredFits(articles, fmt, cache) if cache else Fits(articles, fmt)
     plan = plan_issue(issue, fits, pins)
     return plan, frame_issue(issue, plan, fits)

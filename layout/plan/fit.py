@@ -195,6 +195,20 @@ def jump_slot(fmt: PageFormat, text: str, align: str) -> Slot:
     return Slot(lines[0], "jump")
 
 
+@dataclass(frozen=True)
+class Composed:
+    """What Fits composed of one article: its body (None if not asked for yet), its shapes by (span, size cap,
+    continuation) and its captions by (figure, span)."""
+
+    body: tuple[Slot, ...] | None
+    shapes: dict[tuple[int, float, bool], Shape]
+    captions: dict[tuple[int, int], tuple[Line, ...]]
+
+    @property
+    def count(self) -> int:
+        return (self.body is not None) + len(self.shapes) + len(self.captions)
+
+
 class Fits:
     """Shapes of an issue's articles, composed once per (article, span, size cap, part)."""
 
@@ -223,3 +237,16 @@ class Fits:
         if key not in self._captions:
             self._captions[key] = caption_lines(self.articles[article_id].figures[figure], self.fmt, span)
         return self._captions[key]
+
+    def composed(self, article_id: str) -> Composed:
+        """Everything composed of one article so far."""
+        return Composed(self._bodies.get(article_id),
+                        {k[1:]: v for k, v in self._shapes.items() if k[0] == article_id},
+                        {k[1:]: v for k, v in self._captions.items() if k[0] == article_id})
+
+    def add_composed(self, article_id: str, composed: Composed) -> None:
+        """Take what an earlier composition of this same article gave (layout.plan.compose_cache)."""
+        if composed.body is not None:
+            self._bodies[article_id] = composed.body
+        self._shapes.update({(article_id, *k): v for k, v in composed.shapes.items()})
+        self._captions.update({(article_id, *k): v for k, v in composed.captions.items()})

@@ -26,6 +26,7 @@ from layout.render.article_view import (ArticleView, FigureView, PageLabel, arti
                                         xml_ids)
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
+from layout.render.page_cache import PageCache
 
 LANG = "zh-CN"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -62,10 +63,12 @@ class _Cover:
     data: bytes
 
 
-def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fonts: bool = True) -> bytes:
+def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fonts: bool = True,
+               cache: PageCache | None = None) -> bytes:
     """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised.
 
-    With the printed front page (PNG), the EPUB gets a designed cover set over its top."""
+    With the printed front page (PNG), the EPUB gets a designed cover set over its top. With a page cache,
+    the cover and the font subsets of an earlier build with the same inputs are taken from it."""
     order = reading_order(issue, plan)
     ids = xml_ids([a.id for _, articles in order for a in articles])
     photos, figures = figure_images([a for _, articles in order for a in articles], ids)
@@ -75,7 +78,12 @@ def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fon
     cover = None
     if front_page_png:
         text = cover_text(issue, tuple(a.headline for p in pages if p.number == 1 for a in p.articles))
-        cover = _Cover("cover-image", "images/cover.jpg", "cover.xhtml", text.alt, cover_jpeg(text, front_page_png))
+        if cache:
+            jpeg = cache.made(cache.bytes_key("epub cover", repr(text), front_page_png),
+                              lambda: cover_jpeg(text, front_page_png))
+        else:
+            jpeg = cover_jpeg(text, front_page_png)
+        cover = _Cover("cover-image", "images/cover.jpg", "cover.xhtml", text.alt, jpeg)
     context = {"lang": LANG, "pages": pages, "cover": cover,
                "stylesheets": (["css/fonts.css"] if embed_fonts else []) + ["css/epub.css"]}
 
@@ -92,7 +100,7 @@ def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fon
         book.add_item(item)
     book.add_item(epub.EpubNcx())
     if embed_fonts:
-        fonts = embedded_fonts(_characters(d.content for d in documents))
+        fonts = embedded_fonts(_characters(d.content for d in documents), cache)
         book.add_item(epub.EpubItem("css-fonts", "css/fonts.css", "text/css",
                                     _render("fonts.css.j2", {"fonts": fonts})))
     book.add_item(epub.EpubItem("css-epub", "css/epub.css", "text/css", CSS_FILE.read_bytes()))

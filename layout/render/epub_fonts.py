@@ -3,19 +3,22 @@
 A full Noto CJK face is 15–25 MB; subset to the few hundred characters of one issue it is a
 few hundred KB, small enough to embed so every reader shows the house faces. HarfBuzz's own
 subsetter does this in well under a second for all three faces (fontTools took about 4 s per
-CJK face); subsets are cached by face and character set, so a rebuild with the same text, or an
-edit that leaves a face's characters alone, subsets nothing.
+CJK face); subsets are cached by face and character set (in memory, and on disk in the page cache when
+the build has one), so a rebuild with the same text, or an edit that leaves a face's characters alone,
+subsets nothing.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import uharfbuzz as hb
 
 from layout.errors import BuildError
 from layout.house import FONTS
 from layout.messages import t
+from layout.render.page_cache import PageCache, file_fingerprint
 from layout.text.fonts import FontFace, resolve
 
 LICENCE_FILE = FONTS / "LICENSE-OFL.txt"
@@ -72,12 +75,18 @@ def _subset(face: FontFace, chars: frozenset[str]) -> bytes:
     return result.blob.data
 
 
-def embedded_fonts(chars_by_role: dict[str, set[str]]) -> tuple[EmbeddedFont, ...]:
+def embedded_fonts(chars_by_role: dict[str, set[str]], cache: PageCache | None = None) -> tuple[EmbeddedFont, ...]:
     """Each role of EMBEDDED_ROLES in chars_by_role as its face subset to the characters given for it."""
     fonts = []
     for role in EMBEDDED_ROLES:
         if not chars_by_role.get(role):
             continue  # a face nothing is set in is not shipped
-        face = resolve(role)
-        fonts.append(EmbeddedFont(role, f"layout-{role}", face.weight, _subset(face, frozenset(chars_by_role[role]))))
+        face, chars = resolve(role), frozenset(chars_by_role[role])
+        if cache:
+            key = cache.bytes_key("font subset", f"uharfbuzz {hb.__version__}",
+                                  f"{file_fingerprint(Path(face.path))}#{face.index}", "".join(sorted(chars)))
+            data = cache.made(key, lambda: _subset(face, chars))
+        else:
+            data = _subset(face, chars)
+        fonts.append(EmbeddedFont(role, f"layout-{role}", face.weight, data))
     return tuple(fonts)

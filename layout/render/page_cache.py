@@ -8,7 +8,11 @@ issue: entries that build did not use are removed.
 An entry is keyed by a digest of everything its bytes depend on: the page's painted HTML (photos are
 inside it, converted), the font files the roles resolve to (path, size, mtime), the output profile, bleed
 and crop marks, the issue's metadata, and the versions of WeasyPrint, pikepdf/qpdf and this program's code.
-Entries are written atomically (a temporary file, then a rename) and carry a checksum; an entry that is
+Beside each page it keeps the page's images (the digital edition's), keyed by a digest of the page file and
+of the widths and encoding asked for, so a page the cache holds is not rasterised again either.
+
+Entries are written atomically (a temporary file, then a rename; not flushed to disk one by one, as outputs
+are: a torn entry fails its checksum) and carry a checksum; an entry that is
 unreadable, truncated or altered is ignored and rendered again. The cache never changes an output: a page
 comes out byte-identical whether rendered now or read back (docs/design.md, invariant 5).
 """
@@ -17,15 +21,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Callable
 
-from layout.output import write_atomic
+from layout.render.preview import ImageSpec, PageImage
 
 CACHE_FOLDER = ".layout-cache"
 SUFFIX = ".page"
+IMAGES_SUFFIX = ".images"
+COMPOSED_SUFFIX = ".compose"  # an article's composed lines (layout.plan.compose_cache)
+BYTES_SUFFIX = ".bytes"  # a file of an output made of its inputs alone: an EPUB font subset, the EPUB cover
+ENTRY_SUFFIXES = (SUFFIX, IMAGES_SUFFIX, COMPOSED_SUFFIX, BYTES_SUFFIX)  # what commit() may remove: nothing else is ours
+PART_SUFFIX = ".part"  # an entry being written
 MAGIC = b"layout page cache 1\n"
 _CODE = Path(__file__).resolve().parents[1]  # the layout package: its sources are part of every key
 
@@ -49,7 +60,7 @@ def cache_folder(out_dir: Path, stem: str) -> Path:
 def code_version() -> str:
     """A digest of this program's sources and the libraries that make page files: any change is a new key."""
     h = hashlib.sha256()
-    for name in ("weasyprint", "pikepdf", "pydyf", "fonttools"):
+    for name in ("weasyprint", "pikepdf", "pydyf", "fonttools", "pypdfium2", "pillow"):
         h.update(f"{name} {version(name)}\n".encode())
     for path in sorted(_CODE.rglob("*.py")):
         h.update(path.relative_to(_CODE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -63,61 +74,132 @@ def file_fingerprint(path: Path) -> str:
 
 
 class PageCache:
-    """Finished pages under folder, keyed by their HTML plus a build's salt (see key).
+    """Finished pages under folder, keyed by their HTML plus a build's salt (see key), and their images.
 
-    A build reads entries as it goes and stages the pages it rendered; commit() writes those and
+    A build reads entries as it goes and stages the pages and images it made; commit() writes those and
     removes the entries the build did not use, once the build's outputs are written."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.used: set[str] = set()
-        self.staged: dict[str, CachedPage] = {}
+        self.used: set[str] = set()  # file names
+        self.staged: dict[str, bytes] = {}  # file name → payload
+        self._before_commit: list[Callable[[], None]] = []
 
     @staticmethod
     def key(salt: str, number: int, html: str) -> str:
         return hashlib.sha256(f"{salt}\0{number}\0".encode() + html.encode("utf-8")).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}{SUFFIX}"
+    @staticmethod
+    def images_key(pdf: bytes, spec: ImageSpec) -> str:
+        return hashlib.sha256(f"{code_version()}\0{spec!r}\0".encode() + hashlib.sha256(pdf).digest()).hexdigest()
 
     def get(self, key: str) -> CachedPage | None:
         """The entry, or None when there is none or it cannot be trusted (it is then rendered anew)."""
-        self.used.add(key)
+        entry = self.read(key + SUFFIX)
+        if entry is None or not all(isinstance(r, str) for r in entry[0]):
+            return None
+        return CachedPage(entry[1], tuple(entry[0]))
+
+    def get_images(self, key: str) -> tuple[PageImage, ...] | None:
+        """A page's images as images_key named them, or None (they are then rendered anew)."""
+        entry = self.read(key + IMAGES_SUFFIX)
+        if entry is None:
+            return None
+        meta, data = entry
+        images, start = [], 0
         try:
-            data = self._path(key).read_bytes()
+            for width, height, media_type, extension, size in meta:
+                images.append(PageImage(width, height, data[start:start + size], media_type, extension))
+                start += size
+        except (TypeError, ValueError):
+            return None
+        return tuple(images) if start == len(data) else None
+
+    @staticmethod
+    def bytes_key(*parts: str | bytes) -> str:
+        """The key of bytes made of these parts (and this program's code) alone."""
+        h = hashlib.sha256(code_version().encode())
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            h.update(len(data).to_bytes(8, "big") + data)
+        return h.hexdigest()
+
+    def get_bytes(self, key: str) -> bytes | None:
+        entry = self.read(key + BYTES_SUFFIX)
+        return entry[1] if entry and not entry[0] else None
+
+    def stage_bytes(self, key: str, data: bytes) -> None:
+        self.stage_entry(key + BYTES_SUFFIX, [], data)
+
+    def made(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The bytes under key, made now (and staged) if the cache does not hold them."""
+        found = self.get_bytes(key)
+        if found is None:
+            found = make()
+            self.stage_bytes(key, found)
+        return found
+
+    def stage(self, key: str, page: CachedPage) -> None:
+        self.stage_entry(key + SUFFIX, list(page.report), page.pdf)
+
+    def stage_images(self, key: str, images: tuple[PageImage, ...]) -> None:
+        meta = [[i.width, i.height, i.media_type, i.extension, len(i.data)] for i in images]
+        self.stage_entry(key + IMAGES_SUFFIX, meta, b"".join(i.data for i in images))
+
+    def put(self, key: str, page: CachedPage) -> None:
+        self.stage(key, page)
+        self.commit_staged()
+
+    def before_commit(self, stage: Callable[[], None]) -> None:
+        """Have stage() called first thing in commit(): for entries made of what the whole build computed."""
+        self._before_commit.append(stage)
+
+    def commit(self) -> None:
+        """Write the staged entries; remove the entries of earlier builds that this build did not use."""
+        for stage in self._before_commit:
+            stage()
+        self.commit_staged()
+        self.keep_only(self.used)
+
+    def commit_staged(self) -> None:
+        if self.staged:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        for name, payload in self.staged.items():
+            fd, part = tempfile.mkstemp(prefix=f".{name}.", suffix=PART_SUFFIX, dir=self.folder)
+            with os.fdopen(fd, "wb") as f:
+                f.write(MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+            os.replace(part, self.folder / name)
+        self.staged = {}
+
+    def keep_only(self, names: set[str]) -> None:
+        if not self.folder.is_dir():
+            return
+        for suffix in ENTRY_SUFFIXES:
+            for path in self.folder.glob(f"*{suffix}"):
+                if path.name not in names:
+                    path.unlink(missing_ok=True)
+        for path in self.folder.glob(f".*{PART_SUFFIX}"):  # what a build stopped while committing left
+            path.unlink(missing_ok=True)
+
+    def stage_entry(self, name: str, meta: list, data: bytes = b"") -> None:
+        """An entry to write on commit: JSON-able meta and bytes, under a file name ending in ENTRY_SUFFIXES."""
+        self.used.add(name)
+        self.staged[name] = json.dumps(meta, ensure_ascii=False).encode() + b"\n" + data
+
+    def read(self, name: str) -> tuple[list, bytes] | None:
+        """(meta, data) of an entry whose checksum holds, else None."""
+        self.used.add(name)
+        try:
+            raw = (self.folder / name).read_bytes()
         except OSError:
             return None
-        head, _, rest = data.partition(b"\n")
+        head, _, rest = raw.partition(b"\n")
         checksum, _, payload = rest.partition(b"\n")
         if head + b"\n" != MAGIC or hashlib.sha256(payload).hexdigest().encode() != checksum:
             return None
-        meta, _, pdf = payload.partition(b"\n")
+        meta, _, data = payload.partition(b"\n")
         try:
-            report = json.loads(meta)
+            decoded = json.loads(meta)
         except ValueError:
             return None
-        if not isinstance(report, list) or not all(isinstance(r, str) for r in report):
-            return None
-        return CachedPage(pdf, tuple(report))
-
-    def stage(self, key: str, page: CachedPage) -> None:
-        self.used.add(key)
-        self.staged[key] = page
-
-    def put(self, key: str, page: CachedPage) -> None:
-        payload = json.dumps(list(page.report), ensure_ascii=False).encode() + b"\n" + page.pdf
-        write_atomic(self._path(key), MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-
-    def commit(self) -> None:
-        """Write the staged pages; remove the entries of earlier builds that this build did not use."""
-        for key, page in self.staged.items():
-            self.put(key, page)
-        self.staged = {}
-        self.keep_only(self.used)
-
-    def keep_only(self, keys: set[str]) -> None:
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.glob(f"*{SUFFIX}"):
-            if path.name.removesuffix(SUFFIX) not in keys:
-                path.unlink(missing_ok=True)
+        return (decoded, data) if isinstance(decoded, list) else None

@@ -3,14 +3,14 @@
 Every 版 is its printed page image with one link zone per module over the module's rectangle,
 leading to the article's own page: its whole text (a jumped article in one piece), photos, and
 the print 版 it appeared on. Pure: the issue, its plan, the layout report (layout.json's data:
-the rectangles) and the print page PDFs in, {path inside web/: bytes} out. Templates and stylesheet: styles/web/. Nothing is loaded from outside the
+the rectangles) and the page images (made with the print pages, see WebSettings.images) in, {path inside web/: bytes} out. Templates and stylesheet: styles/web/. Nothing is loaded from outside the
 folder and nothing needs JavaScript; the same inputs give the same bytes.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -18,7 +18,7 @@ from layout.house import STYLES
 from layout.model import Issue, Module, Plan
 from layout.render.article_view import ArticleView, PageLabel, article_view, figure_images, reading_order, xml_ids
 from layout.render.furniture import masthead
-from layout.render.preview import page_images, page_zones
+from layout.render.preview import ImageSpec, PageImage, page_zones
 
 LANG = "zh-CN"
 TEMPLATES = STYLES / "web"
@@ -40,6 +40,11 @@ class WebSettings:
     @classmethod
     def from_house(cls, raw: dict) -> WebSettings:
         return cls(tuple(sorted(raw["page_widths"])), raw["webp_quality"])
+
+    @property
+    def images(self) -> ImageSpec:
+        """The images of each 版 the edition shows."""
+        return ImageSpec(self.page_widths, self.webp_quality)
 
 
 @dataclass(frozen=True)
@@ -102,10 +107,10 @@ class _ArticlePage:
         return self.printed_on[0]
 
 
-def write_site(issue: Issue, plan: Plan, report: dict, page_pdfs: list[bytes],
-               settings: WebSettings) -> dict[str, bytes]:
-    """The digital edition: {path relative to web/: bytes}. report is layout_report's; page_pdfs are
-    the print pages in plan order."""
+def write_site(issue: Issue, plan: Plan, report: dict,
+               page_images: Sequence[tuple[PageImage, ...]]) -> dict[str, bytes]:
+    """The digital edition: {path relative to web/: bytes}. report is layout_report's; page_images are
+    each print page's images at WebSettings.images, in plan order."""
     order = reading_order(issue, plan)
     ordered = [a for _, articles in order for a in articles]
     ids = xml_ids([a.id for a in ordered])
@@ -117,9 +122,9 @@ def write_site(issue: Issue, plan: Plan, report: dict, page_pdfs: list[bytes],
 
     pages = []
     trim_mm = tuple(report["grid"]["trim_mm"])
-    for n, (page, spec, pdf, (_, starting)) in enumerate(zip(plan.pages, report["pages"], page_pdfs, order)):
+    for n, (page, spec, shown, (_, starting)) in enumerate(zip(plan.pages, report["pages"], page_images, order)):
         images = []
-        for image in page_images(pdf, settings.page_widths, settings.webp_quality):
+        for image in shown:
             href = f"images/page-{page.number:02d}-{image.width}.{image.extension}"
             site[href] = image.data
             images.append(_Image(href, image.width, image.height))

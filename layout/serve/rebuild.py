@@ -49,13 +49,13 @@ class Snapshot:
 
 def _image(page_pdf: bytes) -> tuple[str, bytes, int, int]:
     """(digest, PNG, width, height) of a page, rendered only when this page PDF was not seen before."""
-    from layout.render.preview import page_images
+    from layout.render.preview import ImageSpec, page_images
 
     digest = hashlib.sha256(page_pdf).hexdigest()[:32]
     if digest not in _images:
         if len(_images) >= CACHE_PAGES:
             _images.pop(next(iter(_images)))
-        image = page_images(page_pdf, (PAGE_WIDTH_PX,))[0]  # PNG: the editor's screen, no second width
+        image = page_images(page_pdf, ImageSpec((PAGE_WIDTH_PX,)))[0]  # PNG: the editor's screen, no second width
         _images[digest] = (image.data, image.width, image.height)
     return digest, *_images[digest]
 
@@ -85,7 +85,7 @@ def snapshot(issue_dir: str) -> dict:
         planned = plan_only(Path(issue_dir), _progress)
         plan_seconds = time.perf_counter() - started
         findings = lint(planned.issue, planned.plan, planned.frames, planned.text)
-        _, page_pdfs = print_pdfs(planned, _progress)
+        _, printed = print_pdfs(planned, _progress)
     except (InputError, BuildError) as e:
         return asdict(Snapshot(False, error=str(e)))
     report = layout_report(planned.issue, planned.plan, planned.frames, planned.fmt, planned.text)
@@ -96,8 +96,8 @@ def snapshot(issue_dir: str) -> dict:
         for m in page["modules"]:
             by_article.setdefault(m["article"], []).append(m)
     pages, images = [], {}
-    for page, page_pdf in zip(report["pages"], page_pdfs):
-        digest, images[digest], width, height = _image(page_pdf)
+    for page, printed_page in zip(report["pages"], printed.pages):
+        digest, images[digest], width, height = _image(printed_page.pdf)
         zones = []
         for zone, m in zip(page_zones(page, report["grid"]["trim_mm"]), page["modules"]):
             article = issue.article(zone.article_id)

@@ -27,6 +27,7 @@ from layout.output import OutputSet
 from layout.source.input_files import article_files, read_input
 from layout.source.issue_folder import parse_toml, read_text
 from layout.source.markdown_body import parse_body
+from layout.source.new_issue import PLACEHOLDER_CODE, PLACEHOLDER_NAME
 from layout.source.raw_text import (
     CAPTION_CREDIT_RE,
     CJK_PUNCT,
@@ -46,9 +47,6 @@ from layout.source.raw_text import (
 from layout.source.validate import check_characters
 
 UNTITLED = "（无标题）"  # headline of text found before any headline; the only text not from the input
-# What a new issue.toml says until the editor fills it in (`layout check` flags them).
-PLACEHOLDER_NAME = "未命名"
-PLACEHOLDER_CODE = "PAPER"
 REPORT_NAME = "import-report.txt"
 _BYLINE_KINDS = (Kind.TOP_BYLINE, Kind.END_BYLINE)
 _TEXT_KINDS = (Kind.PARAGRAPH, Kind.HEADING, Kind.NOTE)  # units that become body blocks

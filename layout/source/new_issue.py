@@ -20,6 +20,9 @@ from layout.source.issue_folder import load_issue
 EXAMPLE_ID = "01-example"
 IMAGES_KEEP = "images/.gitkeep"  # keeps the empty folder in version control
 EXAMPLE_HEADLINE = "用您的稿件替换这篇示例"  # `layout check` flags the example until it is replaced
+# What an issue.toml written by `layout import` says until the editor fills it in (`layout check` flags them).
+PLACEHOLDER_NAME = "未命名"
+PLACEHOLDER_CODE = "PAPER"
 # Copy, not a message: the paper is Chinese whatever language the editor reads messages in.
 EXAMPLE_ARTICLE = f"""\
 ---
