@@ -26,22 +26,23 @@ def module_chars(page, module: dict) -> list[dict]:
 
 
 def reading_text(chars: list[dict], module: dict, layout: dict) -> str:
-    """Text in reading order: the lines above the body (headline group, caption) top to bottom,
-    then the body column by column, each top to bottom."""
+    """Text in reading order: the lines above each column's body (headline group, photo captions) top to
+    bottom, then the body column by column, each top to bottom."""
     grid = layout["grid"]
     size, line_pitch = grid["body_size_pt"], grid["line_pitch_pt"]
     column_pitch = (grid["chars_per_column"] + 1) * size
-    left = module["mm"]["x"] * MM
-    body_top = module["mm"]["y"] * MM + module["top_lines"] * line_pitch
+    left, top = module["mm"]["x"] * MM, module["mm"]["y"] * MM
+    tops = module["body_tops"]  # each column's body starts under what stands above it (a photo beside the headline)
     keyed = []
     # Within a line, content-stream order is the reading order (as a PDF viewer copies text):
     # x0 alone is ambiguous where a compressed mark pair overlaps its blank halves (P3).
     for n, c in enumerate(chars):
         middle = (c["top"] + c["bottom"]) / 2
+        column = max(0, int(((c["x0"] + c["x1"]) / 2 - left + COLUMN_SLACK) // column_pitch))  # P5 hangs a blank half-em left
+        body_top = top + tops[min(column, len(tops) - 1)] * line_pitch
         if middle < body_top:
             keyed.append(((0, round(c["top"]), n), c["text"]))
         else:
-            column = max(0, int(((c["x0"] + c["x1"]) / 2 - left + COLUMN_SLACK) // column_pitch))  # P5 hangs a blank half-em left
             row = int((middle - body_top) // line_pitch)
             keyed.append(((1 + column, row, n), c["text"]))
     return "".join(t for _, t in sorted(keyed))
