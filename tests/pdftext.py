@@ -25,7 +25,7 @@ def module_chars(page, module: dict) -> list[dict]:
             if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5 and y0 - 0.5 <= (c["top"] + c["bottom"]) / 2 <= y1 + 0.5]
 
 
-def reading_text(chars: list[dict], module: dict, layout: dict) -> str:
+def reading_text(chars: list[dict], module: dict, layout: dict, body_only: bool = False) -> str:
     """Text in reading order: the lines above each column's body (headline group, photo captions) top to
     bottom, then the body column by column, each top to bottom."""
     grid = layout["grid"]
@@ -41,7 +41,8 @@ def reading_text(chars: list[dict], module: dict, layout: dict) -> str:
         column = max(0, int(((c["x0"] + c["x1"]) / 2 - left + COLUMN_SLACK) // column_pitch))  # P5 hangs a blank half-em left
         body_top = top + tops[min(column, len(tops) - 1)] * line_pitch
         if middle < body_top:
-            keyed.append(((0, round(c["top"]), n), c["text"]))
+            if not body_only:
+                keyed.append(((0, round(c["top"]), n), c["text"]))
         else:
             row = int((middle - body_top) // line_pitch)
             keyed.append(((1 + column, row, n), c["text"]))

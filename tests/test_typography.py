@@ -203,9 +203,8 @@ def test_pdf_text_equals_normalised_source(sample_build):
         for page_info in layout["pages"]:
             page = pdf.pages[page_info["number"] - 1]
             for m in page_info["modules"]:
-                body_top = m["mm"]["y"] * MM + m["top_lines"] * pitch
-                chars = [c for c in module_chars(page, m) if (c["top"] + c["bottom"]) / 2 >= body_top]
-                bodies.setdefault(m["article"], []).append((m["part"], reading_text(chars, m, layout)))
+                bodies.setdefault(m["article"], []).append(
+                    (m["part"], reading_text(module_chars(page, m), m, layout, body_only=True)))
     for article in issue.articles:
         printed = squash("".join(t for _, t in sorted(bodies[article.id])))
         printed = re.sub(r"（下转第\d+版）|（上接第\d+版）", "", printed)
