@@ -124,20 +124,36 @@ class PageCache:
             h.update(len(data).to_bytes(8, "big") + data)
         return h.hexdigest()
 
-    def get_bytes(self, key: str) -> bytes | None:
-        entry = self.read(key + BYTES_SUFFIX)
-        return entry[1] if entry and not entry[0] else None
-
-    def stage_bytes(self, key: str, data: bytes) -> None:
-        self.stage_entry(key + BYTES_SUFFIX, [], data)
-
     def made(self, key: str, make: Callable[[], bytes]) -> bytes:
-        """The bytes under key, made now (and staged) if the cache does not hold them."""
-        found = self.get_bytes(key)
-        if found is None:
-            found = make()
-            self.stage_bytes(key, found)
-        return found
+        """The bytes under key, made now (and staged) if the cache does not hold them. The entry names the
+        entries make() read (an EPUB's font subsets): they stay in the cache with it, for the next build
+        that has to make it again."""
+        entry = self.read(key + BYTES_SUFFIX)
+        if entry is not None and all(isinstance(name, str) and name.endswith(ENTRY_SUFFIXES) for name in entry[0]):
+            self.used.update(entry[0])
+            return entry[1]
+        before = set(self.used)
+        data = make()
+        self.stage_entry(key + BYTES_SUFFIX, sorted(self.used - before), data)
+        return data
+
+    def made_files(self, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        """The files ({path: bytes}) under key, made now (and staged) if the cache does not hold them whole."""
+        name = key + BYTES_SUFFIX
+        entry = self.read(name)
+        if entry is not None:
+            files, (meta, data), start = {}, entry, 0
+            try:
+                for path, size in meta:
+                    files[path] = data[start:start + size]
+                    start += size
+            except (TypeError, ValueError):
+                start = -1
+            if start == len(data):
+                return files
+        files = make()
+        self.stage_entry(name, [[path, len(data)] for path, data in files.items()], b"".join(files.values()))
+        return files
 
     def stage(self, key: str, page: CachedPage) -> None:
         self.stage_entry(key + SUFFIX, list(page.report), page.pdf)
