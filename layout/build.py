@@ -58,16 +58,20 @@ class Planned:
     cache: PageCache | None = None  # the page cache, holding the articles composed before too
 
 
-def plan_only(issue_dir: Path, progress: Progress = lambda _: None, out_dir: Path | None = None) -> Planned:
+def plan_only(issue_dir: Path, progress: Progress = lambda _: None, out_dir: Path | None = None,
+              cache_dir: Path | None = None) -> Planned:
     """The issue planned; with out_dir, through the page cache of a build into it (articles composed
-    there before are not composed again)."""
+    there before are not composed again); with cache_dir (the preview's own), through a page cache in
+    cache_dir whatever XDG_CACHE_HOME says, so that the preview and the builds do not remove each other's
+    entries."""
     issue = load_issue(issue_dir)
     progress(t("read {paper} {date}: {articles} articles, {pages} pages", paper=issue.paper.name,
                date=f"{issue.info.date:%Y-%m-%d}", articles=len(issue.articles), pages=len(issue.pages)))
     pins = load_pins(issue)
     issue, text = normalise_issue(issue)
     fmt = page_format(issue.format)
-    cache = PageCache(cache_folder(out_dir, issue.stem)) if out_dir else None
+    cache = (PageCache(cache_dir / issue.stem) if cache_dir else
+             PageCache(cache_folder(out_dir, issue.stem)) if out_dir else None)
     progress(t("planning: the lines of every article at every span, then the pages"))
     from layout.frame import plan_and_frame
 
@@ -208,7 +212,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
             out.add(path, data)
     result.outputs += out.written
     if cache:
-        _commit_cache(cache, progress)
+        commit_cache(cache, progress)
     return result
 
 
@@ -233,7 +237,7 @@ def _issue_inputs(planned: Planned) -> str:
     return h.hexdigest()
 
 
-def _commit_cache(cache: PageCache, progress: Progress) -> None:
+def commit_cache(cache: PageCache, progress: Progress) -> None:
     """The pages this build rendered go into the cache; what it no longer needs goes. A cache that
     cannot be written costs the next build time, never an output: it is reported, not fatal."""
     try:
