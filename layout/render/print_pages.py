@@ -29,8 +29,9 @@ from layout.render.page_cache import CachedPage, PageCache, code_version, file_f
 from layout.render.preview import ImageSpec, PageImage, page_images
 from layout.render.print_images import OutputProfile
 from layout.text.fonts import FontFace, match, resolve
+from layout.text.parts import parts
 
-WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture, kicker)
+WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture)
 WORKER_MODULES = ["layout.render.weasy", "layout.render.pdfx", __name__]  # what the fork server loads once for all its workers
 
 
@@ -62,12 +63,12 @@ def default_jobs() -> int:
 
 
 def print_faces() -> tuple[FontFace, ...]:
-    """The font files the print pages may be set in: every role of the stylesheet at its own weight,
-    regular and bold."""
+    """The font files the print pages may be set in: each part's face (the parts table) and every role the
+    stylesheet names itself (furniture, ad labels) at its own weight, regular and bold."""
     from layout.render.paint import PRINT_ROLES
 
-    return tuple(sorted({match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)},
-                        key=lambda f: (f.path, f.index)))
+    roles = {match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)}
+    return tuple(sorted(roles | {p.face for p in parts().values()}, key=lambda f: (f.path, f.index)))
 
 
 def cache_salt(settings: PrintSettings) -> str:
