@@ -9,7 +9,9 @@ An entry is keyed by a digest of everything its bytes depend on: the page's pain
 inside it, converted), the font files the roles resolve to (path, size, mtime), the output profile, bleed
 and crop marks, the issue's metadata, and the versions of WeasyPrint, pikepdf/qpdf and this program's code.
 Beside each page it keeps the page's images (the digital edition's), keyed by a digest of the page file and
-of the widths and encoding asked for, so a page the cache holds is not rasterised again either.
+of the widths and encoding asked for, so a page the cache holds is not rasterised again either. Bytes made of
+few inputs (bytes_key: an EPUB font subset, the cover) and the outputs made of a build's pages (the issue's PDF,
+the EPUB, the digital edition's files: layout.build keys them) are kept as `.bytes` entries (made, made_files).
 
 Entries are written atomically (a temporary file, then a rename; not flushed to disk one by one, as outputs
 are: a torn entry fails its checksum) and carry a checksum; an entry that is
