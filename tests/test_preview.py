@@ -196,7 +196,8 @@ def test_an_edit_re_renders_only_the_page_it_changed(sample_copy, tmp_path):
     try:
         first = snapshot(str(sample_copy), str(tmp_path))
         article = sample_copy / "articles" / "04-zhongxinzu.md"  # on 第1版 only
-        article.write_text(article.read_text(encoding="utf-8").replace("陈保中教授", "陈保中老师"), encoding="utf-8")
+        article.write_text(article.read_text(encoding="utf-8").replace("陈保中教授", "陈保中老师"),
+                           encoding="utf-8")
         while not progress.empty():
             progress.get()
         second = snapshot(str(sample_copy), str(tmp_path))

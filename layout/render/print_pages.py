@@ -29,10 +29,10 @@ from layout.render.page_cache import CachedPage, PageCache, code_version, file_f
 from layout.render.preview import ImageSpec, PageImage, page_images
 from layout.render.print_images import OutputProfile
 from layout.text.fonts import FontFace, match, resolve
-from layout.text.parts import parts
+from layout.text import parts as part_table
 
 WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture)
-WORKER_MODULES = ["layout.render.weasy", "layout.render.pdfx", __name__]  # what the fork server loads once for all its workers
+WORKER_MODULES = ["layout.render.weasy", "layout.render.pdfx", __name__]  # loaded once by the fork server
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def print_faces() -> tuple[FontFace, ...]:
     from layout.render.paint import PRINT_ROLES
 
     roles = {match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)}
-    return tuple(sorted(roles | {p.face for p in parts().values()}, key=lambda f: (f.path, f.index)))
+    return tuple(sorted(roles | {p.face for p in part_table.parts().values()}, key=lambda f: (f.path, f.index)))
 
 
 def cache_salt(settings: PrintSettings) -> str:
