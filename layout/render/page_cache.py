@@ -26,7 +26,6 @@ import os
 import tempfile
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
@@ -61,6 +60,8 @@ def cache_folder(out_dir: Path, stem: str) -> Path:
 @cache
 def code_version() -> str:
     """A digest of this program's sources and the libraries that make page files: any change is a new key."""
+    from importlib.metadata import version  # slow to import: not before the first key is made
+
     h = hashlib.sha256()
     for name in ("weasyprint", "pikepdf", "pydyf", "fonttools", "pypdfium2", "pillow"):
         h.update(f"{name} {version(name)}\n".encode())
