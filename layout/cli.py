@@ -8,29 +8,39 @@ locale. Help texts are marked with N_ and translated when help is shown, after -
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 import unicodedata
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from layout import __version__
 from layout.errors import BuildError, InputError
 from layout.messages import N_, language, set_language, t
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 LANGUAGES = ("zh", "en")
 MAX_PAGES = 64  # 版 of a new issue: more than any weekly prints
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@functools.cache
+def _terminal() -> Console:  # rich takes a while to import: loaded only when stderr is a terminal
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _say(label: str, style: str, message: str) -> None:
     """One line on stderr: coloured where stderr is a terminal, plain and never wrapped elsewhere."""
     if sys.stderr.isatty():
-        _err.print(f"[{style}]{escape(label)}[/{style}] {escape(message)}")  # editors' text, not markup
+        from rich.markup import escape
+
+        _terminal().print(f"[{style}]{escape(label)}[/{style}] {escape(message)}")  # editors' text, not markup
     else:
         click.echo(f"{label} {message}", err=True)
 

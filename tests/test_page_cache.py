@@ -126,3 +126,31 @@ def test_page_images_come_back_as_they_were_staged(tmp_path):
     assert path.exists()
     PageCache(tmp_path).commit()
     assert not path.exists()  # a build that did not use it removes it
+
+
+def test_made_bytes_keep_the_entries_they_were_made_of(tmp_path):
+    """An output taken from the cache (an EPUB) keeps the entries it was made of (its font subsets) in
+    the cache, so the next build that has to make it again finds them."""
+    build = PageCache(tmp_path)
+    subset_key, book_key = build.bytes_key("subset"), build.bytes_key("epub")
+    made = []
+    book = build.made(book_key, lambda: made.append(1) or b"book of " + build.made(subset_key, lambda: b"subset"))
+    assert book == b"book of subset" and made == [1]
+    build.commit()
+    again = PageCache(tmp_path)
+    assert again.made(book_key, lambda: made.append(2) or b"") == b"book of subset" and made == [1]
+    again.commit()
+    assert len(list(tmp_path.glob("*.bytes"))) == 2  # the subset stayed, though this build did not read it
+    assert PageCache(tmp_path).made(subset_key, lambda: b"") == b"subset"
+
+
+def test_made_files_come_back_whole_or_are_made_again(tmp_path):
+    site = {"index.html": "<p>第1版</p>".encode(), "images/page-01-900.webp": b"RIFF", "empty.txt": b""}
+    build = PageCache(tmp_path)
+    key = build.bytes_key("digital edition")
+    assert build.made_files(key, lambda: site) == site
+    build.commit()
+    assert PageCache(tmp_path).made_files(key, dict) == site  # read back: nothing made
+    path = next(tmp_path.glob("*.bytes"))
+    path.write_bytes(path.read_bytes()[:-3])  # cut short
+    assert PageCache(tmp_path).made_files(key, lambda: {"made": b"again"}) == {"made": b"again"}

@@ -182,3 +182,31 @@ def test_a_crashed_build_process_is_replaced(served, browser):
     _wait_version_after(page, version)
     assert not page.locator("#error").is_visible() and server.poll() is None
     assert page.locator(".page img").count() >= 1
+
+
+def test_an_edit_re_renders_only_the_page_it_changed(sample_copy, tmp_path):
+    """The preview's build worker, in process: through its page cache, an edit on 第1版 renders that page
+    only, and 第2版 keeps its image."""
+    from queue import Queue
+
+    from layout.serve.rebuild import snapshot, start_worker
+
+    progress: Queue = Queue()
+    start_worker(progress, "en")
+    try:
+        first = snapshot(str(sample_copy), str(tmp_path))
+        article = sample_copy / "articles" / "04-zhongxinzu.md"  # on 第1版 only
+        article.write_text(article.read_text(encoding="utf-8").replace("陈保中教授", "陈保中老师"),
+                           encoding="utf-8")
+        while not progress.empty():
+            progress.get()
+        second = snapshot(str(sample_copy), str(tmp_path))
+        said = []
+        while not progress.empty():
+            said.append(progress.get())
+    finally:
+        start_worker(None, None)
+    assert first["ok"] and second["ok"], second["error"]
+    assert "1 of 2 pages rendered, the others taken from the page cache" in said
+    assert first["pages"][0]["image"] != second["pages"][0]["image"]
+    assert first["pages"][1]["image"] == second["pages"][1]["image"]

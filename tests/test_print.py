@@ -81,6 +81,24 @@ def test_rebuild_gives_identical_bytes(sample_build, tmp_path):
         assert (tmp_path / name).read_bytes() == (sample_build / name).read_bytes(), name
 
 
+def test_a_rebuild_with_nothing_changed_makes_nothing(sample_build, tmp_path):
+    """Invariant 5 and issue 11: rebuilding the unchanged issue into the same folder takes the issue's PDF,
+    the EPUB and the digital edition from the page cache as the session's build made them (none is made,
+    staged or written again: every file keeps its inode), and they are a build's without the cache."""
+    out = tmp_path / "out"
+    shutil.copytree(sample_build, out)
+    made = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and p.suffix != ".compose"}
+    result = run_layout("--lang", "en", "build", SAMPLE, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "0 of 2 pages rendered, the others taken from the page cache" in result.stderr
+    assert {p: p.stat().st_ino for p in made if p.exists()} == made
+    clean = tmp_path / "clean"
+    assert run_layout("build", SAMPLE, "-o", clean, "--no-cache").returncode == 0
+    assert outputs(clean) == outputs(out)
+    for name in outputs(clean):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+
+
 def test_an_edit_renders_only_the_pages_it_changes(sample_build, sample_copy, tmp_path):
     """Rebuilding into the same folder after an edit on 第1版 takes 第2版 from the page cache; the
     result is what a build without the cache makes of the edited issue, byte for byte."""

@@ -9,7 +9,9 @@ An entry is keyed by a digest of everything its bytes depend on: the page's pain
 inside it, converted), the font files the roles resolve to (path, size, mtime), the output profile, bleed
 and crop marks, the issue's metadata, and the versions of WeasyPrint, pikepdf/qpdf and this program's code.
 Beside each page it keeps the page's images (the digital edition's), keyed by a digest of the page file and
-of the widths and encoding asked for, so a page the cache holds is not rasterised again either.
+of the widths and encoding asked for, so a page the cache holds is not rasterised again either. Bytes made of
+few inputs (bytes_key: an EPUB font subset, the cover) and the outputs made of a build's pages (the issue's PDF,
+the EPUB, the digital edition's files: layout.build keys them) are kept as `.bytes` entries (made, made_files).
 
 Entries are written atomically (a temporary file, then a rename; not flushed to disk one by one, as outputs
 are: a torn entry fails its checksum) and carry a checksum; an entry that is
@@ -24,7 +26,6 @@ import os
 import tempfile
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
@@ -59,6 +60,8 @@ def cache_folder(out_dir: Path, stem: str) -> Path:
 @cache
 def code_version() -> str:
     """A digest of this program's sources and the libraries that make page files: any change is a new key."""
+    from importlib.metadata import version  # slow to import: not before the first key is made
+
     h = hashlib.sha256()
     for name in ("weasyprint", "pikepdf", "pydyf", "fonttools", "pypdfium2", "pillow"):
         h.update(f"{name} {version(name)}\n".encode())
@@ -124,20 +127,36 @@ class PageCache:
             h.update(len(data).to_bytes(8, "big") + data)
         return h.hexdigest()
 
-    def get_bytes(self, key: str) -> bytes | None:
-        entry = self.read(key + BYTES_SUFFIX)
-        return entry[1] if entry and not entry[0] else None
-
-    def stage_bytes(self, key: str, data: bytes) -> None:
-        self.stage_entry(key + BYTES_SUFFIX, [], data)
-
     def made(self, key: str, make: Callable[[], bytes]) -> bytes:
-        """The bytes under key, made now (and staged) if the cache does not hold them."""
-        found = self.get_bytes(key)
-        if found is None:
-            found = make()
-            self.stage_bytes(key, found)
-        return found
+        """The bytes under key, made now (and staged) if the cache does not hold them. The entry names the
+        entries make() read (an EPUB's font subsets): they stay in the cache with it, for the next build
+        that has to make it again."""
+        entry = self.read(key + BYTES_SUFFIX)
+        if entry is not None and all(isinstance(name, str) and name.endswith(ENTRY_SUFFIXES) for name in entry[0]):
+            self.used.update(entry[0])
+            return entry[1]
+        before = set(self.used)
+        data = make()
+        self.stage_entry(key + BYTES_SUFFIX, sorted(self.used - before), data)
+        return data
+
+    def made_files(self, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        """The files ({path: bytes}) under key, made now (and staged) if the cache does not hold them whole."""
+        name = key + BYTES_SUFFIX
+        entry = self.read(name)
+        if entry is not None:
+            files, (meta, data), start = {}, entry, 0
+            try:
+                for path, size in meta:
+                    files[path] = data[start:start + size]
+                    start += size
+            except (TypeError, ValueError):
+                start = -1
+            if start == len(data):
+                return files
+        files = make()
+        self.stage_entry(name, [[path, len(data)] for path, data in files.items()], b"".join(files.values()))
+        return files
 
     def stage(self, key: str, page: CachedPage) -> None:
         self.stage_entry(key + SUFFIX, list(page.report), page.pdf)

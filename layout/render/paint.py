@@ -21,7 +21,7 @@ from layout.render.print_images import OutputProfile, print_image
 from layout.text.fonts import resolve
 from layout.text.parts import part, parts, sized_by_headline
 
-PRINT_ROLES = ("body", "headline", "caption", "masthead")  # the font roles the print stylesheet names
+PRINT_ROLES = ("body", "headline", "masthead")  # the roles print.css.j2 names itself; the parts table names the rest
 
 
 @dataclass(frozen=True)

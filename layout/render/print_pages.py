@@ -8,7 +8,8 @@ and the pool does the same for cached pages whose images the cache does not hold
 
 The workers come from a fork server that has loaded WeasyPrint once: forked from the build itself they
 would each start with a copy of the planned issue (the composed lines of every article), and a build whose
-pages all come from the cache never loads WeasyPrint at all.
+pages all come from the cache never loads WeasyPrint at all. The build starts the fork server first thing,
+so this module loads the painter and the PDF/X finishing only when it first needs them.
 """
 from __future__ import annotations
 
@@ -25,14 +26,13 @@ from layout.errors import BuildError
 from layout.messages import language, set_language, t
 from layout.model import Issue
 from layout.render.page_cache import CachedPage, PageCache, code_version, file_fingerprint
-from layout.render.paint import PRINT_ROLES
-from layout.render.pdfx import finish_page, issue_meta
 from layout.render.preview import ImageSpec, PageImage, page_images
 from layout.render.print_images import OutputProfile
 from layout.text.fonts import FontFace, match, resolve
+from layout.text import parts as part_table
 
-WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture, kicker)
-WORKER_MODULES = ["layout.render.weasy", __name__]  # what the fork server loads once for all its workers
+WEIGHTS = (400, 700)  # besides each role's own: the stylesheet's regular and bold (furniture)
+WORKER_MODULES = ["layout.render.weasy", "layout.render.pdfx", __name__]  # loaded once by the fork server
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,18 @@ def default_jobs() -> int:
 
 
 def print_faces() -> tuple[FontFace, ...]:
-    """The font files the print pages may be set in: every role of the stylesheet at its own weight,
-    regular and bold."""
-    return tuple(sorted({match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)},
-                        key=lambda f: (f.path, f.index)))
+    """The font files the print pages may be set in: each part's face (the parts table) and every role the
+    stylesheet names itself (furniture, ad labels) at its own weight, regular and bold."""
+    from layout.render.paint import PRINT_ROLES
+
+    roles = {match(resolve(role).family, w) for role in PRINT_ROLES for w in (*WEIGHTS, resolve(role).weight)}
+    return tuple(sorted(roles | {p.face for p in part_table.parts().values()}, key=lambda f: (f.path, f.index)))
 
 
 def cache_salt(settings: PrintSettings) -> str:
     """Everything besides the HTML that a finished page's bytes depend on (see layout.render.page_cache)."""
+    from layout.render.pdfx import issue_meta
+
     faces = print_faces()
     meta = issue_meta(settings.issue, "", "")
     parts = [code_version(), language(),  # an entry keeps its report lines in the language they were said in
@@ -143,6 +147,7 @@ def _finish(job: tuple[int, str | None, bytes | None], settings: PrintSettings
 
 
 def _print_page(job: tuple[int, str], settings: PrintSettings) -> CachedPage:
+    from layout.render.pdfx import finish_page
     from layout.render.weasy import render_pdf  # WeasyPrint loads on use: the fork server has it loaded
 
     number, html = job

@@ -13,6 +13,7 @@ import errno
 import json
 import multiprocessing
 import socket
+import tempfile
 import threading
 import webbrowser
 from concurrent.futures import ProcessPoolExecutor
@@ -84,6 +85,7 @@ class _Worker:
     def __init__(self):
         self.context = multiprocessing.get_context("spawn")  # no fork of a process with threads
         self.progress = self.context.Queue()
+        self.cache = tempfile.TemporaryDirectory(prefix="layout-preview-")  # the page cache, while serving
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -92,7 +94,7 @@ class _Worker:
 
     async def snapshot(self, issue: Path) -> dict:
         try:
-            return await asyncio.get_running_loop().run_in_executor(self.pool, snapshot, str(issue))
+            return await asyncio.get_running_loop().run_in_executor(self.pool, snapshot, str(issue), self.cache.name)
         except BrokenProcessPool:
             self.pool = self._start()
             return {"ok": False, "error": t("the build process died; the next change builds again in a new one")}
@@ -103,6 +105,7 @@ class _Worker:
     def stop(self) -> None:
         self.progress.put(None)
         self.pool.shutdown(cancel_futures=True)
+        self.cache.cleanup()
 
 
 async def _rebuilds(preview: Preview, worker: _Worker, changes: asyncio.Event) -> None:

@@ -1,7 +1,9 @@
 """One preview build, run in a worker process: the issue planned and printed, each page as an image
 with its zones, each article's details and lint notes, all as plain data the page shows.
 
-Page images are cached by the page PDF's digest, so a change on one page renders one image.
+The page PDFs go through a page cache of the preview's own (layout.render.page_cache, in a folder the
+server keeps while it runs) and page images are cached by the page PDF's digest, so a change on one page
+renders one page and one image.
 Errors come back as data with the CLI's words (path:line: message): exceptions with their own
 constructors do not cross a process boundary.
 """
@@ -73,21 +75,24 @@ def _details(article, modules: list[dict], notes: list[str]) -> list[str]:
     return lines + notes
 
 
-def snapshot(issue_dir: str) -> dict:
-    """The preview of the issue at issue_dir now, as the dict of a Snapshot."""
-    from layout.build import plan_only, print_pdfs
+def snapshot(issue_dir: str, cache_dir: str = "") -> dict:
+    """The preview of the issue at issue_dir now, as the dict of a Snapshot. With cache_dir, through the
+    page cache there: an edit re-renders only the pages it changed."""
+    from layout.build import commit_cache, plan_only, print_pdfs
     from layout.check.lint import lint
     from layout.render.layout_json import layout_report
     from layout.render.preview import page_zones
 
     started = time.perf_counter()
     try:
-        planned = plan_only(Path(issue_dir), _progress)
+        planned = plan_only(Path(issue_dir), _progress, cache_dir=Path(cache_dir) if cache_dir else None)
         plan_seconds = time.perf_counter() - started
         findings = lint(planned.issue, planned.plan, planned.frames, planned.text)
-        _, printed = print_pdfs(planned, _progress)
+        _, printed = print_pdfs(planned, _progress, cache=planned.cache)
     except (InputError, BuildError) as e:
         return asdict(Snapshot(False, error=str(e)))
+    if planned.cache:
+        commit_cache(planned.cache, _progress)
     report = layout_report(planned.issue, planned.plan, planned.frames, planned.fmt, planned.text)
     _progress(t("page images"))
     issue = planned.issue
