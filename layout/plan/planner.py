@@ -289,7 +289,7 @@ class _Planner:
         headlines side by side only when nothing else closes the page."""
         fmt = self.fmt
         free_lines = fmt.lines - fmt.reserved_lines(number)
-        ways = free_rectangles((0, 0, fmt.columns, free_lines), blocks)
+        ways = _lead_first(free_rectangles((0, 0, fmt.columns, free_lines), blocks))
         narrow = self.cost["lead_narrow"]
         # Cheapest ways first: exact tiling, then empty cells beside modules (a last page, or around
         # fixed blocks), then headlines side by side. A mode that places every item ends the search.
@@ -475,6 +475,21 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     finally:
         if collecting:
             gc.enable()
+
+
+def _lead_first(ways: list[list[Rect]]) -> list[list[Rect]]:
+    """Each way of cutting the free area once for every rectangle along its top, that one first: the
+    page's main story opens it (page_search.best deals the items to the rectangles in order), and
+    a tall one beside a mid-page ad or pin is often the only one that holds it. Widest first."""
+    out: list[list[Rect]] = []
+    for way in ways:
+        top = sorted((r for r in way if r[1] == way[0][1]), key=lambda r: (-r[2], -r[3], r[0]))
+        for rect in top:
+            rest = [r for r in way if r != rect]
+            for regions in ([rect] + rest, [rect] + sorted(rest, key=lambda r: -r[2] * r[3])):
+                if regions not in out:
+                    out.append(regions)
+    return out
 
 
 def _length(article) -> int:
