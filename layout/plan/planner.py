@@ -179,6 +179,11 @@ class _Planner:
         area -= sum(ad.columns * ad.lines for ad in self.issue.ads if ad.page == number)
         return area - sum(self.estimate(Item(a.id)) for a in self.issue.articles if self.page_of(a.id) == number)
 
+    def own_page(self, aid: str) -> int | None:
+        """The page an article is pinned to, else the page of its section."""
+        page = self.page_of(aid)
+        return page if page is not None else self.home(aid)
+
     def rest_of_page(self, number: int, next_page: int | None, pinned: list[Item], fixed: list[Module],
                      blocks: list[Rect], carry: list[Item], pool: list[Item], free_lines: int) -> Layout | None:
         """The page's flowing copy around its fixed blocks: its own (pinned to it, of its section), jumped
@@ -268,15 +273,12 @@ class _Planner:
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
         # A main story left out is charged as the search charges any item it leaves for later (on the
         # last page: copy that does not fit), or a page without it would look cheaper than one with it.
-        last = number == self.numbers[-1]
-        per = self.cost["overflow"] if last else self.cost["deferred"]
-        per_cell = 0.0 if last else self.cost["deferred_cell"]
         for items in attempts:
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
             dropped = [it for it in chosen if it not in items]
             if layout and dropped:
-                layout = replace(layout, cost=layout.cost + len(dropped) * per
-                                 + per_cell * sum(map(self.estimate, dropped)), unplaced=layout.unplaced + len(dropped))
+                layout = replace(layout, cost=layout.cost + sum(self.leave_cost(it, number) for it in dropped),
+                                 unplaced=layout.unplaced + len(dropped))
             if layout and (best is None or layout.cost < best.cost):
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:
@@ -312,7 +314,8 @@ class _Planner:
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
                                         budget, self.tombstone if allow_tombstones else None, allow_blank,
-                                        number == self.numbers[-1], tuple(map(self.estimate, items)))
+                                        number == self.numbers[-1],
+                                        tuple(self.leave_cost(it, number) for it in items))
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
@@ -327,6 +330,17 @@ class _Planner:
                     and (overall.cost < self.tombstone or not (self.forced or open_page)):
                 break
         return overall
+
+    def leave_cost(self, item: Item, number: int) -> float:
+        """What leaving an item for a page after this one costs: on the last page, copy that does not
+        fit; before it, a fixed cost and one per cell of its estimated area, more for an article of
+        this page's section (a later page is another section's)."""
+        if number == self.numbers[-1]:
+            return self.cost["overflow"]
+        per_cell = self.cost["deferred_cell"]
+        if item.part == 0 and not item.members and self.own_page(item.article_id) == number:
+            per_cell += self.cost["deferred_section_cell"]
+        return self.cost["deferred"] + per_cell * self.estimate(item)
 
     def lead_spans(self, lead: Item, widest: int) -> range:
         """Spans tried for a page's main story, widest first: down to half the rectangle (a brief or a
