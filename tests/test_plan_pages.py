@@ -94,6 +94,24 @@ def test_a_pin_that_cannot_hold_says_why_in_numbers(tmp_path):
     assert needs > left == 77 - 60  # 第2版 has 77 free lines below its 报眉
 
 
+def test_a_pin_refusal_takes_both_numbers_from_one_span(tmp_path):
+    """Issue 10 item 6: a pin at column 1 over an ad in columns 2–3 (one column has 17 lines below the
+    pin, two or more have 5): the lines needed and the lines left are those of one span, the one that
+    comes closest (a wide one), not the needs of a wide span against the room of a narrow one."""
+    image = io.BytesIO()
+    Image.new("RGB", (600, 400), (200, 30, 30)).save(image, format="PNG")
+    root = _sample_with(tmp_path, {"90-pinned.md": _article("社区开展垃圾分类宣传", 900)},
+                        '\n[[ads]]\npage = 2\nfile = "images/ad.png"\ncolumns = 2\nlines = 12\ncolumn = 2\nline = 66\n')
+    (root / "images" / "ad.png").write_bytes(image.getvalue())
+    pins = {"90-pinned": Pin(page=2, column=0, line=60, where="plan.toml:1")}
+    with pytest.raises(BuildError) as e:
+        _planned(root, pins)
+    message = str(e.value)
+    assert message.startswith("第2版 line 61: 《社区开展垃圾分类宣传》 needs "), message
+    needs, left = (int(n) for n in message.split("needs ")[1].replace(" lines,", "").split(" are")[0].split())
+    assert left == 65 - 60 < needs < 40, message  # a wide span's need (one column needs about 90)
+
+
 def test_an_ad_lands_where_ads_puts_it(tmp_path):
     """[[ads]] of 3 columns × 20 lines: placed first, at its column and line, listed in layout.json, painted
     with its 广告 label."""

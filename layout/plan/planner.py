@@ -365,20 +365,20 @@ class _Planner:
         total = len(self.fits.body(item.article_id))
         wholes: list[tuple[tuple, Leaf]] = []
         cuts: list[Leaf] = []
-        needs: list[int] = []
-        left_below = free_lines - line
+        # (lines short, lines needed, lines left) at each span: a refusal names the span closest to fitting,
+        # both numbers from that span.
+        shortfalls: list[tuple[int, int, int]] = []
         for span in spans:
             below = [b[1] for b in blocks if b[0] < column + span and column < b[0] + b[2] and b[1] > line]
             room = min(below + [free_lines]) - line
             if any(b[0] < column + span and column < b[0] + b[2] and b[1] <= line < b[1] + b[3] for b in blocks):
                 room = 0
-            if span == spans[0]:
-                left_below = room
             ctx = Context(headline_cap(span, 1 if lead else 2), lead, lead, next_page is not None, free_lines)
             leaves = [leaf for group in self.table.leaves(item, span, ctx).values() for leaf in group]
             whole = [leaf for leaf in leaves if leaf.slots[1] == total]
             if whole:
-                needs.append(min(leaf.height for leaf in whole))
+                need = min(leaf.height for leaf in whole)
+                shortfalls.append((need - max(0, room), need, max(0, room)))
             for leaf in leaves:
                 if leaf.height > room:
                     continue
@@ -387,9 +387,9 @@ class _Planner:
                 elif leaf.jumps:
                     cuts.append(leaf)
         if not wholes and not cuts:
+            _, need, left = min(shortfalls, default=(0, 0, max(0, free_lines - line)))
             raise BuildError(t("第{page}版 line {line}: {title} needs {need} lines, {left} are left below line {line}",
-                               page=number, line=line + 1, title=self.title(item.article_id),
-                               need=min(needs, default=0), left=max(0, left_below)))
+                               page=number, line=line + 1, title=self.title(item.article_id), need=need, left=left))
         wholes.sort(key=lambda w: w[0])
         chosen = [w[1] for w in wholes[:1]]
         # The cheapest shape that leaves the page's other pinned copy its room, if the first does not.
