@@ -112,6 +112,22 @@ def test_a_pin_refusal_takes_both_numbers_from_one_span(tmp_path):
     assert left == 65 - 60 < needs < 40, message  # a wide span's need (one column needs about 90)
 
 
+def test_the_free_area_beside_a_mid_page_ad_and_a_pin_offers_tall_top_rectangles():
+    """jinshan-2026-12-25's 第2版: an ad at line 20 on the left, a pin at line 36 in columns 3–4, an ad at the
+    foot on the right. Besides the strip above the left ad, the ways of cutting the page include a tall
+    rectangle at the top, beside the pin, where a long lead can stand; a few ways only, every one tiling
+    the free area exactly."""
+    from layout.plan.regions import MAX_DECOMPOSITIONS, free_rectangles
+    blocks = [(3, 57, 3, 20), (0, 19, 2, 15), (2, 35, 2, 15)]
+    ways = free_rectangles((0, 0, 6, 77), blocks)
+    assert 1 < len(ways) <= MAX_DECOMPOSITIONS
+    tops = {r for way in ways for r in way if r[1] == 0}
+    assert (0, 0, 6, 19) in tops and max(r[3] for r in tops) >= 55, tops
+    for way in ways:
+        cells = [(c, r) for x, y, w, h in way + blocks for c in range(x, x + w) for r in range(y, y + h)]
+        assert len(cells) == len(set(cells)) == 6 * 77, way
+
+
 def test_an_ad_lands_where_ads_puts_it(tmp_path):
     """[[ads]] of 3 columns × 20 lines: placed first, at its column and line, listed in layout.json, painted
     with its 广告 label."""
