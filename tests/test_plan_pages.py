@@ -128,6 +128,23 @@ def test_the_free_area_beside_a_mid_page_ad_and_a_pin_offers_tall_top_rectangles
         assert len(cells) == len(set(cells)) == 6 * 77, way
 
 
+def test_less_copy_never_fails_where_more_builds():
+    """Issue 10 item 8: feasibility is monotone. songjiang-2026-06-12 fills both its pages; with any one of
+    its articles taken out (and its pin), the rest is still planned, every article on a page."""
+    from dataclasses import replace
+    from conftest import ROOT
+    from layout.source.plan_pins import load_pins
+    loaded = load_issue(ROOT / "tests" / "corpus" / "songjiang-2026-06-12")
+    pins = load_pins(loaded)
+    issue, _ = normalise_issue(loaded)
+    fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
+    plan_issue(issue, fits, pins)  # the whole issue builds
+    for gone in issue.articles:
+        less = replace(issue, articles=tuple(a for a in issue.articles if a is not gone))
+        plan = plan_issue(less, fits, {aid: pin for aid, pin in pins.items() if aid != gone.id})
+        assert {a.id for a in less.articles} <= {m.article_id for p in plan.pages for m in p.modules}, gone.id
+
+
 def test_an_ad_lands_where_ads_puts_it(tmp_path):
     """[[ads]] of 3 columns × 20 lines: placed first, at its column and line, listed in layout.json, painted
     with its 广告 label."""
