@@ -117,6 +117,17 @@ class _Planner:
 
     def page(self, number: int, next_page: int | None, pinned: list[Item], carry: list[Item],
              pool: list[Item]) -> tuple[PagePlan, set[tuple[str, int]]]:
+        """The page; nothing jumps to a next page full with its own copy, unless the page cannot hold
+        what is pinned to it otherwise (a jump placed wins over a refusal)."""
+        if next_page is None or self.next_room(next_page) >= self.cost["jump_room"]:
+            return self.set_page(number, next_page, next_page, pinned, carry, pool)
+        try:
+            return self.set_page(number, next_page, None, pinned, carry, pool)
+        except BuildError:
+            return self.set_page(number, next_page, next_page, pinned, carry, pool)
+
+    def set_page(self, number: int, next_page: int | None, next_page_for_jumps: int | None, pinned: list[Item],
+                 carry: list[Item], pool: list[Item]) -> tuple[PagePlan, set[tuple[str, int]]]:
         fmt = self.fmt
         free_lines = fmt.lines - fmt.reserved_lines(number)
         ads = tuple(PlacedAd(ad, *_ad_rect(ad, fmt, free_lines)[:2]) for ad in self.issue.ads if ad.page == number)
@@ -124,10 +135,6 @@ class _Planner:
         placed_pins = [it for it in pinned if it.pin and (it.pin.column is not None or it.pin.line is not None)]
         # Where the other pins start: a pinned article never runs into one below it.
         starts = [(it.pin.column or 0, it.pin.line or 0, it.pin.span or 1, 1) for it in placed_pins]
-        if next_page is not None and self.next_room(next_page) < self.cost["jump_room"]:
-            next_page_for_jumps = None  # the next page is full with its own copy: nothing jumps there
-        else:
-            next_page_for_jumps = next_page
         # The first position pin is tried at a few heights (the rest of the page is planned around each).
         best: tuple[float, list[Module], Layout | None] | None = None
         variants = [None]
@@ -291,7 +298,18 @@ class _Planner:
         headlines side by side only when nothing else closes the page."""
         fmt = self.fmt
         free_lines = fmt.lines - fmt.reserved_lines(number)
-        ways = _lead_first(free_rectangles((0, 0, fmt.columns, free_lines), blocks))
+        ways = free_rectangles((0, 0, fmt.columns, free_lines), blocks)
+        # Only where no way as cut holds the main story: each again with another rectangle along its top
+        # put first (the main story opens the first one), with a budget of its own.
+        layout = self.solve_ways(items, number, next_page, blocks, required, budget, ways)
+        if layout is None and (more := _lead_first(ways)):
+            layout = self.solve_ways(items, number, next_page, blocks, required,
+                                     budget if budget.left > 0 else Budget(self.cost["budget"]), more)
+        return layout
+
+    def solve_ways(self, items: tuple[Item, ...], number: int, next_page: int | None, blocks: list[Rect],
+                   required: int, budget: Budget, ways: list[list[Rect]]) -> Layout | None:
+        """The cheapest layout over these ways of cutting the free area (solve)."""
         narrow = self.cost["lead_narrow"]
         # Cheapest ways first: exact tiling, then empty cells beside modules (a last page, or around
         # fixed blocks), then headlines side by side. A mode that places every item ends the search.
@@ -492,17 +510,15 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
 
 
 def _lead_first(ways: list[list[Rect]]) -> list[list[Rect]]:
-    """Each way of cutting the free area once for every rectangle along its top, that one first: the
-    page's main story opens it (page_search.best deals the items to the rectangles in order), and
-    a tall one beside a mid-page ad or pin is often the only one that holds it. Widest first."""
+    """Each way of cutting the free area again with another rectangle along its top put first: the
+    page's main story opens the first rectangle (page_search.best deals the items to them in order),
+    and a tall one beside a mid-page ad or pin may be the only one that holds it. Widest first."""
     out: list[list[Rect]] = []
     for way in ways:
-        top = sorted((r for r in way if r[1] == way[0][1]), key=lambda r: (-r[2], -r[3], r[0]))
-        for rect in top:
-            rest = [r for r in way if r != rect]
-            for regions in ([rect] + rest, [rect] + sorted(rest, key=lambda r: -r[2] * r[3])):
-                if regions not in out:
-                    out.append(regions)
+        for rect in sorted((r for r in way[1:] if r[1] == way[0][1]), key=lambda r: (-r[2], -r[3], r[0])):
+            regions = [rect] + [r for r in way if r != rect]
+            if regions not in out and regions not in ways:
+                out.append(regions)
     return out
 
 
