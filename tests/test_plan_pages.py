@@ -94,6 +94,57 @@ def test_a_pin_that_cannot_hold_says_why_in_numbers(tmp_path):
     assert needs > left == 77 - 60  # 第2版 has 77 free lines below its 报眉
 
 
+def test_a_pin_refusal_takes_both_numbers_from_one_span(tmp_path):
+    """Issue 10 item 6: a pin at column 1 over an ad in columns 2–3 (one column has 17 lines below the
+    pin, two or more have 5): the lines needed and the lines left are those of one span, the one that
+    comes closest (a wide one), not the needs of a wide span against the room of a narrow one."""
+    image = io.BytesIO()
+    Image.new("RGB", (600, 400), (200, 30, 30)).save(image, format="PNG")
+    root = _sample_with(tmp_path, {"90-pinned.md": _article("社区开展垃圾分类宣传", 900)},
+                        '\n[[ads]]\npage = 2\nfile = "images/ad.png"\ncolumns = 2\nlines = 12\ncolumn = 2\nline = 66\n')
+    (root / "images" / "ad.png").write_bytes(image.getvalue())
+    pins = {"90-pinned": Pin(page=2, column=0, line=60, where="plan.toml:1")}
+    with pytest.raises(BuildError) as e:
+        _planned(root, pins)
+    message = str(e.value)
+    assert message.startswith("第2版 line 61: 《社区开展垃圾分类宣传》 needs "), message
+    needs, left = (int(n) for n in message.split("needs ")[1].replace(" lines,", "").split(" are")[0].split())
+    assert left == 65 - 60 < needs < 40, message  # a wide span's need (one column needs about 90)
+
+
+def test_the_free_area_beside_a_mid_page_ad_and_a_pin_offers_tall_top_rectangles():
+    """jinshan-2026-12-25's 第2版: an ad at line 20 on the left, a pin at line 36 in columns 3–4, an ad at the
+    foot on the right. Besides the strip above the left ad, the ways of cutting the page include a tall
+    rectangle at the top, beside the pin, where a long lead can stand; a few ways only, every one tiling
+    the free area exactly."""
+    from layout.plan.regions import MAX_DECOMPOSITIONS, free_rectangles
+    blocks = [(3, 57, 3, 20), (0, 19, 2, 15), (2, 35, 2, 15)]
+    ways = free_rectangles((0, 0, 6, 77), blocks)
+    assert 1 < len(ways) <= MAX_DECOMPOSITIONS
+    tops = {r for way in ways for r in way if r[1] == 0}
+    assert (0, 0, 6, 19) in tops and max(r[3] for r in tops) >= 55, tops
+    for way in ways:
+        cells = [(c, r) for x, y, w, h in way + blocks for c in range(x, x + w) for r in range(y, y + h)]
+        assert len(cells) == len(set(cells)) == 6 * 77, way
+
+
+def test_less_copy_never_fails_where_more_builds():
+    """Issue 10 item 8: feasibility is monotone. songjiang-2026-06-12 fills both its pages; with any one of
+    its articles taken out (and its pin), the rest is still planned, every article on a page."""
+    from dataclasses import replace
+    from conftest import ROOT
+    from layout.source.plan_pins import load_pins
+    loaded = load_issue(ROOT / "tests" / "corpus" / "songjiang-2026-06-12")
+    pins = load_pins(loaded)
+    issue, _ = normalise_issue(loaded)
+    fits = Fits({a.id: a for a in issue.articles}, page_format(issue.format))
+    plan_issue(issue, fits, pins)  # the whole issue builds
+    for gone in issue.articles:
+        less = replace(issue, articles=tuple(a for a in issue.articles if a is not gone))
+        plan = plan_issue(less, fits, {aid: pin for aid, pin in pins.items() if aid != gone.id})
+        assert {a.id for a in less.articles} <= {m.article_id for p in plan.pages for m in p.modules}, gone.id
+
+
 def test_an_ad_lands_where_ads_puts_it(tmp_path):
     """[[ads]] of 3 columns × 20 lines: placed first, at its column and line, listed in layout.json, painted
     with its 广告 label."""

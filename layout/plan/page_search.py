@@ -131,7 +131,7 @@ class PageSearch:
 
     def __init__(self, table: LeafTable, items: tuple[Item, ...], page: int, next_page: int | None, front: bool,
                  lead_span: int, budget: Budget, tombstone: float | None = None, allow_blank: bool = False,
-                 last: bool = False, sizes: tuple[int, ...] = ()):
+                 last: bool = False, leave: tuple[float, ...] = ()):
         self.table, self.fits, self.items, self.page, self.next_page = table, table.fits, items, page, next_page
         self.front, self.lead_span, self.budget = front, lead_span, budget
         self.tombstone = tombstone  # the cost of a pair of headlines side by side; None: not allowed
@@ -145,13 +145,10 @@ class PageSearch:
         self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]] = {}
         self.jumpers = _jumpers(self.fits, items)
         self.last = last
-        # What leaving items i.. for later costs: per item, and per cell of their estimated area.
-        per_cell = 0.0 if last else self.cost["deferred_cell"]
+        # What leaving items i.. for later costs (`leave`: each item's cost, from the planner).
         self.left_cost = [0.0] * (len(items) + 1)
         for i in range(len(items) - 1, -1, -1):
-            size = sizes[i] if i < len(sizes) else 0
-            self.left_cost[i] = self.left_cost[i + 1] + (self.cost["overflow"] if last else self.cost["deferred"]) \
-                + size * per_cell
+            self.left_cost[i] = self.left_cost[i + 1] + leave[i]
         lead = items[0]
         self.lead_size = self.fits.shape(lead.article_id, lead_span, headline_cap(lead_span, 1),
                                          lead.part > 0).headline_size

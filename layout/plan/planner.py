@@ -117,6 +117,17 @@ class _Planner:
 
     def page(self, number: int, next_page: int | None, pinned: list[Item], carry: list[Item],
              pool: list[Item]) -> tuple[PagePlan, set[tuple[str, int]]]:
+        """The page; nothing jumps to a next page full with its own copy, unless the page cannot hold
+        what is pinned to it otherwise (a jump placed wins over a refusal)."""
+        if next_page is None or self.next_room(next_page) >= self.cost["jump_room"]:
+            return self.set_page(number, next_page, next_page, pinned, carry, pool)
+        try:
+            return self.set_page(number, next_page, None, pinned, carry, pool)
+        except BuildError:
+            return self.set_page(number, next_page, next_page, pinned, carry, pool)
+
+    def set_page(self, number: int, next_page: int | None, next_page_for_jumps: int | None, pinned: list[Item],
+                 carry: list[Item], pool: list[Item]) -> tuple[PagePlan, set[tuple[str, int]]]:
         fmt = self.fmt
         free_lines = fmt.lines - fmt.reserved_lines(number)
         ads = tuple(PlacedAd(ad, *_ad_rect(ad, fmt, free_lines)[:2]) for ad in self.issue.ads if ad.page == number)
@@ -124,10 +135,6 @@ class _Planner:
         placed_pins = [it for it in pinned if it.pin and (it.pin.column is not None or it.pin.line is not None)]
         # Where the other pins start: a pinned article never runs into one below it.
         starts = [(it.pin.column or 0, it.pin.line or 0, it.pin.span or 1, 1) for it in placed_pins]
-        if next_page is not None and self.next_room(next_page) < self.cost["jump_room"]:
-            next_page_for_jumps = None  # the next page is full with its own copy: nothing jumps there
-        else:
-            next_page_for_jumps = next_page
         # The first position pin is tried at a few heights (the rest of the page is planned around each).
         best: tuple[float, list[Module], Layout | None] | None = None
         variants = [None]
@@ -178,6 +185,11 @@ class _Planner:
         area = fmt.columns * (fmt.lines - fmt.reserved_lines(number))
         area -= sum(ad.columns * ad.lines for ad in self.issue.ads if ad.page == number)
         return area - sum(self.estimate(Item(a.id)) for a in self.issue.articles if self.page_of(a.id) == number)
+
+    def own_page(self, aid: str) -> int | None:
+        """The page an article is pinned to, else the page of its section."""
+        page = self.page_of(aid)
+        return page if page is not None else self.home(aid)
 
     def rest_of_page(self, number: int, next_page: int | None, pinned: list[Item], fixed: list[Module],
                      blocks: list[Rect], carry: list[Item], pool: list[Item], free_lines: int) -> Layout | None:
@@ -268,15 +280,12 @@ class _Planner:
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
         # A main story left out is charged as the search charges any item it leaves for later (on the
         # last page: copy that does not fit), or a page without it would look cheaper than one with it.
-        last = number == self.numbers[-1]
-        per = self.cost["overflow"] if last else self.cost["deferred"]
-        per_cell = 0.0 if last else self.cost["deferred_cell"]
         for items in attempts:
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
             dropped = [it for it in chosen if it not in items]
             if layout and dropped:
-                layout = replace(layout, cost=layout.cost + len(dropped) * per
-                                 + per_cell * sum(map(self.estimate, dropped)), unplaced=layout.unplaced + len(dropped))
+                layout = replace(layout, cost=layout.cost + sum(self.leave_cost(it, number) for it in dropped),
+                                 unplaced=layout.unplaced + len(dropped))
             if layout and (best is None or layout.cost < best.cost):
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:
@@ -290,6 +299,17 @@ class _Planner:
         fmt = self.fmt
         free_lines = fmt.lines - fmt.reserved_lines(number)
         ways = free_rectangles((0, 0, fmt.columns, free_lines), blocks)
+        # Only where no way as cut holds the main story: each again with another rectangle along its top
+        # put first (the main story opens the first one), with a budget of its own.
+        layout = self.solve_ways(items, number, next_page, blocks, required, budget, ways)
+        if layout is None and (more := _lead_first(ways)):
+            layout = self.solve_ways(items, number, next_page, blocks, required,
+                                     budget if budget.left > 0 else Budget(self.cost["budget"]), more)
+        return layout
+
+    def solve_ways(self, items: tuple[Item, ...], number: int, next_page: int | None, blocks: list[Rect],
+                   required: int, budget: Budget, ways: list[list[Rect]]) -> Layout | None:
+        """The cheapest layout over these ways of cutting the free area (solve)."""
         narrow = self.cost["lead_narrow"]
         # Cheapest ways first: exact tiling, then empty cells beside modules (a last page, or around
         # fixed blocks), then headlines side by side. A mode that places every item ends the search.
@@ -312,7 +332,8 @@ class _Planner:
                         break  # a narrower main story costs at least lead_narrow a column: nothing can win
                     search = PageSearch(self.table, items, number, next_page, number == self.numbers[0], lead_span,
                                         budget, self.tombstone if allow_tombstones else None, allow_blank,
-                                        number == self.numbers[-1], tuple(map(self.estimate, items)))
+                                        number == self.numbers[-1],
+                                        tuple(self.leave_cost(it, number) for it in items))
                     layout = search.best(regions, required)
                     if layout and layout.placements and (best is None or layout.cost < best.cost):
                         best = layout
@@ -327,6 +348,17 @@ class _Planner:
                     and (overall.cost < self.tombstone or not (self.forced or open_page)):
                 break
         return overall
+
+    def leave_cost(self, item: Item, number: int) -> float:
+        """What leaving an item for a page after this one costs: on the last page, copy that does not
+        fit; before it, a fixed cost and one per cell of its estimated area, more for an article of
+        this page's section (a later page is another section's)."""
+        if number == self.numbers[-1]:
+            return self.cost["overflow"]
+        per_cell = self.cost["deferred_cell"]
+        if item.part == 0 and not item.members and self.own_page(item.article_id) == number:
+            per_cell += self.cost["deferred_section_cell"]
+        return self.cost["deferred"] + per_cell * self.estimate(item)
 
     def lead_spans(self, lead: Item, widest: int) -> range:
         """Spans tried for a page's main story, widest first: down to half the rectangle (a brief or a
@@ -351,20 +383,20 @@ class _Planner:
         total = len(self.fits.body(item.article_id))
         wholes: list[tuple[tuple, Leaf]] = []
         cuts: list[Leaf] = []
-        needs: list[int] = []
-        left_below = free_lines - line
+        # (lines short, lines needed, lines left) at each span: a refusal names the span closest to fitting,
+        # both numbers from that span.
+        shortfalls: list[tuple[int, int, int]] = []
         for span in spans:
             below = [b[1] for b in blocks if b[0] < column + span and column < b[0] + b[2] and b[1] > line]
             room = min(below + [free_lines]) - line
             if any(b[0] < column + span and column < b[0] + b[2] and b[1] <= line < b[1] + b[3] for b in blocks):
                 room = 0
-            if span == spans[0]:
-                left_below = room
             ctx = Context(headline_cap(span, 1 if lead else 2), lead, lead, next_page is not None, free_lines)
             leaves = [leaf for group in self.table.leaves(item, span, ctx).values() for leaf in group]
             whole = [leaf for leaf in leaves if leaf.slots[1] == total]
             if whole:
-                needs.append(min(leaf.height for leaf in whole))
+                need = min(leaf.height for leaf in whole)
+                shortfalls.append((need - max(0, room), need, max(0, room)))
             for leaf in leaves:
                 if leaf.height > room:
                     continue
@@ -373,9 +405,9 @@ class _Planner:
                 elif leaf.jumps:
                     cuts.append(leaf)
         if not wholes and not cuts:
+            _, need, left = min(shortfalls, default=(0, 0, max(0, free_lines - line)))
             raise BuildError(t("第{page}版 line {line}: {title} needs {need} lines, {left} are left below line {line}",
-                               page=number, line=line + 1, title=self.title(item.article_id),
-                               need=min(needs, default=0), left=max(0, left_below)))
+                               page=number, line=line + 1, title=self.title(item.article_id), need=need, left=left))
         wholes.sort(key=lambda w: w[0])
         chosen = [w[1] for w in wholes[:1]]
         # The cheapest shape that leaves the page's other pinned copy its room, if the first does not.
@@ -475,6 +507,19 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
     finally:
         if collecting:
             gc.enable()
+
+
+def _lead_first(ways: list[list[Rect]]) -> list[list[Rect]]:
+    """Each way of cutting the free area again with another rectangle along its top put first: the
+    page's main story opens the first rectangle (page_search.best deals the items to them in order),
+    and a tall one beside a mid-page ad or pin may be the only one that holds it. Widest first."""
+    out: list[list[Rect]] = []
+    for way in ways:
+        for rect in sorted((r for r in way[1:] if r[1] == way[0][1]), key=lambda r: (-r[2], -r[3], r[0])):
+            regions = [rect] + [r for r in way if r != rect]
+            if regions not in out and regions not in ways:
+                out.append(regions)
+    return out
 
 
 def _length(article) -> int:
