@@ -59,7 +59,8 @@ class Leaf:
     @property
     def kind(self) -> tuple[bool, int, int]:
         """How the photos stand against the headline (above it, or beside it at which columns), and how
-        far a headline over its photos or text is dropped."""
+        far under its top the first headline stands (dropped, or a 简讯 block's staggered): shapes whose
+        headlines meet a neighbour's at other heights (H4)."""
         first = self.template[0]
         return first.photo_first, first.head_column, first.head_span, 0 if first.photo_first else first.head_top
 
@@ -180,7 +181,8 @@ class LeafTable:
         front_limit = math.floor(fmt.lines * c["lead_head_share"]) - (fmt.lines - ctx.free_lines)
         # Slack lines shared around the headline group, or (over text, not the page's main story) the
         # group dropped under a few lines of air: its 主题 off level with a neighbour's at the same top (H4).
-        drops = [(0, c["head_drop_lines"])] if arrangement == "under" and not ctx.lead else []
+        drops = [] if arrangement != "under" or ctx.lead else [(0, c["head_drop_lines"])] + (
+            [(0, c["narrow_drop_lines"])] if span <= c["brief_max_span"] else [])
         for e, drop in [(e, 0) for e in range(c["max_head_extra"] + 1)] + drops:
             head = shape.head_lines + e
             if arrangement == "above":
