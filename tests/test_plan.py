@@ -284,3 +284,44 @@ def test_column_balance_avoids_stranded_lines_I4_H3():
     assert not stranded(*columns) and columns[1][0].role == "subhead"
     # With no shorter column to move, the break stays and lint reports it.
     assert stranded(*split_columns([slot(False), slot(True)], 2)) == "I4"
+
+
+def test_a_narrow_story_drops_its_headline_off_a_neighbours_H4():
+    """Two modules that start at one line need their 主题 apart (H4): besides its natural shapes, a story
+    that is not the page's main one may set its headline group a few lines under its top (its text
+    starting under it), and a narrow one further, clear of a neighbour's headline of the same lines."""
+    from layout.house import house
+    from layout.plan.fit import Fits, headline_cap
+    from layout.plan.grid import page_format
+    from layout.plan.heads import level
+    from layout.plan.leaves import Context, Item, LeafTable, is_brief
+    from layout.source.issue_folder import load_issue
+    from layout.text.issue_text import normalise_issue
+
+    c = house()["planner"]
+    issue, _ = normalise_issue(load_issue(SAMPLE))
+    fmt = page_format(issue.format)
+    fits = Fits({a.id: a for a in issue.articles}, fmt)
+    table = LeafTable(fits)
+    story = next(a for a in issue.articles if not a.figures and not is_brief(a))
+
+    def leaves(span: int, lead: bool):
+        ctx = Context(headline_cap(span, 2), lead, False, False, fmt.lines)
+        return [leaf for group in table.leaves(Item(story.id), span, ctx).values() for leaf in group]
+
+    def drop(leaf) -> int:
+        return leaf.template[0].head_top
+
+    narrow = leaves(2, lead=False)
+    assert {drop(leaf) for leaf in narrow} == {0, c["head_drop_lines"], c["narrow_drop_lines"]}
+    for leaf in narrow:
+        module = leaf.template[0]
+        assert min(module.body_tops) == drop(leaf) + module.head_lines  # the text starts under the headline
+        plain = next(p for p in narrow if not drop(p) and p.template[0].headline_size == module.headline_size
+                     and p.template[0].head_lines == module.head_lines)
+        (band,), (own,) = plain.left_heads, leaf.left_heads
+        assert own == (band[0] + drop(leaf), band[1] + drop(leaf))
+        if drop(leaf):  # a neighbour at the same top whose 主题 is no taller than the drop is not level with it
+            assert not level(own, (band[0], band[0] + drop(leaf))), (own, band)
+    assert {drop(leaf) for leaf in leaves(4, lead=False)} == {0, c["head_drop_lines"]}
+    assert {drop(leaf) for leaf in leaves(2, lead=True)} == {0}  # the page's main story keeps its headline on top

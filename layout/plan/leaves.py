@@ -58,9 +58,11 @@ class Leaf:
 
     @property
     def kind(self) -> tuple[bool, int, int]:
-        """How the photos stand against the headline (above it, or beside it at which columns)."""
+        """How the photos stand against the headline (above it, or beside it at which columns), and how
+        far under its top the first headline stands (dropped, or a 简讯 block's staggered): shapes whose
+        headlines meet a neighbour's at other heights (H4)."""
         first = self.template[0]
-        return first.photo_first, first.head_column, first.head_span
+        return first.photo_first, first.head_column, first.head_span, 0 if first.photo_first else first.head_top
 
     @property
     def span(self) -> int:
@@ -177,14 +179,18 @@ class LeafTable:
         # The 头条's headline starts in the top share of the type area, 报头 included (as the check measures it).
         fmt = self.fits.fmt
         front_limit = math.floor(fmt.lines * c["lead_head_share"]) - (fmt.lines - ctx.free_lines)
-        for e in range(c["max_head_extra"] + 1):
+        # Slack lines shared around the headline group, or (over text, not the page's main story) the
+        # group dropped under a few lines of air: its 主题 off level with a neighbour's at the same top (H4).
+        drops = [] if arrangement != "under" or ctx.lead else [(0, c["head_drop_lines"])] + (
+            [(0, c["narrow_drop_lines"])] if span <= c["brief_max_span"] else [])
+        for e, drop in [(e, 0) for e in range(c["max_head_extra"] + 1)] + drops:
             head = shape.head_lines + e
             if arrangement == "above":
                 head_top, tops = depth[0], tuple(depth[0] + head for _ in range(span))
                 boxes = tuple(replace(b, line=0) for b in row.boxes)
             elif arrangement == "under":
-                head_top, tops = 0, tuple(head + d for d in depth)
-                boxes = tuple(replace(b, line=head) for b in row.boxes)
+                head_top, tops = drop, tuple(drop + head + d for d in depth)
+                boxes = tuple(replace(b, line=drop + head) for b in row.boxes)
             else:
                 if any(0 < d < head for d in depth):
                     break  # a photo beside the headline group is at least as deep as it
@@ -192,7 +198,8 @@ class LeafTable:
                 boxes = tuple(replace(b, column=b.column + photo_column, line=0) for b in row.boxes)
             if ctx.front and head_top > front_limit:
                 continue
-            cost = base + e * c["head_line"] + (c["photo_first"] if arrangement != "under" else 0)
+            cost = base + e * c["head_line"] + drop * c["head_drop"] \
+                + (c["photo_first"] if arrangement != "under" else 0)
             module = Module(item.article_id, 0, 0, 0, span, 0, part=item.part, headline_size=shape.headline_size,
                             head_lines=head, photos=boxes, photo_first=arrangement == "above", head_top=head_top,
                             head_column=head_column, head_span=head_span, body_tops=tops, jump_from=item.jump_from)
