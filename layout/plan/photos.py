@@ -52,10 +52,23 @@ def _width_share(kind: Standing) -> float:
     return house()["module"][f"photo_width_{kind}"]
 
 
-def _max_width(figure: Figure, span: int) -> int:
+def _width_limits(figure: Figure, kind: Standing, span: int, columns: int, alone: bool) -> tuple[int, int, int]:
+    """Fewest and most columns a photo may take in a module `span` wide on a page of `columns`
+    (fewest > most: not at this span), and the fewest its kind asks for (narrower costs
+    narrow_photo a column). A portrait is narrow; a panorama as wide as its module when it is the
+    module's only photo, and at least panorama_columns; a 图片新闻 photo-led; a minor story's
+    photo at most half its module (not a panorama's: it is low, its area stays small)."""
     m = house()["module"]
     w, h = figure.size
-    return min(span, m["portrait_columns"]) if h / w > m["portrait_aspect"] else span
+    widest = m["portrait_columns"] if h / w > m["portrait_aspect"] else columns
+    fewest, most, asked = 1, min(span, widest), 1
+    if w / h >= m["panorama_aspect"]:
+        fewest, asked = span if alone else 1, m["panorama_columns"]
+    elif kind == "minor":
+        most = min(most, max(1, math.floor(span * _width_share(kind))))
+    if kind == "news":
+        asked = max(asked, min(widest, math.ceil(columns * m["photo_news_width"])))
+    return fewest, most, asked
 
 
 def _heights(figure: Figure, fits: Fits, columns: int, max_lines: int, crop_range: bool) -> list[tuple[int, float]]:
@@ -76,20 +89,26 @@ def photo_rows(article: Article, fits: Fits, span: int, kind: Standing, free_lin
     if not figures:
         return [PhotoRow((), 0.0, True)]
     m, c = house()["module"], house()["planner"]
+    columns = fits.fmt.columns
     share = m[f"photo_share_{kind}"]
     max_lines = max(1, math.floor(free_lines * share))
+    limits = [_width_limits(f, kind, span, columns, len(figures) == 1) for f in figures]
     target = max(len(figures), min(span, round(span * _width_share(kind))))
     rows: list[PhotoRow] = []
     for widths in _widths(figures, span):
         boxes: list[PhotoBox] = []
-        cost = abs(sum(widths) - target) * c["photo_column"]
-        if any(w > _max_width(f, span) for f, w in zip(figures, widths)):
+        if any(not lo <= w <= hi for (lo, hi, _), w in zip(limits, widths)):
             continue
+        cost = abs(sum(widths) - target) * c["photo_column"] \
+            + sum(max(0, asked - w) for (_, _, asked), w in zip(limits, widths)) * c["narrow_photo"]
         column, ok = 0, True
         single = len(figures) == 1
         options = []
         for n, (figure, width) in enumerate(zip(figures, widths)):
-            heights = _heights(figure, fits, width, max_lines, crop_range=single)
+            lines = max_lines
+            if kind == "minor":  # a small share of the page, however wide
+                lines = min(lines, max(1, math.floor(m["photo_area_minor"] * columns * free_lines / width)))
+            heights = _heights(figure, fits, width, lines, crop_range=single)
             if not heights:
                 ok = False
                 break
