@@ -267,7 +267,7 @@ def test_a_panorama_takes_its_module_full_width():
                 (lead, priority, span)
     fits = Fits({"a": _story(600, 2, (3000, 1000))}, TABLOID)
     cost = {span: photo_rows(fits.articles["a"], fits, span, "major", TABLOID_FREE)[0].cost for span in (3, 4)}
-    assert cost[3] >= cost[4] + house()["planner"]["narrow_photo"]
+    assert cost[3] >= cost[4] + house()["planner"]["narrow_panorama"]
 
 
 def test_a_photo_news_is_photo_led():

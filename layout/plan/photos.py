@@ -52,23 +52,24 @@ def _width_share(kind: Standing) -> float:
     return house()["module"][f"photo_width_{kind}"]
 
 
-def _width_limits(figure: Figure, kind: Standing, span: int, columns: int, alone: bool) -> tuple[int, int, int]:
+def _width_limits(figure: Figure, kind: Standing, span: int, columns: int, alone: bool) -> tuple[int, int, int, float]:
     """Fewest and most columns a photo may take in a module `span` wide on a page of `columns`
-    (fewest > most: not at this span), and the fewest its kind asks for (narrower costs
-    narrow_photo a column). A portrait is narrow; a panorama as wide as its module when it is the
-    module's only photo, and at least panorama_columns; a 图片新闻 photo-led; a minor story's
-    photo at most half its module (not a panorama's: it is low, its area stays small)."""
-    m = house()["module"]
+    (fewest > most: not at this span), the fewest its kind and aspect ask for, and what each column
+    short of that costs. A portrait is narrow; a panorama as wide as its module when it is the
+    module's only photo, and asks for panorama_columns; a 图片新闻 is photo-led (asks for half the
+    page's columns); a minor story's photo is at most half its module (not a panorama's: it is low,
+    its area stays small). What is asked is a cost, not a rule, so a full page can still close."""
+    m, c = house()["module"], house()["planner"]
     w, h = figure.size
     widest = m["portrait_columns"] if h / w > m["portrait_aspect"] else columns
-    fewest, most, asked = 1, min(span, widest), 1
+    fewest, most, asked, price = 1, min(span, widest), 1, 0.0
     if w / h >= m["panorama_aspect"]:
-        fewest, asked = span if alone else 1, m["panorama_columns"]
+        fewest, asked, price = span if alone else 1, m["panorama_columns"], c["narrow_panorama"]
     elif kind == "minor":
         most = min(most, max(1, math.floor(span * _width_share(kind))))
-    if kind == "news":
-        asked = max(asked, min(widest, math.ceil(columns * m["photo_news_width"])))
-    return fewest, most, asked
+    if kind == "news" and not price:
+        asked, price = min(widest, math.ceil(columns * m["photo_news_width"])), c["narrow_photo"]
+    return fewest, most, asked, price
 
 
 def _heights(figure: Figure, fits: Fits, columns: int, max_lines: int, crop_range: bool) -> list[tuple[int, float]]:
@@ -97,10 +98,10 @@ def photo_rows(article: Article, fits: Fits, span: int, kind: Standing, free_lin
     rows: list[PhotoRow] = []
     for widths in _widths(figures, span):
         boxes: list[PhotoBox] = []
-        if any(not lo <= w <= hi for (lo, hi, _), w in zip(limits, widths)):
+        if any(not lo <= w <= hi for (lo, hi, _, _), w in zip(limits, widths)):
             continue
         cost = abs(sum(widths) - target) * c["photo_column"] \
-            + sum(max(0, asked - w) for (_, _, asked), w in zip(limits, widths)) * c["narrow_photo"]
+            + sum(max(0, asked - w) * price for (_, _, asked, price), w in zip(limits, widths))
         column, ok = 0, True
         single = len(figures) == 1
         options = []
