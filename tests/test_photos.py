@@ -16,6 +16,11 @@ from layout.build import plan_only
 from layout.check.photo_resolution import photo_findings, placed_photos
 from layout.errors import BuildError, InputError
 from layout.house import house
+from layout.model import Article, Figure, Paragraph, Verse
+from layout.plan.fit import Fits
+from layout.plan.grid import page_format
+from layout.plan.leaves import is_brief
+from layout.plan.photos import photo_rows, standing
 from layout.render.pdfx import newsprint_warning, resolve_profile
 from layout.render.print_images import OutputProfile, print_image, read_profile, rendering_intent
 from layout.source.issue_folder import load_issue
@@ -228,3 +233,78 @@ def test_a_resolution_under_the_limit_is_never_said_as_the_limit(ppi, said):
     """'199.6 ppi' read as '200 ppi, print needs 200' told the editor nothing was wrong."""
     from layout.check.photo_resolution import shown_ppi
     assert shown_ppi(ppi) == said
+
+
+# --- Photo sizes by the story's kind (issue 10 item 1; docs/planner.md "Shapes") -------------
+
+TABLOID = page_format("tabloid")
+TABLOID_FREE = TABLOID.lines - TABLOID.reserved_lines(2)  # an inner page's free lines
+
+
+def _story(chars: int, priority: int, size: tuple[int, int] | None = None, byline: str = "",
+           byline_position: str = "top", section: str = "", blocks: tuple = ()) -> Article:
+    figures = (Figure(Path("images/p.jpg"), "图片说明，记者在现场拍摄。", "记者 甲 摄", "示意图", size),) if size else ()
+    text = ("区里今年新建的社区服务站点陆续开放，居民在家门口就能办事。" * (chars // 29 + 1))[:chars]
+    return Article(id="a", path=Path("a.md"), headline="标题", blocks=blocks or (Paragraph(text, 5),),
+                   priority=priority, figures=figures, byline=byline, byline_position=byline_position,
+                   section=section)
+
+
+def _widths(article: Article, span: int, lead: bool = False) -> list[int]:
+    """The photo's width in columns of every shape the planner weighs, cheapest first."""
+    fits = Fits({"a": article}, TABLOID)
+    rows = photo_rows(article, fits, span, standing(article, lead), TABLOID_FREE)
+    return [row.boxes[0].span for row in rows]
+
+
+def test_a_panorama_takes_its_module_full_width():
+    """A 3:1 panorama is as wide as its module at every span (a minor story's: at the spans where it
+    stays a tenth of the page, 4 columns among them), and a module under 4 columns costs more."""
+    for lead, priority in ((True, 1), (False, 2), (False, 5)):
+        article = _story(600, priority, (3000, 1000))
+        for span in range(1, 7):
+            assert set(_widths(article, span, lead)) == ({span} if priority < 4 or span <= 4 else set()), \
+                (lead, priority, span)
+    fits = Fits({"a": _story(600, 2, (3000, 1000))}, TABLOID)
+    cost = {span: photo_rows(fits.articles["a"], fits, span, "major", TABLOID_FREE)[0].cost for span in (3, 4)}
+    assert cost[3] >= cost[4] + house()["planner"]["narrow_panorama"]
+
+
+def test_a_photo_news_is_photo_led():
+    """图片新闻 (a photo with a line or two of text): its cheapest photo is at least 3 of the page's 6
+    columns, and a one-column photo costs more than a wide one; a portrait stays two columns wide."""
+    article = _story(30, 3, (1600, 1200))
+    assert standing(article, lead=False) == "news"
+    for span in (3, 4, 6):
+        assert _widths(article, span)[0] >= 3
+    fits = Fits({"a": article}, TABLOID)
+    one = photo_rows(article, fits, 1, "news", TABLOID_FREE)[0].cost
+    assert one > photo_rows(article, fits, 3, "news", TABLOID_FREE)[0].cost + house()["planner"]["narrow_photo"]
+    portrait = _story(30, 3, (1200, 1800))
+    assert _widths(portrait, 6)[0] == 2 and max(_widths(portrait, 6)) == 2
+    assert standing(_story(300, 3, (1600, 1200)), lead=False) == "major"  # 300 characters: a story with a photo
+
+
+def test_a_minor_story_photo_is_small():
+    """A priority 4–5 story's photo: at most half its module's columns and a tenth of the page."""
+    article = _story(600, 5, (1200, 1200))
+    fits = Fits({"a": article}, TABLOID)
+    for span in (2, 4, 6):
+        for row in photo_rows(article, fits, span, standing(article, lead=False), TABLOID_FREE):
+            (box,) = row.boxes
+            assert box.span <= span // 2
+            assert box.span * box.lines <= 0.1 * TABLOID.columns * TABLOID_FREE
+
+
+# --- What a brief is (issue 10 item 4: 简讯) ---------------------------------------------------
+
+def test_a_brief_is_a_short_low_priority_item_without_byline():
+    assert is_brief(_story(90, 5))
+    assert is_brief(_story(180, 4, byline="记者 甲", byline_position="dateline"))  # 本报讯（记者 甲）
+    assert not is_brief(_story(180, 3))  # a story ranked 1–3 has its own place
+    assert not is_brief(_story(180, 4, byline="记者 甲", byline_position="top"))  # ■ 记者 甲: a reporter's story
+    assert not is_brief(_story(180, 4, byline="通讯员 乙", byline_position="end"))
+    assert not is_brief(_story(250, 5))  # too long
+    assert not is_brief(_story(90, 5, (1600, 1200)))  # a photo
+    assert not is_brief(_story(90, 5, section="副刊"))  # a literary page's piece
+    assert not is_brief(_story(60, 5, blocks=(Verse(("江水从闵行流过", "带着上游的落叶", "和下游的汽笛"), 5),)))

@@ -325,3 +325,43 @@ def test_a_narrow_story_drops_its_headline_off_a_neighbours_H4():
             assert not level(own, (band[0], band[0] + drop(leaf))), (own, band)
     assert {drop(leaf) for leaf in leaves(4, lead=False)} == {0, c["head_drop_lines"]}
     assert {drop(leaf) for leaf in leaves(2, lead=True)} == {0}  # the page's main story keeps its headline on top
+
+
+def _brief_blocks(page) -> list[set[str]]:
+    """The articles of each 简讯 block on a planned page: the block starts with the module under its
+    label; every column of the block starts at that line with a one-column brief, flowing down."""
+    modules = [m for m in page.modules if m.span == 1]
+    blocks = []
+    for label in (m for m in modules if m.label_lines):
+        columns = itertools.takewhile(lambda k: any(m.column == k and m.line == label.line for m in modules),
+                                      itertools.count(label.column))
+        members = set()
+        for k in columns:
+            y = label.line
+            while (m := next((m for m in modules if m.column == k and m.line == y), None)) is not None:
+                members.add(m.article_id)
+                y = m.line + m.height
+        blocks.append(members)
+    return blocks
+
+
+def test_briefs_only_under_the_jianxun_label_and_panoramas_full_width():
+    """Issue 10 items 1 and 4 (docs/planner.md "Shapes"), on corpus issues planned in process: no poem,
+    副刊 piece or reporter's story is set under 简讯; a 3:1 panorama is as wide as its module, here 4
+    columns or more."""
+    from layout.plan.leaves import is_brief
+
+    for name, stories in (("yangpu-2026-11-20", {"03-yiyuan", "04-xuexiao", "11-jiaotong"}),
+                          ("minhang-2026-11-06", {"23-shi", "16-shequ-yiyuan"})):
+        planned = plan_only(ROOT / "tests" / "corpus" / name)
+        blocks = [b for page in planned.plan.pages for b in _brief_blocks(page)]
+        assert blocks, name  # the 简讯 are still stacked
+        stacked = set().union(*blocks)
+        assert not stacked & stories, (name, stacked & stories)
+        assert all(is_brief(planned.issue.article(aid)) for aid in stacked)
+    planned = plan_only(ROOT / "tests" / "corpus" / "pudong-2026-12-18")
+    modules = {m.article_id: m for page in planned.plan.pages for m in page.modules if m.part == 0}
+    for panorama in ("01-lingang", "08-shidi"):  # 3:1, the 头条 and 第2版's main story
+        module = modules[panorama]
+        (box,) = module.photos
+        assert box.span == module.span >= 4, (panorama, box.span, module.span)

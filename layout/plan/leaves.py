@@ -9,20 +9,19 @@ layout.plan.columns, the same code the painter reads.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from layout.house import house
-from layout.model import Article, Module, Pin
+from layout.model import Article, Module, Pin, Verse
 from layout.plan.columns import body_bottom, stranded
 from layout.plan.fit import Fits, headline_cap
-from layout.plan.heads import Band, edge_bands, level, main_band, side_by_side
+from layout.plan.heads import Band, edge_bands, head_band, level, main_band, side_by_side
 
 # Where an article's photos stand against its headline group: in a row under it, above it (a row as
 # wide as the module), or at the module's top beside it, at its left (west) or right (east) edge.
 Arrangement = Literal["under", "above", "west", "east"]
-from layout.plan.photos import PhotoRow, photo_rows, standing
+from layout.plan.photos import PhotoRow, body_chars, photo_rows, standing
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,15 @@ class Leaf:
 
 
 def is_brief(article: Article) -> bool:
-    """A short item without photos: brief-sized headline, 1–2 columns, stackable under 简讯."""
-    return not article.figures and _chars(article) <= house()["headline"]["brief_chars"]
-
-
-def _chars(article: Article) -> int:
-    return sum(len(getattr(b, "text", "")) for b in article.blocks)
+    """A brief (简讯 item): brief-sized headline, 1–2 columns, stackable under the 简讯 label. A short
+    item of low priority without photos, byline-less or with its byline in the dateline (本报讯（记者
+    X）); never a poem (verse) nor a piece of a literary page ([briefs] in styles/house.toml)."""
+    b = house()["briefs"]
+    return (not article.figures and article.priority >= b["min_priority"]
+            and (not article.byline or article.byline_position in b["byline_positions"])
+            and article.section not in b["literary_sections"]
+            and not any(isinstance(block, Verse) for block in article.blocks)
+            and body_chars(article) <= b["chars"])
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,13 @@ class LeafTable:
         photo_column = span - width if arrangement == "east" else 0
         head_column, head_span = {"west": (width, span - width), "east": (0, span - width)}.get(arrangement, (0, 0))
         depth = [row.depth(k - photo_column) for k in range(span)]
-        # The 头条's headline starts in the top share of the type area, 报头 included (as the check measures it).
+        # The 头条's 主题 starts in the top share of the type area, 报头 included (as the check measures it).
         fmt = self.fits.fmt
-        front_limit = math.floor(fmt.lines * c["lead_head_share"]) - (fmt.lines - ctx.free_lines)
+        front_limit = fmt.lines * c["lead_head_share"] - (fmt.lines - ctx.free_lines)
+        # A 图片新闻's line or two of text under its photo stands in as few columns as it fills
+        # (min_column_lines each), not spread a line a column over the photo's width.
+        text_columns = max(1, count // house()["module"]["min_column_lines"]) \
+            if item.part == 0 and standing(article, ctx.lead) == "news" else span
         # Slack lines shared around the headline group, or (over text, not the page's main story) the
         # group dropped under a few lines of air: its 主题 off level with a neighbour's at the same top (H4).
         drops = [] if arrangement != "under" or ctx.lead else [(0, c["head_drop_lines"])] + (
@@ -196,13 +202,15 @@ class LeafTable:
                     break  # a photo beside the headline group is at least as deep as it
                 head_top, tops = 0, tuple(d or head for d in depth)
                 boxes = tuple(replace(b, column=b.column + photo_column, line=0) for b in row.boxes)
-            if ctx.front and head_top > front_limit:
-                continue
+            if text_columns < span and len(set(tops)) == 1:
+                tops = tops[:text_columns] + (tops[0] + -(-count // text_columns),) * (span - text_columns)
             cost = base + e * c["head_line"] + drop * c["head_drop"] \
                 + (c["photo_first"] if arrangement != "under" else 0)
             module = Module(item.article_id, 0, 0, 0, span, 0, part=item.part, headline_size=shape.headline_size,
                             head_lines=head, photos=boxes, photo_first=arrangement == "above", head_top=head_top,
                             head_column=head_column, head_span=head_span, body_tops=tops, jump_from=item.jump_from)
+            if ctx.front and (band := head_band(module, shape, fmt.line_pitch)) and band[0] > front_limit:
+                continue
             heads = edge_bands(module, shape, self.fits.fmt.line_pitch)
             top = min(tops)
             photo_foot = max((b.line + b.lines + b.caption_lines for b in boxes), default=0)

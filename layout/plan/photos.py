@@ -52,10 +52,24 @@ def _width_share(kind: Standing) -> float:
     return house()["module"][f"photo_width_{kind}"]
 
 
-def _max_width(figure: Figure, span: int) -> int:
-    m = house()["module"]
+def _width_limits(figure: Figure, kind: Standing, span: int, columns: int, alone: bool) -> tuple[int, int, int, float]:
+    """Fewest and most columns a photo may take in a module `span` wide on a page of `columns`
+    (fewest > most: not at this span), the fewest its kind and aspect ask for, and what each column
+    short of that costs. A portrait is narrow; a panorama as wide as its module when it is the
+    module's only photo, and asks for panorama_columns; a 图片新闻 is photo-led (asks for half the
+    page's columns); a minor story's photo is at most half its module (not a panorama's: it is low,
+    its area stays small). What is asked is a cost, not a rule, so a full page can still close."""
+    m, c = house()["module"], house()["planner"]
     w, h = figure.size
-    return min(span, m["portrait_columns"]) if h / w > m["portrait_aspect"] else span
+    widest = m["portrait_columns"] if h / w > m["portrait_aspect"] else columns
+    fewest, most, asked, price = 1, min(span, widest), 1, 0.0
+    if w / h >= m["panorama_aspect"]:
+        fewest, asked, price = span if alone else 1, m["panorama_columns"], c["narrow_panorama"]
+    elif kind == "minor":
+        most = min(most, max(1, math.floor(span * _width_share(kind))))
+    if kind == "news" and not price:
+        asked, price = min(widest, math.ceil(columns * m["photo_news_width"])), c["narrow_photo"]
+    return fewest, most, asked, price
 
 
 def _heights(figure: Figure, fits: Fits, columns: int, max_lines: int, crop_range: bool) -> list[tuple[int, float]]:
@@ -76,20 +90,26 @@ def photo_rows(article: Article, fits: Fits, span: int, kind: Standing, free_lin
     if not figures:
         return [PhotoRow((), 0.0, True)]
     m, c = house()["module"], house()["planner"]
+    columns = fits.fmt.columns
     share = m[f"photo_share_{kind}"]
     max_lines = max(1, math.floor(free_lines * share))
+    limits = [_width_limits(f, kind, span, columns, len(figures) == 1) for f in figures]
     target = max(len(figures), min(span, round(span * _width_share(kind))))
     rows: list[PhotoRow] = []
     for widths in _widths(figures, span):
         boxes: list[PhotoBox] = []
-        cost = abs(sum(widths) - target) * c["photo_column"]
-        if any(w > _max_width(f, span) for f, w in zip(figures, widths)):
+        if any(not lo <= w <= hi for (lo, hi, _, _), w in zip(limits, widths)):
             continue
+        cost = abs(sum(widths) - target) * c["photo_column"] \
+            + sum(max(0, asked - w) * price for (_, _, asked, price), w in zip(limits, widths))
         column, ok = 0, True
         single = len(figures) == 1
         options = []
         for n, (figure, width) in enumerate(zip(figures, widths)):
-            heights = _heights(figure, fits, width, max_lines, crop_range=single)
+            lines = max_lines
+            if kind == "minor":  # a small share of the page, however wide
+                lines = min(lines, max(1, math.floor(m["photo_area_minor"] * columns * free_lines / width)))
+            heights = _heights(figure, fits, width, lines, crop_range=single)
             if not heights:
                 ok = False
                 break
