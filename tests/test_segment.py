@@ -87,6 +87,8 @@ def test_b1_punctuation_is_a_word_boundary():
     ("2025年全区新增停车位", "2025年"), ("全区新增3200个停车位", "3200个"), ("增长96.8%以上", "96.8%"),
     ("本报第3版刊登", "第3版"), ("2021年1月22日起实施", "2021年1月22日"), ("新增绿地12平方公里以上", "12平方公里"),
     ("投入3.5亿元改造", "3.5亿元"), ("第三届进博会", "第三届"),
+    # jingan-2026-11-27 第1版 set 一千|二百余台: Han numerals with a magnitude count too.
+    ("全区完成一千二百余台老旧电梯安全评估", "一千二百余台"), ("十一公里岸线集聚美术馆", "十一公里"),
 ])
 def test_b2_a_number_never_leaves_its_unit(text, unit):
     assert set(inside(text, unit)) == {IN_UNIT}
@@ -109,6 +111,7 @@ def test_b2_a_joiner_never_begins_a_line():
 def test_b2_han_numerals_only_bind_after_di():
     # 统一|部署: 一 is not a number before 部 here.
     assert level_at("统一部署", "统一") == WORD
+    assert level_at("千万不要统一部署", "千万") == WORD  # a magnitude without a unit is no number
 
 
 # --- B3: quoted terms, names, the article's own terms ---------------------------------------------

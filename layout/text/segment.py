@@ -56,14 +56,17 @@ _QUOTED = re.compile(r"“[^“”]{1,%d}”|《[^《》]{1,%d}》|「[^「」]{
                      % ((MAX_TERM_CHARS * 2,) * 5))
 
 # B2: a number with what counts or measures it, dates chained (2025年1月22日), 第 before it (第3版, 第三届).
-# Han numerals count only after 第: elsewhere they begin ordinary words (统一|部署, 一起).
+# Han numerals count after 第, or with a magnitude and a unit (一千二百余台, 十一公里); elsewhere they
+# begin ordinary words (统一|部署, 一起).
 _MAGNITUDE = "十百千万亿"
 _UNITS_LONG = ("平方公里", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "公顷", "千克", "公斤", "小时",
                "分钟", "周年", "个月", "个百分点", "号线", "万元", "亿元", "千瓦")
 _UNITS = "年月日号时分秒个名位家所项次件台辆元角米克吨岁人户套座场届期批条种天周份倍股楼层栋间处起例篇部只张本度版轮季章节路"
 _NUMBER_UNIT = re.compile(
     r"第?(?:\d+(?:[.,:]\d+)*[{mag}]*[多余]?(?:{long}|[{units}]))+|\d+(?:[.,]\d+)*[{mag}]+"
-    r"|第[零〇一二两三四五六七八九十百千\d]+[{units}]?".format(mag=_MAGNITUDE, long="|".join(_UNITS_LONG), units=_UNITS))
+    r"|第[零〇一二两三四五六七八九十百千\d]+[{units}]?"
+    r"|[{digits}]*(?:[{mag}][{digits}]*)+[多余]?(?:{long}|[{units}])".format(
+        mag=_MAGNITUDE, long="|".join(_UNITS_LONG), units=_UNITS, digits="零〇一二两三四五六七八九"))
 _EMAIL_OR_URL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
                            r"|(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+=%]+")
 _JOINERS = "+＋&＆"  # B2: a joiner stays with the word before it (定时定点+|误时投放), never begins a line
