@@ -763,10 +763,11 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
                      sizes: Sequence[float], terms: tuple[str, ...], words_only_below: float = 0.0,
                      paragraphs: dict[float, _Paragraph] | None = None) -> tuple[float, tuple[Line, ...]]:
     """The lines of the first of these that fits, each at the largest size it fits at (B1):
-    every word whole in `max_lines` lines, at any size (a smaller one rather than a word broken);
-    every word whole in one line more (fewer characters a line); a quoted term too long for a line
+    every word whole in `max_lines` lines; every word whole in one line more (fewer characters a
+    line), at the smallest size allowed, so that the line costs the least height; every word whole
+    in `max_lines` lines at a size below `words_only_below`; a quoted term too long for a line
     broken between its words (IN_TERM); a word broken, outside quotes and brackets; anywhere K1–K3
-    allow. Sizes below `words_only_below` are only for the first.
+    allow (docs/headline-breaks.md, B1).
 
     Whether a size is chosen depends only on that size and the sizes below it, never on the
     largest size allowed: a size given back as the only or largest size gives the same lines
@@ -812,7 +813,7 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
         if (lines := breaks(size)) is not None and not fewer_lines_nearby(size, len(lines)):
             return size, _set(para, lines, para.style.align)
     smaller = [s for s in ordered if s not in allowed]
-    passes = [(allowed, max_lines + 1, True, COMPOUND), (smaller, max_lines, True, COMPOUND),
+    passes = [(allowed[::-1], max_lines + 1, True, COMPOUND), (smaller, max_lines, True, COMPOUND),
               (allowed, max_lines + 1, False, IN_TERM), (allowed, max_lines, True, None),
               (allowed, max_lines, False, None)]
     for sizes_tried, lines_allowed, keep_groups, worst in passes:
