@@ -762,12 +762,12 @@ def compose_words(text: str, style: TextStyle, measure: float, terms: tuple[str,
 def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure: float, max_lines: int,
                      sizes: Sequence[float], terms: tuple[str, ...], words_only_below: float = 0.0,
                      paragraphs: dict[float, _Paragraph] | None = None) -> tuple[float, tuple[Line, ...]]:
-    """The lines of the first of these that fits, each at the largest size it fits at (B1):
-    every word whole in `max_lines` lines; every word whole in one line more (fewer characters a
-    line), at the smallest size allowed, so that the line costs the least height; every word whole
-    in `max_lines` lines at a size below `words_only_below`; a quoted term too long for a line
-    broken between its words (IN_TERM); a word broken, outside quotes and brackets; anywhere K1–K3
-    allow (docs/headline-breaks.md, B1).
+    """The lines of the first of these that fits (docs/headline-breaks.md, B1): every word whole
+    in `max_lines` lines, at the largest size; every word whole in one line more (fewer characters
+    a line), at the smallest size, so that the line costs the least height; every word whole in
+    `max_lines` lines at the largest size below `words_only_below` (only this takes those); then,
+    at the largest size, a quoted term too long for a line broken between its words (IN_TERM), in
+    one line more; a word broken, outside quotes and brackets; anywhere K1–K3 allow.
 
     Whether a size is chosen depends only on that size and the sizes below it, never on the
     largest size allowed: a size given back as the only or largest size gives the same lines
