@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from layout.model import Article, Paragraph
-from layout.text.segment import (COMPOUND, IN_UNIT, IN_WORD, SPACE, WORD, article_terms, break_levels,
-                                 breaks_inside_words)
+from layout.text.segment import (COMPOUND, IN_TERM, IN_UNIT, IN_WORD, SPACE, WORD, article_terms, break_levels,
+                                 broken_words)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,6 +55,26 @@ def test_b1_study_group_stays_whole():
     assert level_at(text, "举行") == WORD
 
 
+def test_b1_the_house_lexicon_keeps_district_names_whole():
+    # styles/house.toml [lexicon]: jieba lacks 斜土路 and 新江湾城 (xuhui, yangpu 第1版); without them
+    # 斜|土|路 would be three one-character words, a break between them a mere COMPOUND.
+    text = "斜土路街道“一老一小”综合服务中心启用"
+    assert inside(text, "斜土路") == [IN_WORD, IN_WORD] and level_at(text, "斜土路") == WORD
+    assert set(inside("新江湾城街道建成首个示范点", "新江湾城")) == {IN_WORD}
+
+
+def test_b1_house_words_are_added_over_jiebas_dictionary():
+    from layout.text import lexicon
+
+    base = lexicon.load()
+    lex = base.with_words(["新江湾城", "斜土路", "的"])
+    assert base.get("新江湾城") is None and lex.get("新江湾城") == lexicon.HOUSE_WORD_FREQ
+    assert base.get("斜土路") < lex.get("斜土路") == lexicon.HOUSE_WORD_FREQ  # jieba has it, but rarely
+    assert lex.get("的") == base.get("的") > lexicon.HOUSE_WORD_FREQ  # a common word keeps its frequency
+    assert base.probe("新江湾") is None and lex.probe("新江湾") == 0 and lex.probe("新江湾城x") is None
+    assert lex.total == base.total + 2 * lexicon.HOUSE_WORD_FREQ + base.get("的")
+
+
 def test_b1_punctuation_is_a_word_boundary():
     text = "扩大举行：委员会"
     assert level_at(text, "举行") == WORD and level_at(text, "举行：") == WORD
@@ -67,6 +87,8 @@ def test_b1_punctuation_is_a_word_boundary():
     ("2025年全区新增停车位", "2025年"), ("全区新增3200个停车位", "3200个"), ("增长96.8%以上", "96.8%"),
     ("本报第3版刊登", "第3版"), ("2021年1月22日起实施", "2021年1月22日"), ("新增绿地12平方公里以上", "12平方公里"),
     ("投入3.5亿元改造", "3.5亿元"), ("第三届进博会", "第三届"),
+    # jingan-2026-11-27 第1版 set 一千|二百余台: Han numerals with a magnitude count too.
+    ("全区完成一千二百余台老旧电梯安全评估", "一千二百余台"), ("十一公里岸线集聚美术馆", "十一公里"),
 ])
 def test_b2_a_number_never_leaves_its_unit(text, unit):
     assert set(inside(text, unit)) == {IN_UNIT}
@@ -80,9 +102,16 @@ def test_b2_latin_words_email_and_url_stay_whole():
         assert level_at(text, unit) <= WORD
 
 
+def test_b2_a_joiner_never_begins_a_line():
+    # putuo-2026-05-15 第1版: “定时定点+ / 误时投放”, never “定时定点 / +误时投放”.
+    text = "桃浦镇试点“定时定点+误时投放”"
+    assert level_at(text, "定时定点") == IN_UNIT and level_at(text, "定时定点+") == IN_TERM
+
+
 def test_b2_han_numerals_only_bind_after_di():
     # 统一|部署: 一 is not a number before 部 here.
     assert level_at("统一部署", "统一") == WORD
+    assert level_at("千万不要统一部署", "千万") == WORD  # a magnitude without a unit is no number
 
 
 # --- B3: quoted terms, names, the article's own terms ---------------------------------------------
@@ -91,7 +120,17 @@ def test_b2_han_numerals_only_bind_after_di():
 def test_b3_quoted_term_stays_whole():
     text = "程家桥街道“绿色账户”积分可兑换生活用品"
     assert set(inside(text, "“绿色账户”")) == {IN_UNIT}
-    assert set(inside("读《长宁路名里的故事》", "《长宁路名里的故事》")) == {IN_UNIT}
+    # A longer one is whole too, but for a break between its own words when it is wider than a line.
+    assert min(inside("读《长宁路名里的故事》", "《长宁路名里的故事》")) == IN_TERM
+
+
+def test_b3_a_long_quoted_term_breaks_only_between_its_words():
+    # pudong-2026-12-18 第1版: 老年|助餐|服务圈; 圈 alone is part of 服务圈, never a line of its own.
+    text = "三林镇建成“老年助餐服务圈”"
+    assert inside(text, "老年助餐服务圈") == [IN_UNIT, IN_TERM, IN_UNIT, IN_TERM, IN_UNIT, IN_WORD]
+    # minhang-2026-11-06 第1版: the unit 15分钟 stays whole, and 阅读圈 with it.
+    text = "区图书馆“15分钟阅读圈”再添新点"
+    assert inside(text, "15分钟阅读圈") == [IN_UNIT, IN_UNIT, IN_UNIT, IN_TERM, IN_UNIT, IN_WORD]
 
 
 def test_b3_byline_name_is_a_term_and_stays_whole():
@@ -141,13 +180,20 @@ def test_b4_editors_space_and_ideographic_space_are_preferred():
 # --- The figure the quality benchmark reports ------------------------------------------------------
 
 
-def test_breaks_inside_words_counts_line_ends_inside_words():
+def test_broken_words_names_each_line_end_inside_a_word():
     text = "社区卫生服务中心开设夜间门诊"
-    assert breaks_inside_words(text, ("社区卫生服", "务中心开", "设夜间门诊")) == 2
-    assert breaks_inside_words(text, ("社区卫生服务中心", "开设夜间门诊")) == 0
+    assert broken_words(text, ("社区卫生服", "务中心开", "设夜间门诊")) == ["服/务中心", "开/设"]
+    assert broken_words(text, ("社区卫生服务中心", "开设夜间门诊")) == []
     spaced = "虹桥公园改造完工 滨水步道全线贯通"
-    assert breaks_inside_words(spaced, ("虹桥公园改造完工", "滨水步道全线贯通")) == 0
-    assert breaks_inside_words(spaced, ("虹桥公园改", "造完工 滨水", "步道全线贯通")) == 1
+    assert broken_words(spaced, ("虹桥公园改造完工", "滨水步道全线贯通")) == []
+    assert broken_words(spaced, ("虹桥公园改", "造完工 滨水", "步道全线贯通")) == ["改/造"]
+
+
+def test_broken_words_counts_a_quoted_term_broken_even_between_its_words():
+    # B3: the check reports what the composer does as a last resort (pudong-2026-12-18 第1版).
+    text = "三林镇建成“老年助餐服务圈”"
+    assert broken_words(text, ("三林镇建成", "“老年助餐", "服务圈”")) == ["“老年助餐/服务圈”"]
+    assert broken_words(text, ("三林镇建成", "“老年助餐服务圈”")) == []
 
 
 # --- Loading: quiet, no files, deterministic ---------------------------------------------------------

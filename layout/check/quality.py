@@ -14,29 +14,20 @@ and `covered_cells()` (one page's modules and ads).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 
 from layout.frame import PageFrame, Zone
 from layout.model import Issue, Module, PagePlan, Plan, Subhead
 from layout.plan.fit import short_headline
 from layout.plan.grid import PageFormat
 from layout.plan.heads import level
+from layout.text.segment import article_terms, broken_words
 
 MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
 LEAD_TOP_SHARE = 0.40  # the 头条's 主题 starts in this top share of the type area
 SIZE_EPSILON = 0.25  # pt: sizes closer than this are the same size
-COMPOUND_PART = 2  # the shortest word on either side of a break inside a dictionary compound
-QUOTED_TERM_MAX = 12  # a quoted term up to this many characters is one word (“新5条”, 《民法典》)
 HEAD_ROLES = ("kicker", "headline", "subtitle")
-
-# A number and the unit or measure word after it are one word (2025年, 3200个, 84%).
-_NUMBER_UNIT = re.compile(r"[0-9０-９.．]+\s*[年月日时分秒号届期版个位名人次户家条项所座间张件台辆元万亿千百米岁%％℃]")
-_QUOTED = re.compile(r"“([^”]{1,%d})”|‘([^’]{1,%d})’|《([^》]{1,%d})》|「([^」]{1,%d})」"
-                     % ((QUOTED_TERM_MAX,) * 4))
-_LATIN = re.compile(r"[A-Za-z0-9@._\-+]+")
 
 
 # --- what the metrics read of the frames (adapt here) --------------------------------------
@@ -187,76 +178,12 @@ def inversions(modules: list[Placed], priority: dict[str, int], lead_page: bool)
 # --- headline breaks -----------------------------------------------------------------------
 
 
-@cache
-def _tokenizer():
-    import logging
-
-    import jieba  # the dictionary loads on first use: only when headlines are checked
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
-def article_terms(texts: list[str]) -> set[str]:
-    """An article's own terms: what it puts in quotes or 《》, short enough to be one word."""
-    return {next(g for g in m.groups() if g) for text in texts for m in _QUOTED.finditer(text)}
-
-
-def word_spans(text: str, terms: set[str]) -> list[tuple[int, int, frozenset[int]]]:
-    """Spans of `text` that a line may not break inside, each with the inner positions where it may:
-    dictionary words (jieba; a compound of dictionary words of two or more characters each, 足球|联赛,
-    may break between them), numbers with their units, Latin words and addresses, and the article's
-    own terms."""
-    tokenizer = _tokenizer()
-    spans = []
-    for word, start, end in tokenizer.tokenize(text):
-        if end - start > 1:
-            cuts = frozenset(start + k for k in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1)
-                             if tokenizer.FREQ.get(word[:k]) and tokenizer.FREQ.get(word[k:]))
-            spans.append((start, end, cuts))
-    spans += [(*m.span(), frozenset()) for m in _NUMBER_UNIT.finditer(text)]
-    spans += [(*m.span(), frozenset()) for m in _LATIN.finditer(text)]
-    for term in terms:
-        spans += [(m.start(), m.start() + len(term), frozenset()) for m in re.finditer(re.escape(term), text)]
-    return spans
-
-
-def break_positions(source: str, lines: tuple[str, ...]) -> list[int]:
-    """Where in `source` each line but the last ends (the composer drops spaces at a break)."""
-    out, i = [], 0
-    for line in lines[:-1]:
-        for ch in line:
-            while i < len(source) and source[i] != ch and source[i].isspace():
-                i += 1
-            if i < len(source) and source[i] == ch:
-                i += 1
-        out.append(i)
-    return out
-
-
-def broken_words(source: str, lines: tuple[str, ...], terms: set[str]) -> list[str]:
-    """'人工智/能' for every break inside a word; a break at the editor's space never is."""
-    spans = word_spans(source, terms)
-    out = []
-    for b in break_positions(source, lines):
-        if b >= len(source) or source[b].isspace() or (b and source[b - 1].isspace()):
-            continue
-        inside = [(s, e) for s, e, cuts in spans if s < b < e and b not in cuts]
-        if inside:
-            s, e = max(inside, key=lambda span: span[1] - span[0])
-            out.append(f"{source[s:b]}/{source[b:e]}")
-    return out
-
-
 def word_breaks(module: Placed, issue: Issue) -> list[str]:
     """Breaks inside a word in the module's kicker, 主题, 副题 and the subheads (小标题) it holds."""
     article = issue.article(module.article_id)
     sources = {"kicker": article.kicker, "subtitle": article.subtitle,
                "headline": short_headline(article) if module.part else article.headline}
-    terms = article_terms([article.kicker, article.headline, article.subtitle]
-                          + [getattr(b, "text", "") for b in article.blocks])
+    terms = article_terms(article)  # the composer's own terms: one segmentation for both (B1–B3)
     heads = [(sources[role], lines) for role, lines in module.head_lines]
     return [b for source, lines in heads + subheads(module, issue) for b in broken_words(source, lines, terms)]
 

@@ -74,10 +74,10 @@ def _head(article: Article, fmt: PageFormat, span: int, cap: float,
     A continuation after a jump repeats only the short headline."""
     h = house()["headline"]
     measure = fmt.span_width(span) - 2 * fmt.body_size  # one em of air either side
-    sizes = [s for s in range(int(cap), h["min_size"] - 1, -h["step"])]
+    sizes = [s for s in range(int(cap), h["word_min_size"] - 1, -h["step"])]
     text = short_headline(article) if continuation else article.headline
     size, main = compose_headline(text, part("headline").face, measure, max_lines=h["max_lines"], sizes=sizes,
-                                  terms=article_terms(article))
+                                  terms=article_terms(article), words_only_below=h["min_size"])
     parts: list[tuple[HeadRole, float, tuple[Line, ...]]] = []
     if continuation:
         parts.append(("headline", size, main))

@@ -32,7 +32,7 @@ from typing import Callable, Literal, Sequence
 from layout.model import Line, Run
 from layout.text.fonts import FontFace, Metrics
 from layout.text.normalise import is_cjk, is_han
-from layout.text.segment import COMPOUND, IN_UNIT, IN_WORD, SPACE, WORD, break_levels
+from layout.text.segment import COMPOUND, IN_TERM, IN_UNIT, IN_WORD, SPACE, WORD, break_levels
 
 __all__ = ["TextStyle", "compose", "compose_headline", "compose_words", "DEFAULT_HEADLINE_SIZES"]
 
@@ -87,8 +87,9 @@ _SHRINK_COST = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0)  # END START LSP H
 _EPS = 1e-6
 _BALANCE = 20.0  # headlines: weight of uneven line lengths against the cost of a break place
 _BETWEEN_WORDS = 1.0  # headlines: the cost of a break between two words (not at a pause)
-# B1–B3: between the words of a compound, inside a word, inside a number and its unit or a name.
-_IN_WORD_COST = {COMPOUND: 2.5, IN_WORD: 5.0, IN_UNIT: 10.0}
+# B1–B3: between the words of a compound or of a long quoted term, inside a word, inside a number
+# and its unit or a name.
+_IN_WORD_COST = {COMPOUND: 2.5, IN_TERM: 4.0, IN_WORD: 5.0, IN_UNIT: 10.0}
 _EDITORS_SPACE = 3.0  # B4: what an editor's own space is worth against uneven lines
 _WORD_BREAK_SCALE = 0.85  # a headline may shrink to this share of its size to save a line
 # J4 lets Han–Latin gaps grow to "about ⅓ em", W1 keeps them within ⅛–¼ em: the tighter bound wins,
@@ -734,16 +735,18 @@ def compose_headline(
     align: Align = "center",
     lang: str = "zh-CN",
     terms: tuple[str, ...] = (),
+    words_only_below: float = 0.0,
 ) -> tuple[float, tuple[Line, ...]]:
     """The largest size of `sizes` at which the headline fits in `max_lines` lines (H2).
 
     Breaks only where K1/K2 allow, preferring the editor's own spaces, then punctuation, then a
     boundary between words (B1–B5: layout/text/segment.py, with the article's own `terms`),
-    balancing line lengths and never leaving one character alone on the last line. If no size
-    fits, the smallest size is returned with as many lines as it needs.
+    balancing line lengths and never leaving one character alone on the last line. Sizes below
+    `words_only_below` are taken only where they keep every word whole. If no size fits, the
+    smallest other size is returned with as many lines as it needs.
     """
     return _compose_display(text, lambda size: TextStyle(face, size, 0.0, align, lang=lang), span_measure,
-                            max_lines, sizes, terms)
+                            max_lines, sizes, terms, words_only_below)
 
 
 def compose_words(text: str, style: TextStyle, measure: float, terms: tuple[str, ...] = ()) -> tuple[Line, ...]:
@@ -753,13 +756,18 @@ def compose_words(text: str, style: TextStyle, measure: float, terms: tuple[str,
     if not para.kind:
         return ()
     return _compose_display(text, lambda size: style, measure, len(para.breaks()) + 1, (style.size,), terms,
-                            {style.size: para})[1]
+                            paragraphs={style.size: para})[1]
 
 
 def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure: float, max_lines: int,
-                     sizes: Sequence[float], terms: tuple[str, ...],
+                     sizes: Sequence[float], terms: tuple[str, ...], words_only_below: float = 0.0,
                      paragraphs: dict[float, _Paragraph] | None = None) -> tuple[float, tuple[Line, ...]]:
-    """The largest size of `sizes` whose own breaks it is chosen with (`chosen` below).
+    """The lines of the first of these that fits (docs/headline-breaks.md, B1): every word whole
+    in `max_lines` lines, at the largest size; every word whole in one line more (fewer characters
+    a line), at the smallest size, so that the line costs the least height; every word whole in
+    `max_lines` lines at the largest size below `words_only_below` (only this takes those); then,
+    at the largest size, a quoted term too long for a line broken between its words (IN_TERM), in
+    one line more; a word broken, outside quotes and brackets; anywhere K1–K3 allow.
 
     Whether a size is chosen depends only on that size and the sizes below it, never on the
     largest size allowed: a size given back as the only or largest size gives the same lines
@@ -769,7 +777,8 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
     paragraphs = {} if paragraphs is None else paragraphs
     levels = break_levels(text, terms)
     ordered = sorted(sizes, reverse=True)
-    found: dict[tuple[float, int], list[tuple[int, int]] | None] = {}
+    allowed = [s for s in ordered if s >= words_only_below] or ordered
+    found: dict[tuple[float, int, bool, int | None], list[tuple[int, int]] | None] = {}
 
     def paragraph(size: float) -> _Paragraph:
         para = paragraphs.get(size)
@@ -777,13 +786,15 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
             para = paragraphs[size] = _Paragraph(text, style_at(size), measure)
         return para
 
-    def breaks(size: float, tier: int) -> list[tuple[int, int]] | None:
-        """Tier 0: between words, outside quotes and brackets; 1: outside them; 2: K1–K3 only."""
-        if (size, tier) not in found:
+    def breaks(size: float, lines: int = max_lines, keep_groups: bool = True,
+               worst: int | None = COMPOUND) -> list[tuple[int, int]] | None:
+        """Breaks in at most `lines` lines at places graded `worst` or better (None: any place K1–K3
+        allow), with keep_groups none inside quotes or brackets."""
+        key = (size, lines, keep_groups, worst)
+        if key not in found:
             para = paragraph(size)
-            found[size, tier] = _headline_breaks(para, _gap_levels(para, text, levels), max_lines, tier < 2,
-                                                 tier == 0)
-        return found[size, tier]
+            found[key] = _headline_breaks(para, _gap_levels(para, text, levels), lines, keep_groups, worst)
+        return found[key]
 
     def fewer_lines_nearby(size: float, lines: int) -> bool:
         """Whether a slightly smaller size keeps words whole in fewer lines (a headline group is no
@@ -792,31 +803,26 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
         least = (para.E[-1] - para.X[0] - para.S[-1]) * _WORD_BREAK_SCALE  # fully reduced, at the smallest
         if lines == 1 or math.ceil(least / measure - _EPS) >= lines:
             return False
-        return any((b := breaks(s, 0)) is not None and len(b) < lines
-                   for s in ordered if _WORD_BREAK_SCALE * size <= s < size)
+        return any((b := breaks(s)) is not None and len(b) < lines
+                   for s in ordered if _WORD_BREAK_SCALE * size <= s < size and s >= words_only_below)
 
-    def chosen(size: float, below: list[float]) -> list[tuple[int, int]] | None:
-        """A size keeping words whole, unless a slightly smaller one needs fewer lines; failing that
-        at every size, one breaking a word (人工智|能), then one breaking inside “…”/（…）."""
-        words = breaks(size, 0)
-        if words is not None:
-            return None if fewer_lines_nearby(size, len(words)) else words
-        for tier in (1, 2):
-            if any(breaks(s, tier - 1) is not None for s in below):
-                return None
-            if (result := breaks(size, tier)) is not None:
-                return result
-        return None
-
-    for n, size in enumerate(ordered):
+    for size in allowed:
         para = paragraph(size)
         if not para.kind:
             return size, ()
-        lines = chosen(size, ordered[n + 1:])
-        if lines is not None:
+        if (lines := breaks(size)) is not None and not fewer_lines_nearby(size, len(lines)):
             return size, _set(para, lines, para.style.align)
-    para = paragraph(ordered[-1])
-    return ordered[-1], _set(para, para.breaks(), para.style.align)
+    smaller = [s for s in ordered if s not in allowed]
+    passes = [(allowed[::-1], max_lines + 1, True, COMPOUND), (smaller, max_lines, True, COMPOUND),
+              (allowed, max_lines + 1, False, IN_TERM), (allowed, max_lines, True, None),
+              (allowed, max_lines, False, None)]
+    for sizes_tried, lines_allowed, keep_groups, worst in passes:
+        for size in sizes_tried:
+            if (lines := breaks(size, lines_allowed, keep_groups, worst)) is not None:
+                para = paragraph(size)
+                return size, _set(para, lines, para.style.align)
+    para = paragraph(allowed[-1])
+    return allowed[-1], _set(para, para.breaks(), para.style.align)
 
 
 def _gap_levels(para: _Paragraph, text: str, levels: tuple[int, ...]) -> list[int]:
@@ -837,11 +843,11 @@ def _set(para: _Paragraph, breaks: list[tuple[int, int]], align: Align) -> tuple
 
 
 def _headline_breaks(para: _Paragraph, levels: list[int], max_lines: int, keep_groups: bool,
-                     words: bool = False) -> list[tuple[int, int]] | None:
+                     worst: int | None) -> list[tuple[int, int]] | None:
     """Fewest lines first, then the most balanced breaks at the best places; None if > max_lines.
 
-    With keep_groups, no break falls inside quotes or brackets; with words, none inside a word
-    (levels: the segmenter's grade of the gap after each atom)."""
+    With keep_groups, no break falls inside quotes or brackets; with worst, none at a place graded
+    worse (levels: the segmenter's grade of the gap after each atom)."""
     n = len(para.kind)
     kind, gcls, pen = para.kind, para.gcls, para.pen
     inside = []  # whether the gap after each atom is inside quotes or brackets
@@ -850,8 +856,8 @@ def _headline_breaks(para: _Paragraph, levels: list[int], max_lines: int, keep_g
         depth = depth + 1 if kd == OPEN else max(0, depth - 1) if kd == CLOSE else depth
         inside.append(depth > 0)
     ends = [j for j in range(n) if (pen[j] == 0.0 and not (keep_groups and inside[j])) or j == n - 1]
-    if words:
-        ends = [j for j in ends if j == n - 1 or levels[j] <= COMPOUND]
+    if worst is not None:
+        ends = [j for j in ends if j == n - 1 or levels[j] <= worst]
 
     def place_cost(j: int) -> float:
         """How bad a break after atom j is, in units of one em² of imbalance."""

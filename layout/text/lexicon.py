@@ -7,6 +7,9 @@ the user's cache folder (`$XDG_CACHE_HOME/layout`, else ~/.cache/layout), keyed 
 and the dictionary's size, so a later process reads it in a few milliseconds. The file holds only
 numbers and text and is checked when read; if it cannot be read or written the dictionary is
 built in memory instead.
+
+The house adds words of its own (`[lexicon] words` in styles/house.toml: place names and words of
+district news that jieba lacks) with `Lexicon.with_words`, in memory: the cache file stays jieba's.
 """
 from __future__ import annotations
 
@@ -25,14 +28,24 @@ __all__ = ["Lexicon", "load"]
 _MAGIC = b"LAYLEX01"
 _HEADER = struct.Struct("<8sII")  # magic, words, UTF-8 bytes of the words
 _NUMBERS = "I"  # unsigned 32-bit: offsets and frequencies
+# A house word counts as often as a common word of jieba's (街道 has 14,000), so the segmenter takes it
+# whole rather than as the words or characters it is made of.
+HOUSE_WORD_FREQ = 10_000
 
 
 class Lexicon:
     """Sorted words with their frequencies: `get` as a dict's, `probe` for prefixes."""
 
-    def __init__(self, text: str, offsets: array, freqs: array) -> None:
+    def __init__(self, text: str, offsets: array, freqs: array, extra: dict[str, int] | None = None) -> None:
         self._text, self._offsets, self._freqs = text, offsets, freqs
-        self.total = sum(freqs)
+        self._extra = extra or {}  # the house's words, over jieba's
+        self._extra_prefixes = frozenset(w[:k] for w in self._extra for k in range(1, len(w)))
+        self.total = sum(freqs) + sum(self._extra.values())
+
+    def with_words(self, words: tuple[str, ...] | list[str]) -> Lexicon:
+        """This lexicon with `words` added (a word jieba has keeps its frequency if it is higher)."""
+        extra = {w: max(HOUSE_WORD_FREQ, self.get(w) or 0) for w in words}
+        return Lexicon(self._text, self._offsets, self._freqs, {**self._extra, **extra})
 
     def __len__(self) -> int:
         return len(self._freqs)
@@ -41,12 +54,20 @@ class Lexicon:
         return self._text[self._offsets[k]:self._offsets[k + 1]]
 
     def get(self, word: str, default: int | None = None) -> int | None:
+        if word in self._extra:
+            return self._extra[word]
         k = bisect_left(self, word)
         return self._freqs[k] if k < len(self) and self[k] == word else default
 
     def probe(self, prefix: str) -> int | None:
         """The frequency of `prefix` as a word, 0 if it only begins longer words, None if no word
         begins with it (one search for both, as the segmenter extends a candidate word)."""
+        if prefix in self._extra:
+            return self._extra[prefix]
+        found = self._probe(prefix)
+        return 0 if found is None and prefix in self._extra_prefixes else found
+
+    def _probe(self, prefix: str) -> int | None:
         k = bisect_left(self, prefix)
         if k == len(self):
             return None

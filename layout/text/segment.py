@@ -6,10 +6,14 @@ inside a dictionary word, a boundary inside a unit that must never be split (a n
 unit, a Latin word, an e-mail or URL, a quoted term, a name or one of the article's own terms).
 The composer turns the grades into break costs; K1–K3 stay the composer's.
 
-Words come from jieba's dictionary (names it lacks come from the article's terms), loaded
-lazily, once per process, without jieba's cache file in the temp folder or its log. The article's
-own terms (`article_terms`) are kept whole by cutting around them, never by changing the
-shared dictionary, so the result depends only on the text and the terms.
+Words come from jieba's dictionary and the house's own words (`[lexicon]` in styles/house.toml;
+names it lacks come from the article's terms), loaded lazily, once per process, without jieba's
+cache file in the temp folder or its log. The article's own terms (`article_terms`) are kept whole
+by cutting around them, never by changing the shared dictionary, so the result depends only on
+the text and the terms.
+
+This is the one segmentation of headlines: the composer breaks by it and the page check
+(layout/check/quality.py) counts by it (`broken_words`), so the two never disagree.
 """
 from __future__ import annotations
 
@@ -19,43 +23,53 @@ import sys
 from functools import lru_cache
 from typing import Iterable
 
+from layout.house import house
 from layout.model import Article, Paragraph, Subhead
 from layout.text import lexicon
 from layout.text.normalise import is_cjk, is_han, is_latin
 
-__all__ = ["SPACE", "WORD", "COMPOUND", "IN_WORD", "IN_UNIT", "article_terms", "break_levels", "breaks_inside_words"]
+__all__ = ["SPACE", "WORD", "COMPOUND", "IN_TERM", "IN_WORD", "IN_UNIT", "article_terms", "break_levels",
+           "broken_words"]
 
 # Grades of a boundary, best first.
 SPACE = 0  # B4: the editor's own space or line break (between Han, or an ideographic space)
 WORD = 1  # B1: between two words, or beside punctuation
 COMPOUND = 2  # B1: between the words of a compound the dictionary lists whole (足球|联赛, 人工|智能),
 # or between two one-character words
-IN_WORD = 3  # inside a dictionary word (人工智|能)
-IN_UNIT = 4  # B2, B3: inside a number and its unit, a Latin word, a quoted term, a name, a term
+IN_TERM = 3  # B3: between the words of a quoted term of more than four characters (“老年助餐|服务圈”)
+IN_WORD = 4  # inside a dictionary word (人工智|能)
+IN_UNIT = 5  # B2, B3: inside a number and its unit, a Latin word, a quoted term, a name, a term
+BROKEN = IN_TERM  # from this grade on a line end breaks a word or a term: what the page check counts
 _COMPOUND_PART = 2  # the shortest part of a compound that may end or begin a line
 
 MAX_TERM_CHARS = 8  # longer phrases (a long short_headline) are not one unit: they would leave no break
 _ATOMIC_TERM_CHARS = 4  # a longer term may still break between its own words, at a cost
 _IN_LONG_TERM = {WORD: COMPOUND, IN_WORD: IN_UNIT}
+_IN_LONG_QUOTE = {WORD: IN_TERM, COMPOUND: IN_TERM, IN_WORD: IN_UNIT}
 _REPEATS = 3  # B3: a run of Han the body uses this often is one of the article's words
 _MAX_REPEAT_CHARS = 6
 _EDGE_PARTICLES = frozenset("的地得了着和与及或在是为对把被将从向于等也就都而并")  # never begin or end a term
+_BOUND_PARTICLES = frozenset("的地得了着过们")  # B1: a line never begins with one, if it can help it
 _BYLINE_ROLES = frozenset(("文", "图", "摄", "记者", "本报记者", "见习记者", "特约记者", "通讯员", "实习生",
                            "摄影", "编辑", "责任编辑", "撰稿", "整理", "供图", "作者"))
 _QUOTED = re.compile(r"“[^“”]{1,%d}”|《[^《》]{1,%d}》|「[^「」]{1,%d}」|『[^『』]{1,%d}』|‘[^‘’]{1,%d}’"
                      % ((MAX_TERM_CHARS * 2,) * 5))
 
 # B2: a number with what counts or measures it, dates chained (2025年1月22日), 第 before it (第3版, 第三届).
-# Han numerals count only after 第: elsewhere they begin ordinary words (统一|部署, 一起).
+# Han numerals count after 第, or with a magnitude and a unit (一千二百余台, 十一公里); elsewhere they
+# begin ordinary words (统一|部署, 一起).
 _MAGNITUDE = "十百千万亿"
 _UNITS_LONG = ("平方公里", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "公顷", "千克", "公斤", "小时",
                "分钟", "周年", "个月", "个百分点", "号线", "万元", "亿元", "千瓦")
 _UNITS = "年月日号时分秒个名位家所项次件台辆元角米克吨岁人户套座场届期批条种天周份倍股楼层栋间处起例篇部只张本度版轮季章节路"
 _NUMBER_UNIT = re.compile(
     r"第?(?:\d+(?:[.,:]\d+)*[{mag}]*[多余]?(?:{long}|[{units}]))+|\d+(?:[.,]\d+)*[{mag}]+"
-    r"|第[零〇一二两三四五六七八九十百千\d]+[{units}]?".format(mag=_MAGNITUDE, long="|".join(_UNITS_LONG), units=_UNITS))
+    r"|第[零〇一二两三四五六七八九十百千\d]+[{units}]?"
+    r"|[{digits}]*(?:[{mag}][{digits}]*)+[多余]?(?:{long}|[{units}])".format(
+        mag=_MAGNITUDE, long="|".join(_UNITS_LONG), units=_UNITS, digits="零〇一二两三四五六七八九"))
 _EMAIL_OR_URL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
                            r"|(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+=%]+")
+_JOINERS = "+＋&＆"  # B2: a joiner stays with the word before it (定时定点+|误时投放), never begins a line
 _NOT_LATIN = "“”‘’—…·–"  # marks the composer sets as CJK punctuation (K1–K3 govern them)
 
 
@@ -81,7 +95,7 @@ def _tokenizer():
 
     class Tokenizer(jieba.Tokenizer):
         def initialize(self, dictionary=None) -> None:
-            self.FREQ = lexicon.load()  # jieba reads FREQ.get(word) and total only
+            self.FREQ = lexicon.load().with_words(house()["lexicon"]["words"])  # jieba reads get() and total
             self.total = self.FREQ.total
             self.initialized = True
 
@@ -135,25 +149,34 @@ def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
     The ends of the text and the boundaries around a space are SPACE (ASCII spaces between Latin
     words are WORD); inside a protected span IN_UNIT, with its edges WORD; the rest is cut into
     words by the dictionary: WORD between them, IN_WORD inside. A long term (社区卫生服务中心) is
-    cut too, but a break between its words is only COMPOUND and one inside them IN_UNIT."""
+    cut too, but a break between its words is only COMPOUND and one inside them IN_UNIT; a long
+    quoted term (“老年助餐服务圈”) likewise, with IN_TERM between its words."""
     n = len(text)
     levels = [IN_WORD] * (n + 1)
     levels[0] = levels[n] = SPACE
-    protected = _merged(_unit_spans(text) + _term_spans(text, (t for t in terms if len(t) <= _ATOMIC_TERM_CHARS)))
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    short_quotes = [(a, b) for a, b in quoted if b - a - 2 <= _ATOMIC_TERM_CHARS]
+    long_quotes = _merged([(a, b) for a, b in quoted if b - a - 2 > _ATOMIC_TERM_CHARS])
+    protected = _merged(_unit_spans(text) + short_quotes
+                        + _term_spans(text, (t for t in terms if len(t) <= _ATOMIC_TERM_CHARS)))
     long_terms = _merged(_term_spans(text, (t for t in terms if len(t) > _ATOMIC_TERM_CHARS)))
     for start, end in protected:
         for k in range(start + 1, end):
             levels[k] = IN_UNIT
     # The dictionary cuts what lies between protected spans and spaces.
-    cuts = sorted({0, n} | {k for span in protected + long_terms for k in span}
+    lone: set[int] = set()  # where a one-character word stands
+    cuts = sorted({0, n} | {k for span in protected + long_terms + long_quotes for k in span}
                   | {k for k, c in enumerate(text) if c.isspace()} | {k + 1 for k, c in enumerate(text) if c.isspace()})
     for a, b in zip(cuts, cuts[1:]):
         if a < b and not text[a].isspace() and not any(s <= a and b <= e for s, e in protected):
             k, previous = a, ""
             for word in _words(text[a:b]):
-                # Two one-character words side by side are often one the dictionary lacks (重|走, 改|造).
+                if len(word) == 1 and is_han(word):
+                    lone.add(k)
+                # Two one-character words side by side are often one the dictionary lacks (重|走, 改|造);
+                # a particle ends the phrase before it (城桥镇的|夜间公交).
                 single = len(previous) == len(word) == 1 and is_han(previous) and is_han(word)
-                levels[k] = min(levels[k], COMPOUND if single else WORD)
+                levels[k] = min(levels[k], COMPOUND if single or word in _BOUND_PARTICLES else WORD)
                 previous = word
                 inner = k
                 for part in _compound_parts(word)[:-1]:
@@ -167,14 +190,23 @@ def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
             between_latin = c == " " and 0 < k < n - 1 and not is_cjk(text[k - 1]) and not is_cjk(text[k + 1])
             for edge in (k, k + 1):
                 levels[edge] = WORD if between_latin else SPACE
-    for start, end in long_terms:
+    for spans, grades in ((long_terms, _IN_LONG_TERM), (long_quotes, _IN_LONG_QUOTE)):
+        for start, end in spans:
+            for k in range(start + 1, end):
+                levels[k] = grades.get(levels[k], levels[k])
+    # In a quoted term a one-character word belongs to the word beside it (“15分钟阅读|圈”).
+    for start, end in long_quotes:
         for k in range(start + 1, end):
-            levels[k] = _IN_LONG_TERM.get(levels[k], levels[k])
+            if k in lone or k - 1 in lone:
+                levels[k] = max(levels[k], IN_WORD)
+    for k, c in enumerate(text):
+        if c in _JOINERS and k:
+            levels[k] = max(levels[k], IN_UNIT)
     return tuple(levels)
 
 
 def _unit_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every unit that must stay on one line (B2) and of quoted terms (B3)."""
+    """(start, end) of every unit that must stay on one line (B2)."""
     spans: list[tuple[int, int]] = []
     for m in _EMAIL_OR_URL.finditer(text):
         spans.append(m.span())
@@ -188,7 +220,6 @@ def _unit_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, k))
             start = None
     spans += [m.span() for m in _NUMBER_UNIT.finditer(text)]
-    spans += [m.span() for m in _QUOTED.finditer(text)]
     return spans
 
 
@@ -243,15 +274,20 @@ def _repeated_runs(display: str, body: str) -> set[str]:
     return found
 
 
-def breaks_inside_words(text: str, lines: tuple[str, ...], terms: tuple[str, ...] = ()) -> int:
-    """How many of the line ends of `text` set as `lines` fall inside a word or a unit (B1–B3):
-    the figure the quality benchmark reports for headlines."""
+def broken_words(text: str, lines: tuple[str, ...], terms: tuple[str, ...] = ()) -> list[str]:
+    """The line ends of `text` set as `lines` that fall inside a word, a unit or a quoted term
+    (grade BROKEN or worse, B1–B3), each shown as the word it breaks (人工智/能): what the page
+    check reports for headlines, kickers, subtitles and subheads."""
     levels = break_levels(text, terms)
-    count, pos = 0, 0
+    out, pos = [], 0
     for line in lines[:-1]:
         for c in line:
             while pos < len(text) and text[pos] != c and text[pos].isspace():
                 pos += 1  # the space dropped at a line end
             pos += 1
-        count += levels[min(pos, len(text))] >= IN_WORD
-    return count
+        end = min(pos, len(text))
+        if levels[end] >= BROKEN:
+            start = max(k for k in range(end) if levels[k] <= WORD)
+            stop = min(k for k in range(end + 1, len(text) + 1) if levels[k] <= WORD)
+            out.append(f"{text[start:end]}/{text[end:stop]}")
+    return out
