@@ -1,6 +1,7 @@
 """What printing costs, page by page, for the generated 8-page issue: painting the HTML, WeasyPrint's
-render of each page, PDF/X finishing, and assembling the issue's file; CPU seconds (time.process_time)
-in one warm process, each figure the best of --runs, and the sizes of the files.
+render of each page (its layout, and the rest: drawing, fonts, writing the PDF), PDF/X finishing, the page's
+images for the digital edition, and assembling the issue's file; CPU seconds (time.process_time) in one warm
+process, each figure the best of --runs, and the sizes of the files.
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_render.py [--pages 8] [--runs 2]
 
@@ -20,11 +21,14 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.make_issue import make_issue  # noqa: E402
 from layout.build import plan_only  # noqa: E402
-from layout.house import FONTS, STYLES  # noqa: E402
+from layout.house import FONTS, STYLES, house  # noqa: E402
 from layout.render.paint import paint  # noqa: E402
 from layout.render.pdfx import assemble_issue, finish_page, resolve_profile  # noqa: E402
+from layout.render.preview import page_images  # noqa: E402
 from layout.render.print_pages import print_faces  # noqa: E402
-from layout.render.weasy import render_pdf  # noqa: E402
+from layout.render.weasy import GuardedFetcher, render_pdf  # noqa: E402
+from layout.render.web import WebSettings  # noqa: E402
+from weasyprint import HTML  # noqa: E402
 
 
 def best(runs: int, work):
@@ -49,12 +53,18 @@ def main() -> None:
         roots = (issue.root, STYLES, FONTS)
         paint_s, htmls = best(args.runs, lambda: paint(issue, planned.frames, planned.fmt, profile))
         render_pdf(htmls[0], issue.root, roots)  # WeasyPrint's first document loads what the rest share
-        render_s, finish_s, pages = 0.0, 0.0, []
+        base = issue.root.resolve().as_uri() + "/"
+        spec = WebSettings.from_house(house()["web"]).images
+        render_s = layout_s = finish_s = images_s = 0.0
+        pages = []
         for number, html in enumerate(htmls, 1):
             seconds, pdf = best(args.runs, lambda: render_pdf(html, issue.root, roots))
             render_s += seconds
+            layout_s += best(args.runs, lambda: HTML(string=html, base_url=base,
+                                                     url_fetcher=GuardedFetcher(roots)).render())[0]
             seconds, page = best(args.runs, lambda: finish_page(pdf, issue, profile, number))
             finish_s += seconds
+            images_s += best(args.runs, lambda: page_images(page, spec))[0]
             pages.append(page)
         own_s, own = best(args.runs, lambda: assemble_issue(pages, issue))
         shared_s, shared = best(args.runs, lambda: assemble_issue(pages, issue, print_faces()))
@@ -62,7 +72,10 @@ def main() -> None:
     print(f"{n} pages, CPU s (best of {args.runs})")
     print(f"  paint, all pages        {paint_s:6.3f}")
     print(f"  render_pdf, per page    {render_s / n:6.3f}   (all pages {render_s:.3f})")
+    print(f"    of which layout       {layout_s / n:6.3f}   (parse, cascade, layout; the rest draws, subsets fonts, "
+          f"writes)")
     print(f"  finish_page, per page   {finish_s / n:6.3f}   (all pages {finish_s:.3f})")
+    print(f"  page images, per page   {images_s / n:6.3f}   (widths {', '.join(map(str, spec.widths))} px)")
     print(f"  assemble, own subsets   {own_s:6.3f}   issue file {len(own) / 1e6:.2f} MB")
     print(f"  assemble, shared fonts  {shared_s:6.3f}   issue file {len(shared) / 1e6:.2f} MB")
     print(f"  page files              {sum(map(len, pages)) / 1e6:.2f} MB in all")

@@ -361,3 +361,22 @@ def test_resolve_profile_errors_clearly(tmp_path):
     (tmp_path / "rgb.icc").write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
     with pytest.raises(BuildError, match=r"^PDF/X needs a CMYK output profile: .*rgb\.icc is not one \(colour space RGB"):
         resolve_profile(make_issue(tmp_path, "rgb.icc"), empty)
+
+
+def test_pages_embed_the_fonts_weasyprint_itself_embeds(monkeypatch):
+    """layout.render.weasy's fonts (the file read only when needed, one subsetting pass) give the bytes of
+    WeasyPrint 70's own: body, headline and Latin glyphs in a Song, a bold Hei and the Kai (a TrueType)."""
+    from weasyprint.pdf import fonts, stream
+
+    from layout.render import weasy
+
+    html = page_html('<p>正文宋体，共享信息“数字化”ODR 2020年。</p>'
+                     '<p style="font-family: \'Noto Sans CJK SC\'; font-weight: 700">黑体标题 AI+ 2026</p>'
+                     '<p style="font-family: \'LXGW WenKai\'">楷体编者按。</p>')
+    ours = render(html)
+    assert stream.Font is weasy._Font
+    monkeypatch.setattr(stream, "Font", fonts.Font)
+    theirs = render(html)
+    with pikepdf.open(io.BytesIO(ours)) as doc:
+        assert len(doc.pages[0].Resources.Font) == 3
+    assert ours == theirs

@@ -29,8 +29,12 @@ def _face(name: str) -> Face:
     return Face(face.family, face.weight)
 
 
-def _runs(line: Line) -> tuple[RunFrame, ...]:
-    return tuple(RunFrame(r.text, r.x, r.letter_spacing, r.features) for r in line.runs)
+def _runs(line: Line, metrics: Metrics) -> tuple[RunFrame, ...]:
+    """The line's runs, each with the end of its advances as painted: every character's advance in the
+    run's features plus the letter-spacing after it (CSS), so the painter can let the next run follow."""
+    return tuple(RunFrame(r.text, r.x, r.letter_spacing, r.features,
+                          r.x + metrics.width(r.text, r.features) + len(r.text) * r.letter_spacing)
+                 for r in line.runs)
 
 
 class _Page:
@@ -45,8 +49,9 @@ class _Page:
     def line(self, line: Line, name: str, x: float, y: float, module: Module, *, head: bool = False,
              size: float = 0.0, height: float = 0.0, column: int = -1, slot: int = -1) -> None:
         """A line of part `name`: at the part's size on the line pitch unless it has its own (head lines)."""
-        self.lines.append(LineFrame(name, head, x, y, _face(name), size or part(name).size(self.fmt.body_size),
-                                    height or self.fmt.line_pitch, line.width, _runs(line), module.article_id,
+        size = size or part(name).size(self.fmt.body_size)
+        self.lines.append(LineFrame(name, head, x, y, _face(name), size, height or self.fmt.line_pitch, line.width,
+                                    _runs(line, Metrics(part(name).face, size)), module.article_id,
                                     module.part, column, slot, line.last))
 
     def module(self, module: Module, issue: Issue, fits: Fits) -> None:

@@ -55,6 +55,7 @@ class RunFrame:
     x: float  # pt from the line's left edge
     letter_spacing: float  # pt after every character
     features: str  # OpenType features as CSS font-feature-settings
+    end: float  # pt from the line's left edge where the run's advances (and letter-spacing) end
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,8 @@ def _r(v: float) -> float:
 
 def _line(line: LineFrame) -> PaintedLine:
     """A framed line as the line markup takes it: a headline group's line carries its own size."""
-    runs = tuple({"text": r.text, "x": _r(r.x), "letter_spacing": _r(r.letter_spacing), "features": r.features}
-                 for r in line.runs)
+    runs = tuple({"text": r.text, "x": r.x, "end": r.end, "letter_spacing": _r(r.letter_spacing),
+                  "features": r.features} for r in line.runs)
     cls, size, h = (f"hl {line.part}", line.size, line.height) if line.head else (line.part, 0.0, 0.0)
     return PaintedLine(cls, _r(line.x), _r(line.y), runs, line.article, _r(size), _r(h))
 
@@ -82,9 +82,9 @@ LINE_SLACK = 0.01  # pt: lines this close to one pitch apart are consecutive (po
 def _line_markup(lines: list[PaintedLine], pitch: float) -> dict:
     """The markup of a page's lines: one absolutely placed block for each stack of consecutive lines
     of one class (a column of a module's body, a headline), its lines as preformatted text one pitch
-    apart. A run that is not plain text at the line's start is an inline span: its spacing and features
-    its own, its x kept by the width of the run before it (an inline-block reaching to its x) or, for
-    the first run, by a left margin. Shared values (a block's x and y, feature sets) are classes."""
+    apart. A run is plain text where it follows on from the one before it in the same style (most lines
+    are one run); else an inline span with its own spacing and features, moved to its x by a left margin
+    from where the run before it ends. Shared values (a block's x and y, feature sets) are classes."""
     xs, ys = _Classes("x", "left:{}"), _Classes("y", "top:{}")
     features = _Classes("f", "font-feature-settings:{}")
     blocks: list[dict] = []
@@ -96,19 +96,19 @@ def _line_markup(lines: list[PaintedLine], pitch: float) -> dict:
             size = f"font-size:{_pt(line.size)};line-height:{_pt(line.h)}" if line.size else ""
             blocks.append({"cls": f"ln {line.cls} {xs(_pt(line.x))} {ys(_pt(line.y))}", "style": size,
                            "article": line.article, "lines": []})
-        blocks[-1]["lines"].append(tuple(_run_style(run, line.runs[i + 1]["x"] if i + 1 < len(line.runs) else None,
-                                                    i == 0, features) for i, run in enumerate(line.runs)))
+        blocks[-1]["lines"].append(tuple(_run_style(run, line.runs[i - 1]["end"] if i else 0.0, features)
+                                         for i, run in enumerate(line.runs)))
         previous = line
     return {"blocks": blocks, "line_css": xs.rules() + ys.rules() + features.rules()}
 
 
-def _run_style(run: dict, next_x: float | None, first: bool, features: _Classes) -> dict:
-    """A run's classes and inline declarations: plain text when it needs neither (most lines are
-    one such run); its letter-spacing is its own (justification)."""
-    cls = ((features(run["features"]),) if run["features"] else ()) + (("run",) if next_x is not None else ())
+def _run_style(run: dict, start: float, features: _Classes) -> dict:
+    """A run's classes and inline declarations, given where the text before it ends (start): plain text
+    when it needs neither; its letter-spacing is its own (justification)."""
+    cls = (features(run["features"]),) if run["features"] else ()
+    gap = _r(run["x"] - start)
     style = ((f"letter-spacing:{_pt(run['letter_spacing'])}",) if run["letter_spacing"] else ()) + (
-        (f"margin-left:{_pt(run['x'])}",) if first and run["x"] else ()) + (
-        (f"width:{_pt(next_x - run['x'])}",) if next_x is not None else ())
+        (f"margin-left:{_pt(gap)}",) if gap else ())
     return {"cls": " ".join(cls), "style": ";".join(style), "text": run["text"]}
 
 

@@ -225,19 +225,14 @@ def _is_variable(face: FontFace) -> bool:
 
 
 def _subset(face: FontFace, glyphs: set[int]) -> bytes:
-    """The face's file cut to glyphs as WeasyPrint 70 cuts it (pdf/fonts.py): glyph IDs kept, layout
-    tables dropped, outlines desubroutinized, then the empty glyphs after the last one dropped, unhinted."""
+    """The face's file cut to glyphs as WeasyPrint 70 cuts it (pdf/fonts.py, in one pass as layout.render.weasy
+    does): glyph IDs kept, layout tables dropped, outlines desubroutinized, unhinted."""
     keep = hb.SubsetInput()
     keep.glyph_set.update(glyphs)
     keep.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
-                  | hb.SubsetFlags.DESUBROUTINIZE)
+                  | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING)
     keep.drop_table_tag_set.update(int.from_bytes(tag.encode(), "big") for tag in WEASYPRINT_DROPPED_TABLES)
-    cut = hb.subset(_hb_face(face), keep)
-    trim = hb.SubsetInput()
-    trim.glyph_set.update(range(max(glyphs) + 1))
-    trim.flags = (hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
-                  | hb.SubsetFlags.NO_HINTING)
-    return hb.subset(cut, trim).blob.data
+    return hb.subset(_hb_face(face), keep).blob.data
 
 
 def issue_meta(issue: Issue, producer: str, digest: str) -> _Meta:
