@@ -37,7 +37,7 @@ from layout.text.issue_text import normalise_issue  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 SHORT_ITEMS = 30  # issue 10's page of short items
-SHORT_CHARS = (35, 85)  # characters of one short item: a 简讯's length
+SHORT_CHARS = (30, 75)  # characters of one short item: a 简讯's length
 BIG_PAGES, BIG_ARTICLES = 48, 240  # the generator's 8 pages of 40 articles, six times over
 
 
