@@ -293,7 +293,8 @@ class PageSearch:
             self.budget.spend(count)
             # (cost, tie) is unique: the layouts themselves are never compared.
             found = [_under(a, b, dy, low) if dy else _beside(a, b, dx, tombstone) for _, _, a, b, dx, dy in kept]
-        found.sort(key=lambda layout: layout.cost)
+        # Cheapest first as they come: a leaf's layouts in the order of its leaves (layout.plan.leaves sorts
+        # them by cost), a cut's in the order they were kept.
         result = tuple(found[: self.cost["candidates"]])
         self._solved[key] = result
         return result
