@@ -172,10 +172,12 @@ class PageSearch:
                 cap = headline_caps(self.items, self.fits, span, i, self.lead_size)
                 ctx = Context(cap, i == 0, self.front and i == 0, self.next_page is not None and i in self.jumpers,
                               self.lines, self.last)
-                out = (self.table.padded(item, span, ctx, min(self.lines, self.cost["max_blank"])) if self.allow_blank
-                       else self.table.leaves(item, span, ctx))
+                blank = min(self.lines, self.cost["max_blank"]) if self.allow_blank else None
                 if self.tombstone is None:  # a 简讯 block whose columns have headlines level: only where allowed
-                    out = {h: kept for h, group in out.items() if (kept := [leaf for leaf in group if not leaf.stones])}
+                    out = self.table.apart(item, span, ctx, blank)
+                else:
+                    out = self.table.leaves(item, span, ctx) if blank is None else self.table.padded(item, span, ctx,
+                                                                                                  blank)
             self._leaves[key] = out
         return self._leaves[key]
 
