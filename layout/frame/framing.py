@@ -10,6 +10,7 @@ from layout.house import MM, house
 from layout.model import Issue, Line, Module, PagePlan, Pin, PlacedAd, Plan, Run
 from layout.plan.columns import module_columns
 from layout.plan.compose_cache import StoredFits
+from layout.plan.plan_memo import memo_plan
 from layout.plan.fit import Fits, Slot
 from layout.plan.grid import PageFormat
 from layout.plan.planner import plan_issue
@@ -177,8 +178,13 @@ def frame_issue(issue: Issue, plan: Plan, fits: Fits) -> IssueFrames:
 def plan_and_frame(issue: Issue, fmt: PageFormat, pins: dict[str, Pin],
                    cache: PageCache | None = None) -> tuple[Plan, IssueFrames]:
     """The issue planned in `fmt` and framed with the lines the planner measured (the measurements stay
-    between the two stages); with a page cache, articles composed by an earlier build are read from it."""
+    between the two stages); with a page cache, articles composed by an earlier build are read from it,
+    and so is the plan of an earlier build of the same inputs (layout.plan.plan_memo)."""
     articles = {a.id: a for a in issue.articles}
-    fits = StoredFits(articles, fmt, cache) if cache else Fits(articles, fmt)
-    plan = plan_issue(issue, fits, pins)
+    if cache:  # the articles' lines and, when nothing the planner reads changed, the plan itself
+        fits = StoredFits(articles, fmt, cache)
+        plan = memo_plan(issue, fits, pins, cache)
+    else:
+        fits = Fits(articles, fmt)
+        plan = plan_issue(issue, fits, pins)
     return plan, frame_issue(issue, plan, fits)

@@ -31,7 +31,7 @@ class StoredFits(Fits):
 
     def __init__(self, articles: dict[str, Article], fmt: PageFormat, cache: PageCache):
         super().__init__(articles, fmt)
-        salt = _salt(fmt)
+        salt = compose_salt(fmt)
         self.cache = cache
         self.keys = {aid: hashlib.sha256(f"{salt}\0{article!r}".encode()).hexdigest()
                      for aid, article in articles.items()}
@@ -52,7 +52,8 @@ class StoredFits(Fits):
                 self.cache.stage_entry(key + COMPOSED_SUFFIX, _encode(composed))
 
 
-def _salt(fmt: PageFormat) -> str:
+def compose_salt(fmt: PageFormat) -> str:
+    """What every composed line depends on besides its article: code, libraries, house, format, fonts."""
     faces = sorted({resolve(role) for role in ROLES}, key=lambda f: (f.path, f.index))
     parts = [code_version(), *(f"{name} {version(name)}" for name in LIBRARIES), repr(house()), repr(fmt),
              *(f"{file_fingerprint(Path(f.path))}#{f.index}" for f in faces)]

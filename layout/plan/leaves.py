@@ -109,6 +109,7 @@ class LeafTable:
         self.rule = house()["module"]["rule_lines"]
         self._natural: dict[tuple, dict[int, list[Leaf]]] = {}
         self._padded: dict[tuple, dict[int, list[Leaf]]] = {}
+        self._apart: dict[tuple, dict[int, list[Leaf]]] = {}
 
     def leaves(self, item: Item, span: int, ctx: Context) -> dict[int, list[Leaf]]:
         """Heights the item can take at span, each with its cheapest ways (head-first, photo-first)."""
@@ -131,6 +132,16 @@ class LeafTable:
                                            cost=leaf.cost + blank * span * self.cost["hole_line"]))
             self._padded[key] = _cheapest(out)
         return self._padded[key]
+
+    def apart(self, item: Item, span: int, ctx: Context, lines: int | None = None) -> dict[int, list[Leaf]]:
+        """The leaves (padded with up to `lines` empty lines, if given) but those of a 简讯 block whose
+        columns have headlines level: for a search where pairs are not allowed (once per table, not per search)."""
+        key = (item, span, ctx, lines)
+        if key not in self._apart:
+            out = self.leaves(item, span, ctx) if lines is None else self.padded(item, span, ctx, lines)
+            self._apart[key] = {h: kept for h, group in out.items() if (kept := [leaf for leaf in group
+                                                                                 if not leaf.stones])}
+        return self._apart[key]
 
     # --- an article -------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ happen in the same order every time.
 """
 from __future__ import annotations
 
-import heapq
+import math
+from bisect import insort
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -142,6 +143,7 @@ class PageSearch:
         self.lines = self.fmt.lines - self.top
         self._feasible: dict[tuple[int, int, int], int] = {}
         self._solved: dict[tuple, tuple[Layout, ...]] = {}
+        self._splits: dict[tuple[int, int, int], list] = {}
         self._leaves: dict[tuple[int, int], dict[int, list[Leaf]]] = {}
         self.jumpers = _jumpers(self.fits, items)
         self.last = last
@@ -167,10 +169,12 @@ class PageSearch:
                 cap = headline_caps(self.items, self.fits, span, i, self.lead_size)
                 ctx = Context(cap, i == 0, self.front and i == 0, self.next_page is not None and i in self.jumpers,
                               self.lines, self.last)
-                out = (self.table.padded(item, span, ctx, min(self.lines, self.cost["max_blank"])) if self.allow_blank
-                       else self.table.leaves(item, span, ctx))
+                blank = min(self.lines, self.cost["max_blank"]) if self.allow_blank else None
                 if self.tombstone is None:  # a 简讯 block whose columns have headlines level: only where allowed
-                    out = {h: kept for h, group in out.items() if (kept := [leaf for leaf in group if not leaf.stones])}
+                    out = self.table.apart(item, span, ctx, blank)
+                else:
+                    out = self.table.leaves(item, span, ctx) if blank is None else self.table.padded(item, span, ctx,
+                                                                                                  blank)
             self._leaves[key] = out
         return self._leaves[key]
 
@@ -198,6 +202,20 @@ class PageSearch:
             self._feasible[key] = mask & limit
         return self._feasible[key]
 
+    def splits(self, i: int, j: int, w: int) -> list[tuple[int, int, int, tuple[tuple[int, int], ...]]]:
+        """The cuts of items i..j-1 at width w, per first item k of the second part: the heights the
+        parts close at one above the other (top, bottom), and per width w1 of the left part the heights
+        both close at side by side (only those that close at some height). Made of feasible(i, j, w)'s
+        memo (every mask read here it computed first), once per (i, j, w)."""
+        key = (i, j, w)
+        if key not in self._splits:
+            memo = self._feasible
+            self._splits[key] = [(k, memo[(i, k, w)], memo[(k, j, w)],
+                                  tuple((w1, both) for w1 in range(1, w)
+                                        if (both := memo[(i, k, w1)] & memo[(k, j, w - w1)])))
+                                 for k in range(i + 1, j)]
+        return self._splits[key]
+
     def solve(self, i: int, j: int, w: int, h: int) -> tuple[Layout, ...]:
         """The cheapest layouts of items i..j-1 tiling a w × h rectangle exactly, placed from its
         top-left (where the rectangle lies only shifts them: the memo is by size)."""
@@ -211,36 +229,71 @@ class PageSearch:
         elif j == i + 1:
             found = [self._place(i, leaf) for leaf in self.leaves(i, w).get(h, [])]
         else:
-            # (cost, tie, first, second, dx, dy): Layouts are made only for the few kept.
-            options: list[tuple] = []
-            solved, feasible = self._solved, self._feasible
-            for k in range(i + 1, j):
+            # The `keep` cheapest options, as (cost, tie, first, second, dx, dy), in order: Layouts are made
+            # only for those. `count` is the options considered (ties are broken by it, as the steps they
+            # spend): an option is kept only if it is cheaper than the dearest kept, so once one is not, the
+            # dearer ones after it (layouts are found cheapest first) are only counted.
+            keep = self.cost["candidates"]
+            kept: list[tuple] = []
+            worst, count = math.inf, 0
+            solved = self._solved
+            forbid = self.tombstone is None
+            for k, top, bottom, beside in self.splits(i, j, w):
                 # Heights h1 < h the top items close at whose remainder h - h1 the others close at too.
-                for h1 in _bits(self.feasible(i, k, w) & _mirror(self.feasible(k, j, w), h)):
+                for h1 in _bits(top & _mirror(bottom, h)):
                     key2 = (k, j, w, h - h1)  # memo hits read inline: the recursion is the hot path
                     below = solved[key2] if key2 in solved else self.solve(k, j, w, h - h1)
+                    if not below:
+                        continue
                     key1 = (i, k, w, h1)
-                    for a in (solved[key1] if key1 in solved else self.solve(i, k, w, h1)) if below else ():
-                        for b in below:
-                            options.append((a.cost + b.cost + h1 * b.weight * low, len(options), a, b, 0, h1))
-                for w1 in range(1, w):
-                    f1, f2 = (i, k, w1), (k, j, w - w1)
-                    if ((feasible[f1] if f1 in feasible else self.feasible(*f1)) >> h) & 1 \
-                            and ((feasible[f2] if f2 in feasible else self.feasible(*f2)) >> h) & 1:
+                    above = solved[key1] if key1 in solved else self.solve(i, k, w, h1)
+                    # Every layout of the same items weighs the same: the cost of lowering them is one figure.
+                    lowered = h1 * below[0].weight * low
+                    for n, a in enumerate(above):
+                        for m, b in enumerate(below):
+                            cost = a.cost + b.cost + lowered
+                            if cost >= worst:
+                                if m == 0:  # nor can any later (dearer) first layout be kept
+                                    count += (len(above) - n) * len(below)
+                                    break
+                                count += len(below) - m
+                                break
+                            insort(kept, (cost, count, a, b, 0, h1))
+                            count += 1
+                            if len(kept) > keep:
+                                kept.pop()
+                            if len(kept) == keep:
+                                worst = kept[-1][0]
+                        else:
+                            continue
+                        if m == 0:
+                            break
+                for w1, both in beside:
+                    if (both >> h) & 1:
                         key2 = (k, j, w - w1, h)
                         right = solved[key2] if key2 in solved else self.solve(k, j, w - w1, h)
+                        if not right:
+                            continue
                         key1 = (i, k, w1, h)
-                        for a in (solved[key1] if key1 in solved else self.solve(i, k, w1, h)) if right else ():
+                        for a in solved[key1] if key1 in solved else self.solve(i, k, w1, h):
+                            edge = a.right_heads
                             for b in right:
-                                stones = side_by_side(a.right_heads, b.left_heads)
-                                if stones and self.tombstone is None:
-                                    continue
-                                options.append((a.cost + b.cost + stones * tombstone, len(options), a, b, w1, 0))
-            self.budget.spend(len(options))
+                                stones = side_by_side(edge, b.left_heads) if edge and b.left_heads else 0
+                                if stones and forbid:
+                                    continue  # not an option: not counted
+                                cost = a.cost + b.cost + stones * tombstone
+                                if cost < worst:
+                                    insort(kept, (cost, count, a, b, w1, 0))
+                                    if len(kept) > keep:
+                                        kept.pop()
+                                    if len(kept) == keep:
+                                        worst = kept[-1][0]
+                                count += 1
+            self.budget.spend(count)
             # (cost, tie) is unique: the layouts themselves are never compared.
-            found = [_under(a, b, dy, low) if dy else _beside(a, b, dx, tombstone)
-                     for _, _, a, b, dx, dy in heapq.nsmallest(self.cost["candidates"], options)]
-        found.sort(key=lambda layout: layout.cost)
+            found = [_under(a, b, dy, low) if dy else _beside(a, b, dx, tombstone) for _, _, a, b, dx, dy in kept]
+        # Cheapest first as they come: a leaf's layouts in the order of its leaves (layout.plan.leaves sorts
+        # them by cost), a cut's in the order they were kept.
         result = tuple(found[: self.cost["candidates"]])
         self._solved[key] = result
         return result

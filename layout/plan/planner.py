@@ -61,10 +61,11 @@ def _ad_rect(ad: Ad, fmt: PageFormat, free_lines: int) -> Rect:
 
 
 class _Planner:
-    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], cost: dict, forced_tombstones: bool = False):
+    def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], cost: dict, forced_tombstones: bool = False,
+                 table: LeafTable | None = None):
         self.issue, self.fits, self.pins, self.fmt = issue, fits, pins, fits.fmt
         self.cost = cost
-        self.table = LeafTable(fits, cost)
+        self.table = table or LeafTable(fits, cost)  # shared by the plans of the same costs (plan_issue)
         # Headlines side by side are weighed against copy left for later pages: dearer at first, and
         # cheaper than leaving copy over only when the issue cannot be planned otherwise (plan_issue).
         self.forced = forced_tombstones
@@ -489,8 +490,10 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
         tight = {**cost, "cut": cost["tight_cut"], "deferred_cell": cost["tight_deferred_cell"]}
         refused: BuildError | None = None
         least: tuple[int, _Planner, list[Item]] | None = None
+        # A leaf depends on its item, span, context and the costs, not on forced pairs: one table per costs.
+        tables = {False: LeafTable(fits, cost), True: LeafTable(fits, tight)}
         for costs, forced in ((cost, False), (cost, True), (tight, False), (tight, True)):
-            planner = _Planner(issue, fits, pins or {}, costs, forced_tombstones=forced)
+            planner = _Planner(issue, fits, pins or {}, costs, forced_tombstones=forced, table=tables[costs is tight])
             try:
                 plan, leftover = planner.plan()
             except BuildError as e:  # a pin that cannot hold in this plan
