@@ -13,7 +13,7 @@ from layout.plan.compose_cache import StoredFits
 from layout.plan.fit import Fits
 from layout.plan.grid import page_format
 from layout.plan.planner import plan_issue
-from layout.render.page_cache import BYTES_SUFFIX, PageCache
+from layout.render.page_cache import PLAN_SUFFIX, PageCache
 from layout.source.issue_folder import load_issue
 from layout.source.plan_pins import load_pins
 from layout.text.issue_text import normalise_issue
@@ -84,7 +84,7 @@ def test_a_damaged_entry_plans_again(sample, fresh, tmp_path, monkeypatch):
     issue, fmt, pins = sample
     _build(tmp_path, issue, fmt, pins, monkeypatch)
     key = plan_memo.plan_key(issue, Fits({a.id: a for a in issue.articles}, fmt), pins)
-    entry = tmp_path / (key + BYTES_SUFFIX)
+    entry = tmp_path / (key + PLAN_SUFFIX)
     entry.write_bytes(entry.read_bytes().replace(b"[", b"{", 3))
     plan, planned = _build(tmp_path, issue, fmt, pins, monkeypatch)
     assert planned == 1 and plan == fresh
