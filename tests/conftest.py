@@ -5,9 +5,7 @@ time); tests that need the sample built use the session's `sample_build` (copy i
 it: its page cache comes along). Validator-heavy tests are marked `slow` (see pyproject.toml).
 
 Builds that many tests read are made once per test run with `shared_folder`, however many xdist
-workers the run has: the first worker to ask builds, the others wait for it and read the same files.
-A file whose module fixtures are costly to make marks itself `pytest.mark.xdist_group` (its own name)
-so that one worker runs all of it (pyproject.toml: --dist loadgroup)."""
+workers the run has: the first worker to ask builds, the others wait for it and read the same files."""
 from __future__ import annotations
 
 import fcntl

@@ -131,7 +131,6 @@ def _cases():
         for figure in FIGURES:
             reason = KNOWN_FAILING.get((name, figure))
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            marks.append(pytest.mark.xdist_group(f"corpus-{name}"))  # one worker plans the issue (_planned)
             yield pytest.param(name, figure, marks=marks, id=f"{name}-{figure}")
 
 

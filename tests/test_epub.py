@@ -20,8 +20,6 @@ from layout.render.epub import write_epub
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.source.issue_folder import load_issue
 
-pytestmark = pytest.mark.xdist_group("test_epub")
-
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -31,8 +31,6 @@ from layout.render.weasy import render_pdf
 from layout.text.fonts import match
 from layout.text.parts import PART_NAMES, parse_parts, parts
 
-pytestmark = pytest.mark.xdist_group("test_frames")
-
 POSITION_PT = 0.05  # how far a glyph may be painted from where the composer put it
 KICKER = "第3届产业大会 AI+ 2026"  # ends in Latin and digits: their advances differ between Hei Regular and Bold
 

@@ -23,8 +23,6 @@ from layout.model import Issue, IssueInfo, Paper
 from layout.render.pdfx import assemble_issue, finish_page, resolve_profile
 from layout.render.print_images import MAX_TAC, OutputProfile, print_image, read_profile
 
-pytestmark = pytest.mark.xdist_group("test_pdfx")
-
 TRIM_MM = (120, 90)
 PDFXID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
 

@@ -17,8 +17,6 @@ from layout.render.print_images import print_image
 from test_pdfx import (colour_photo, finish_print_pdf, make_issue, page_html, profile,  # noqa: F401 (a fixture)
                        render)
 
-pytestmark = pytest.mark.xdist_group("test_preflight")
-
 
 def data_uri(img: Image.Image) -> str:
     buf = io.BytesIO()

@@ -15,8 +15,6 @@ from layout.source.issue_folder import load_issue
 from layout.text.issue_text import normalise_issue
 from pdftext import COLUMN_SLACK, MM, load_layout, module_chars, reading_text, squash
 
-pytestmark = pytest.mark.xdist_group("test_typography")
-
 K1 = set("、，；：。！？”’）》」』】〕·")
 K2 = set("“‘（《「『【〔")
 MARKS = set("，。、；：！？“”‘’（）《》「」『』【】〔〕")
