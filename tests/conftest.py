@@ -2,14 +2,19 @@
 
 Builds that do not test the EPUB's fonts pass --no-fonts (subsetting them is most of a small build's
 time); tests that need the sample built use the session's `sample_build` (copy its folder to build on
-it: its page cache comes along). Validator-heavy tests are marked `slow` (see pyproject.toml)."""
+it: its page cache comes along). Validator-heavy tests are marked `slow` (see pyproject.toml).
+
+Builds that many tests read are made once per test run with `shared_folder`, however many xdist
+workers the run has: the first worker to ask builds, the others wait for it and read the same files."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,13 +89,38 @@ def english_messages():
         yield
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, filled by make(folder) once per test run: under xdist every worker's base
+    temporary folder is inside the run's, so the workers find one another's folder there, and a lock
+    makes the second to ask wait for the first to finish. Tests only read it (copy it to change it)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    root = base / "shared"
+    root.mkdir(exist_ok=True)
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if make fails
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def built(issue: Path, *options: str) -> Callable[[Path], None]:
+    """make for shared_folder: `layout build issue -o folder options`, which must succeed."""
+    def make(out: Path) -> None:
+        result = run_layout("build", issue, "-o", out, *options)
+        assert result.returncode == 0, result.stderr
+    return make
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
-    """The sample issue built once per test session; returns the output folder."""
-    out = tmp_path_factory.mktemp("sample-build")
-    result = run_layout("build", SAMPLE, "-o", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    """The sample issue built once per test run; returns the output folder."""
+    return shared_folder(tmp_path_factory, "sample-build", built(SAMPLE))
 
 
 @pytest.fixture

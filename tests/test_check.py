@@ -11,6 +11,7 @@ from conftest import run_layout
 from layout.check import epub_validate
 from layout.check.report import check_outputs
 from layout.errors import BuildError, InputError
+from test_print import PRINT_FILES
 
 
 def one_line_error(result, code: int, *fragments: str) -> None:
@@ -62,8 +63,9 @@ def test_a_missing_validator_is_a_build_error_saying_what_to_install(monkeypatch
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["XHB-20210122.pdf", "XHB_20210122_02.pdf", "XHB-20210122.epub"])
+@pytest.mark.parametrize("name", [*PRINT_FILES, "XHB-20210122.epub"])
 def test_a_clean_build_passes(sample_build, name):
+    """Every file of the sample's build: the print files through preflight, the EPUB through EPUBCheck and Ace."""
     result = run_layout("--lang", "zh", "check", sample_build / name)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""

@@ -528,10 +528,9 @@ def test_block_kinds_in_fixture_match_model(fixture_issue):
     assert kinds == {Paragraph, Subhead, EditorsNote}
 
 
-@pytest.mark.slow
-def test_built_sample_opens_in_ebooklib_and_validates(sample_build):
+def test_built_sample_opens_in_ebooklib(sample_build):
     """The EPUB that `layout build` writes (with the rendered front page as cover) as a reading system
-    sees it: EbookLib opens it, every print page is a document, EPUBCheck finds nothing."""
+    sees it: EbookLib opens it, every print page is a document (EPUBCheck and Ace pass it in test_check.py)."""
     import ebooklib
     from ebooklib import epub
 
@@ -543,4 +542,3 @@ def test_built_sample_opens_in_ebooklib_and_validates(sample_build):
     assert sum("page" in name for name in documents) == 2, documents
     assert list(book.get_items_of_type(ebooklib.ITEM_COVER)) or any(
         "cover" in item.get_name() for item in book.get_items_of_type(ebooklib.ITEM_IMAGE))
-    assert validate_epub(path) == []

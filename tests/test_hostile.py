@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ARTICLE, ISSUE_TOML, LAYOUT, ROOT, run_layout, write_issue
+from conftest import ARTICLE, ISSUE_TOML, LAYOUT, ROOT, run_layout, shared_folder, write_issue
 from layout.errors import BuildError, InputError
 from layout.model import Issue
 from layout.output import OutputSet
@@ -428,12 +428,13 @@ def test_check_refuses_active_or_locked_pdfs(tmp_path, setup, save, words):
     assert "Traceback" not in result.stderr
 
 
+def _small_build(tmp) -> None:
+    assert run_layout("build", write_issue(tmp / "i"), "-o", tmp / "out").returncode == 0
+
+
 @pytest.fixture(scope="module")
 def small_epub(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("epub")
-    issue = write_issue(tmp / "i")
-    assert run_layout("build", issue, "-o", tmp / "out").returncode == 0
-    return tmp / "out" / "TST-20210122.epub"
+    return shared_folder(tmp_path_factory, "hostile-epub", _small_build) / "out" / "TST-20210122.epub"
 
 
 @pytest.mark.parametrize("name, size, words", [

@@ -199,7 +199,7 @@ def test_tiff_photo_at_150_ppi_builds_with_a_warning_and_check_says_the_same(tmp
     """A TIFF builds (issue 14); at 150 ppi the build warns, naming the file and the article, and
     `layout check` of the issue prints the same words."""
     root = _issue_with_photo(tmp_path / "issue", _size_for(tmp_path, 150), name="photo.tif")
-    result = run_layout("build", root, "-o", tmp_path / "out")
+    result = run_layout("build", root, "-o", tmp_path / "out", "--no-fonts", "--no-web")
     assert result.returncode == 0, result.stderr
     flat = result.stderr.replace("\n", "")
     warning = next(line for line in flat.split("注意") if "photo.tif" in line)

@@ -7,26 +7,29 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pdfplumber
 import pytest
 
-from conftest import ARTICLE, ISSUE_TOML, ROOT, SAMPLE, run_layout, write_issue
+from conftest import ARTICLE, ISSUE_TOML, ROOT, SAMPLE, run_layout, shared_folder, write_issue
 from layout.build import plan_only
 from layout.check.quality import issue_quality
 from pdftext import MM, article_texts, load_layout, module_chars, squash
 
 
-@pytest.fixture(scope="session")
-def bench_build(tmp_path_factory):
-    """The generated 8-page, 40-article issue, built once."""
-    work = tmp_path_factory.mktemp("bench")
+def _bench(work: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_issue.py"), str(work / "issue")], check=True,
                    capture_output=True)
     result = run_layout("build", work / "issue", "-o", work / "out", "--no-fonts")
     assert result.returncode == 0, result.stderr
     (work / "build.log").write_text(result.stderr, encoding="utf-8")  # what the editor was told
-    return work / "out"
+
+
+@pytest.fixture(scope="session")
+def bench_build(tmp_path_factory):
+    """The generated 8-page, 40-article issue, built once."""
+    return shared_folder(tmp_path_factory, "bench", _bench) / "out"
 
 
 def _rects(layout):

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pdfplumber
 import pytest
 
-from conftest import ISSUE_TOML, write_issue
+from conftest import ISSUE_TOML, shared_folder, write_issue
 from layout.build import build, plan_only
 from layout.errors import InputError
 from layout.house import MM, house
@@ -66,12 +66,13 @@ def test_normalising_keeps_the_lines(tmp_path):
     assert lines == list(POEM)  # each line composed on its own
 
 
+def _poem_build(base: Path) -> None:
+    build(write_issue(base / "issue", {"01-poem.md": POEM_ARTICLE}, ONE_PAGE), base / "out")
+
+
 @pytest.fixture(scope="module")
 def poem_build(tmp_path_factory) -> Path:
-    root = write_issue(tmp_path_factory.mktemp("poem") / "issue", {"01-poem.md": POEM_ARTICLE}, ONE_PAGE)
-    out = root.parent / "out"
-    build(root, out)
-    return out
+    return shared_folder(tmp_path_factory, "poem", _poem_build) / "out"
 
 
 def _printed_lines(out: Path) -> list[str]:

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import ARTICLE, ROOT, SAMPLE, run_layout, write_issue
+from conftest import ARTICLE, ROOT, SAMPLE, built, run_layout, shared_folder, write_issue
 from layout.build import plan_only
 from layout.model import EditorsNote, Paragraph, Subhead
 
@@ -63,25 +63,23 @@ def four_page_issue(root: Path) -> Path:
     return root
 
 
+def _four_built_twice(base: Path) -> None:
+    issue = four_page_issue(base / "issue")
+    for out in (base / "out-1", base / "out-2"):
+        built(issue)(out)
+
+
 @pytest.fixture(scope="module")
 def four_builds(tmp_path_factory) -> tuple[Path, Path]:
     """The 4-page issue built twice, into two folders."""
-    base = tmp_path_factory.mktemp("web-four")
-    issue = four_page_issue(base / "issue")
-    outs = (base / "out-1", base / "out-2")
-    for out in outs:
-        result = run_layout("build", issue, "-o", out)
-        assert result.returncode == 0, result.stderr
-    return outs
+    base = shared_folder(tmp_path_factory, "web-four", _four_built_twice)
+    return base / "out-1", base / "out-2"
 
 
 @pytest.fixture(scope="module")
 def dense_build(tmp_path_factory) -> Path:
     """A dense corpus issue whose front page jumps two articles to 第2版."""
-    out = tmp_path_factory.mktemp("web-dense") / "out"
-    result = run_layout("build", DENSE, "-o", out, "--no-fonts")
-    assert result.returncode == 0, result.stderr
-    return out
+    return shared_folder(tmp_path_factory, "web-dense", built(DENSE, "--no-fonts"))
 
 
 @pytest.fixture(scope="module")
