@@ -368,7 +368,10 @@ class _Planner:
             return range(min(widest, house()["briefs"]["max_columns"]), 0, -1)
         if lead.part > 0 or is_brief(self.fits.articles[lead.article_id]):
             return range(min(widest, self.cost["brief_max_span"] if lead.part == 0 else widest), 0, -1)
-        return range(widest, (widest + 1) // 2 - 1, -1)
+        # A short story that is not a brief still needs a span where its text stands at least
+        # min_column_lines deep in each column.
+        fill_span = max(1, len(self.fits.body(lead.article_id)) // house()["module"]["min_column_lines"])
+        return range(widest, min((widest + 1) // 2, fill_span) - 1, -1)
 
     # --- pins ---------------------------------------------------------------------
 
