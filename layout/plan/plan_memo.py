@@ -21,7 +21,7 @@ from layout.model import Issue, Module, PagePlan, PhotoBox, Pin, PlacedAd, Plan,
 from layout.plan.compose_cache import compose_salt
 from layout.plan.fit import Fits
 from layout.plan.planner import plan_issue
-from layout.render.page_cache import BYTES_SUFFIX, PageCache, file_fingerprint
+from layout.render.page_cache import PageCache, file_fingerprint
 
 _FORMAT = "plan memo 1"  # the entry's layout: a new one when the encoding below changes
 _MODULE_FIELDS = tuple(f.name for f in fields(Module))
@@ -36,12 +36,12 @@ def plan_key(issue: Issue, fits: Fits, pins: dict[str, Pin]) -> str:
 def memo_plan(issue: Issue, fits: Fits, pins: dict[str, Pin], cache: PageCache) -> Plan:
     """plan_issue's plan, read from the cache when an earlier build made it of the same inputs (else made
     now, and staged)."""
-    name = plan_key(issue, fits, pins) + BYTES_SUFFIX
-    entry = cache.read(name)
-    plan = decode(entry[1], issue) if entry is not None else None
+    key = plan_key(issue, fits, pins)
+    data = cache.get_bytes(key)
+    plan = decode(data, issue) if data is not None else None
     if plan is None:
         plan = plan_issue(issue, fits, pins)
-        cache.stage_entry(name, [], encode(plan, issue))
+        cache.stage_bytes(key, encode(plan, issue))
     return plan
 
 
