@@ -32,9 +32,10 @@ CORPUS = ROOT / "tests" / "corpus"
 ISSUES = sorted(p.name for p in CORPUS.iterdir() if (p / "issue.toml").exists())
 
 # Planned in the tests: front pages, inner pages, the sparse page, the 副刊, the photo page, the dense
-# issue that jumps and cuts, pins and ads, the broadsheet. The page of 20 items (jiading) is left to
-# benchmarks/quality.py: round 1 hung on an earlier draft of it (the hang of issue 10).
-SUBSET = ("changning-2026-03-05", "putuo-2026-05-15", "songjiang-2026-06-12", "baoshan-2026-08-21",
+# issue that jumps and cuts, pins and ads, the broadsheet, the page of 20 pinned items (jiading: planned
+# only once short bylined stories join its 简讯 block).
+SUBSET = ("changning-2026-03-05", "jiading-2026-04-10", "putuo-2026-05-15", "songjiang-2026-06-12",
+          "baoshan-2026-08-21",
           "qingpu-2026-09-18", "fengxian-2026-10-16", "hongkou-2026-07-03",
           "minhang-2026-11-06", "yangpu-2026-11-20", "jingan-2026-11-27", "xuhui-2026-12-11", "pudong-2026-12-18",
           "jinshan-2026-12-25", "chongming-2026-12-29")
@@ -48,14 +49,14 @@ KNOWN_FAILING = {
        for figure in FIGURES},
     **{(issue, "tombstones"): "headlines side by side (H4) where no shape of the page's stories keeps them apart "
        "and still closes the page (text-only pages, pages around fixed blocks)"
-       for issue in ("changning-2026-03-05", "qingpu-2026-09-18", "fengxian-2026-10-16",
-                     "yangpu-2026-11-20", "jingan-2026-11-27", "xuhui-2026-12-11", "pudong-2026-12-18",
-                     "chongming-2026-12-29")},
+       for issue in ("changning-2026-03-05", "qingpu-2026-09-18", "fengxian-2026-10-16", "minhang-2026-11-06",
+                     "jingan-2026-11-27", "chongming-2026-12-29", "jiading-2026-04-10")},
     **{(issue, "word_breaks"): "a brief's one-column headline with a quoted term wider than the column at every "
        "size (“老年助餐服务圈”): broken between the term's own words (B3), one on 第1版"
        for issue in ("putuo-2026-05-15", "minhang-2026-11-06", "pudong-2026-12-18")},
-    ("qingpu-2026-09-18", "fill"): "第2版 (an ad and a brief pinned at line 30) closes 96 % full since its "
-    "bylined 4th-rank stories stand as stories of their own, not in the 简讯 block",
+    **{(issue, "word_breaks"): "the 头条's headline on 第1版 breaks inside a numeral or a quoted term (十/五个, "
+       "“推进南京西路/商圈能级提升”) at the size its rank asks"
+       for issue in ("yangpu-2026-11-20", "jingan-2026-11-27")},
 }
 
 

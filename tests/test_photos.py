@@ -304,6 +304,9 @@ def test_a_brief_is_a_short_low_priority_item_without_byline():
     assert not is_brief(_story(180, 3))  # a story ranked 1–3 has its own place
     assert not is_brief(_story(180, 4, byline="记者 甲", byline_position="top"))  # ■ 记者 甲: a reporter's story
     assert not is_brief(_story(180, 4, byline="通讯员 乙", byline_position="end"))
+    # the fallback plans (planner.plan_issue): a short bylined story may stand among the briefs
+    assert is_brief(_story(180, 4, byline="记者 甲", byline_position="top"), bylined=True)
+    assert not is_brief(_story(180, 3, byline="记者 甲", byline_position="top"), bylined=True)
     assert not is_brief(_story(250, 5))  # too long
     assert not is_brief(_story(90, 5, (1600, 1200)))  # a photo
     assert not is_brief(_story(90, 5, section="副刊"))  # a literary page's piece

@@ -348,6 +348,21 @@ def _brief_blocks(page) -> list[set[str]]:
     return blocks
 
 
+def test_short_bylined_stories_join_the_jianxun_block_rather_than_refuse_the_page():
+    """Issue 10 item 8 (docs/planner.md "When copy is left over"): jiading's 第2版 holds its 20 pinned items only
+    once short bylined stories stand in the 简讯 block beside the briefs (a refusal before); nothing
+    but short low-priority items is set under the label."""
+    from layout.plan.leaves import is_brief
+
+    planned = plan_only(ROOT / "tests" / "corpus" / "jiading-2026-04-10")
+    stacked = set().union(*(b for page in planned.plan.pages for b in _brief_blocks(page)))
+    articles = [planned.issue.article(aid) for aid in stacked]
+    assert any(not is_brief(a) for a in articles)  # a reporter's story among the briefs
+    assert all(is_brief(a, bylined=True) for a in articles)
+    pinned = {a.id for a in planned.issue.articles if a.page == 2}
+    assert pinned <= {m.article_id for m in planned.plan.pages[1].modules}
+
+
 def test_briefs_only_under_the_jianxun_label_and_panoramas_full_width():
     """Issue 10 items 1 and 4 (docs/planner.md "Shapes"), on corpus issues planned in process: no poem,
     副刊 piece or reporter's story is set under 简讯; a 3:1 panorama is as wide as its module, here 4

@@ -76,13 +76,15 @@ class Leaf:
         return (replace(self.template[0], height=self.height - self.blank, slots=self.slots),)
 
 
-def is_brief(article: Article) -> bool:
+def is_brief(article: Article, bylined: bool = False) -> bool:
     """A brief (简讯 item): brief-sized headline, 1–2 columns, stackable under the 简讯 label. A short
     item of low priority without photos, byline-less or with its byline in the dateline (本报讯（记者
-    X）); never a poem (verse) nor a piece of a literary page ([briefs] in styles/house.toml)."""
+    X）), or with any byline when `bylined` (the fallback plans: a reporter's short story in the 简讯
+    block is better than copy left over); never a poem (verse) nor a piece of a literary page
+    ([briefs] in styles/house.toml)."""
     b = house()["briefs"]
     return (not article.figures and article.priority >= b["min_priority"]
-            and (not article.byline or article.byline_position in b["byline_positions"])
+            and (bylined or not article.byline or article.byline_position in b["byline_positions"])
             and article.section not in b["literary_sections"]
             and not any(isinstance(block, Verse) for block in article.blocks)
             and body_chars(article) <= b["chars"])

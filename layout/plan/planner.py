@@ -38,13 +38,14 @@ def page_fill(page: PagePlan, fmt: PageFormat) -> float:
     return covered / area
 
 
-def _estimate(fits: Fits, item: Item) -> int:
-    """Rough area (line × column cells) an item needs, to choose how many go on a page."""
+def _estimate(fits: Fits, item: Item, bylined: bool) -> int:
+    """Rough area (line × column cells) an item needs, to choose how many go on a page; a brief (with
+    `bylined`, a short bylined story too: is_brief) at one column, as in a 简讯 block."""
     rule = house()["module"]["rule_lines"]
     total = 0
     for n, aid in enumerate(item.ids):
         article = fits.articles[aid]
-        span = 1 if is_brief(article) else min(3, fits.fmt.columns)
+        span = 1 if is_brief(article, bylined) else min(3, fits.fmt.columns)
         shape = fits.shape(aid, span, headline_cap(span, 2), item.part > 0)
         photos = 0
         if item.part == 0:
@@ -62,7 +63,7 @@ def _ad_rect(ad: Ad, fmt: PageFormat, free_lines: int) -> Rect:
 
 class _Planner:
     def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], cost: dict, forced_tombstones: bool = False,
-                 table: LeafTable | None = None):
+                 table: LeafTable | None = None, bylined_briefs: bool = False):
         self.issue, self.fits, self.pins, self.fmt = issue, fits, pins, fits.fmt
         self.cost = cost
         self.table = table or LeafTable(fits, cost)  # shared by the plans of the same costs (plan_issue)
@@ -70,6 +71,8 @@ class _Planner:
         # cheaper than leaving copy over only when the issue cannot be planned otherwise (plan_issue).
         self.forced = forced_tombstones
         self.tombstone = self.cost["tombstone_forced" if forced_tombstones else "tombstone"]
+        # Short bylined stories may stand in a 简讯 block when the issue cannot be planned otherwise (plan_issue).
+        self.bylined_briefs = bylined_briefs
         self.numbers = [p.number for p in issue.pages]
         self.warnings: list[PlanNote] = []
         self._estimates: dict[Item, int] = {}
@@ -77,7 +80,7 @@ class _Planner:
     def estimate(self, item: Item) -> int:
         """_estimate, once per item (every page sorts the rest of the issue by it)."""
         if item not in self._estimates:
-            self._estimates[item] = _estimate(self.fits, item)
+            self._estimates[item] = _estimate(self.fits, item, self.bylined_briefs)
         return self._estimates[item]
 
     def title(self, aid: str) -> str:
@@ -229,9 +232,10 @@ class _Planner:
     # --- briefs -------------------------------------------------------------------
 
     def stackable(self, it: Item) -> bool:
-        """A brief that may join a 简讯 stack (not a continuation, nor pinned to a span)."""
+        """A brief that may join a 简讯 stack (not a continuation, nor pinned to a span); in the
+        fallback plans, a short bylined story too."""
         return it.part == 0 and not it.members and not (it.pin and it.pin.span) \
-            and is_brief(self.fits.articles[it.article_id])
+            and is_brief(self.fits.articles[it.article_id], bylined=self.bylined_briefs)
 
     def stack_briefs(self, chosen: list[Item], required: list[Item], later: list[Item], free_lines: int) -> list[Item]:
         """Briefs offered to a page, from `min_group` on, set as one 简讯 block under one label, flowing
@@ -488,15 +492,20 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
         # Page by page, a page before the last may close by jumping copy on: the later pages pay for
         # the second headlines. Planned again with jumps and deferred copy dear, the pages keep their
         # copy whole. Avoiding every pair of headlines side by side may leave copy over or a pin
-        # without room: then they are made cheaper than copy left for later (each one reported as
-        # unavoidable). The refusal names what is left over in whichever plan left least.
+        # without room: then short bylined stories may stand in the 简讯 block as briefs do, and
+        # then pairs are made cheaper than copy left for later (each one reported as unavoidable):
+        # a reporter's story among the briefs and a level headline are both far better than a
+        # refused issue. The refusal names what is left over in whichever plan left least.
         tight = {**cost, "cut": cost["tight_cut"], "deferred_cell": cost["tight_deferred_cell"]}
         refused: BuildError | None = None
         least: tuple[int, _Planner, list[Item]] | None = None
         # A leaf depends on its item, span, context and the costs, not on forced pairs: one table per costs.
         tables = {False: LeafTable(fits, cost), True: LeafTable(fits, tight)}
-        for costs, forced in ((cost, False), (cost, True), (tight, False), (tight, True)):
-            planner = _Planner(issue, fits, pins or {}, costs, forced_tombstones=forced, table=tables[costs is tight])
+        passes = ((cost, False, False), (cost, False, True), (cost, True, True), (tight, False, False),
+                  (tight, True, True))  # (costs, forced pairs, bylined briefs)
+        for costs, forced, bylined in passes:
+            planner = _Planner(issue, fits, pins or {}, costs, forced_tombstones=forced, table=tables[costs is tight],
+                               bylined_briefs=bylined)
             try:
                 plan, leftover = planner.plan()
             except BuildError as e:  # a pin that cannot hold in this plan
