@@ -383,3 +383,23 @@ def test_briefs_only_under_the_jianxun_label_and_panoramas_full_width():
         module = modules[panorama]
         (box,) = module.photos
         assert box.span == module.span >= 4, (panorama, box.span, module.span)
+
+
+def test_a_story_headline_group_is_not_stacked_down_a_narrow_column():
+    """A story (not a brief) takes a span where its headline group (引题, 主题, 副题, byline) stands in at
+    most [planner] story_head_lines text lines (docs/planner.md "Shapes"): on yangpu's front page its
+    second story once stood in one column under a 13-line group."""
+    from collections import Counter
+
+    from layout.house import house
+    from layout.plan.leaves import is_brief
+
+    limit = house()["planner"]["story_head_lines"]
+    planned = plan_only(ROOT / "tests" / "corpus" / "yangpu-2026-11-20")
+    articles = {a.id: a for a in planned.issue.articles}
+    for page in planned.frames.pages:
+        group = Counter(line.article for line in page.lines
+                        if line.head and line.article_part == 0 and line.part != "label")
+        for aid, lines in group.items():
+            if not is_brief(articles[aid], bylined=True):
+                assert lines <= limit, (page.number, aid, lines)

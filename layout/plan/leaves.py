@@ -163,6 +163,9 @@ class LeafTable:
         base += off * c["span_wide"] if off > 0 else -off * c["span_narrow"]
         for n, cap in enumerate(caps):
             shape = fits.shape(item.article_id, span, cap, item.part > 0)
+            if not brief and item.part == 0 and not (item.pin and item.pin.span == span) \
+                    and len(shape.head) > c["story_head_lines"]:
+                continue  # a story's headline group stacked down a narrow column: it takes a wider span
             for r, row in enumerate(rows[:c["photo_rows"]]):
                 width = sum(b.span for b in row.boxes)
                 arrangements: tuple[Arrangement, ...] = ("under",)
