@@ -135,8 +135,8 @@ def print_pdfs(planned: Planned, progress: Progress = lambda _: None, options: B
                              images)
     printed = print_pages(htmls, settings, cache, options.jobs)
     if cache:
-        progress(t("{rendered} of {pages} pages rendered, the others taken from the page cache",
-                   rendered=printed.rendered, pages=len(htmls)))
+        progress(t("pages rendered: {rendered}, taken from the page cache: {cached}",
+                   rendered=printed.rendered, cached=len(htmls) - printed.rendered))
     for line in (line for page in printed.pages for line in page.report):
         progress(line)
     page_files = [page.pdf for page in printed.pages]

@@ -207,6 +207,6 @@ def test_an_edit_re_renders_only_the_page_it_changed(sample_copy, tmp_path):
     finally:
         start_worker(None, None)
     assert first["ok"] and second["ok"], second["error"]
-    assert "1 of 2 pages rendered, the others taken from the page cache" in said
+    assert "pages rendered: 1, taken from the page cache: 1" in said
     assert first["pages"][0]["image"] != second["pages"][0]["image"]
     assert first["pages"][1]["image"] == second["pages"][1]["image"]
