@@ -15,7 +15,7 @@ from typing import Literal
 from layout.house import house
 from layout.model import Article, Module, Pin, Verse
 from layout.plan.columns import body_bottom, stranded
-from layout.plan.fit import Fits, headline_cap
+from layout.plan.fit import Fits, headline_cap, shape_breaks
 from layout.plan.heads import Band, edge_bands, head_band, level, main_band, side_by_side
 
 # Where an article's photos stand against its headline group: in a row under it, above it (a row as
@@ -179,8 +179,9 @@ class LeafTable:
                 for arrangement in arrangements:
                     head_shape = shape if arrangement in ("under", "above") else \
                         fits.shape(item.article_id, span - width, cap, item.part > 0)
+                    broken = len(shape_breaks(article, head_shape, item.part > 0)) * c["broken_headline"]
                     yield from self._article_heights(item, article, span, head_shape, row, arrangement, ctx,
-                                                     base + n * c["smaller_headline"] + row.cost,
+                                                     base + n * c["smaller_headline"] + row.cost + broken,
                                                      cuts=r < c["cut_rows"])
 
     def _article_heights(self, item: Item, article: Article, span: int, shape, row: PhotoRow,

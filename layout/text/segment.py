@@ -29,7 +29,7 @@ from layout.text import lexicon
 from layout.text.normalise import is_cjk, is_han, is_latin
 
 __all__ = ["SPACE", "WORD", "COMPOUND", "IN_TERM", "IN_WORD", "IN_UNIT", "article_terms", "break_levels",
-           "broken_words"]
+           "broken_words", "head_breaks"]
 
 # Grades of a boundary, best first.
 SPACE = 0  # B4: the editor's own space or line break (between Han, or an ideographic space)
@@ -290,4 +290,23 @@ def broken_words(text: str, lines: tuple[str, ...], terms: tuple[str, ...] = ())
             start = max(k for k in range(end) if levels[k] <= WORD)
             stop = min(k for k in range(end + 1, len(text) + 1) if levels[k] <= WORD)
             out.append(f"{text[start:end]}/{text[end:stop]}")
+    return out
+
+
+_HEAD_ROLES = ("kicker", "headline", "subtitle")  # the parts of a headline group set by these rules (B5)
+
+
+def head_breaks(article: Article, lines: Iterable[tuple[str, str]], headline: str | None = None) -> list[str]:
+    """The breaks inside a word (broken_words) of an article's headline group set as `lines`, each
+    (role, line text) in order: its 引题, 主题 (`headline`, else the article's: a continuation sets its
+    short headline) and 副题; other roles (a byline) are not headline text. What the planner avoids
+    when it chooses a span and the page check counts, read the same way."""
+    sources = {"kicker": article.kicker, "headline": article.headline if headline is None else headline,
+               "subtitle": article.subtitle}
+    terms = article_terms(article)
+    out: list[str] = []
+    for role in _HEAD_ROLES:
+        texts = tuple(text for r, text in lines if r == role)
+        if texts:
+            out += broken_words(sources[role], texts, terms)
     return out
