@@ -28,8 +28,8 @@ from layout.model import Article, Paragraph, Subhead
 from layout.text import lexicon
 from layout.text.normalise import is_cjk, is_han, is_latin
 
-__all__ = ["SPACE", "WORD", "COMPOUND", "IN_TERM", "IN_WORD", "IN_UNIT", "article_terms", "break_levels",
-           "broken_words", "head_breaks"]
+__all__ = ["SPACE", "WORD", "COMPOUND", "IN_TERM", "IN_WORD", "IN_UNIT", "REPORTER_ROLES", "article_terms",
+           "break_levels", "broken_words", "byline_names", "head_breaks"]
 
 # Grades of a boundary, best first.
 SPACE = 0  # B4: the editor's own space or line break (between Han, or an ideographic space)
@@ -58,8 +58,10 @@ _BOUND_PREFIXES = frozenset("防反抗非微适老新夜云副总准超首全各
 _PLACE_SUFFIXES = frozenset(("路", "街", "镇", "村", "乡", "弄", "巷", "浜", "泾", "港", "湾", "桥", "街道", "新村",
                              "小区", "西路", "东路", "南路", "北路", "中路", "新路", "大道", "公路", "支路"))
 _NUMBERED_VILLAGE = re.compile(r"[一二三四五六七八九十]+村")  # 航华|一村, 田林|十二|村
-_BYLINE_ROLES = frozenset(("文", "图", "摄", "记者", "本报记者", "见习记者", "特约记者", "通讯员", "实习生",
-                           "摄影", "编辑", "责任编辑", "撰稿", "整理", "供图", "作者"))
+# A reporter's roles: a byline with one of them signs news, one without signs an author's piece (文/X).
+REPORTER_ROLES = frozenset(("记者", "本报记者", "见习记者", "特约记者", "通讯员", "实习生"))
+_BYLINE_ROLES = REPORTER_ROLES | frozenset(("文", "图", "摄", "摄影", "编辑", "责任编辑", "撰稿", "整理", "供图",
+                                            "作者"))
 # A name of two to four Han characters after a reporter's role, up to a space or a mark (B3).
 _ROLE_NAME = re.compile(r"(?:%s)\s*([\u4e00-\u9fff]{2,4})(?=[\s）)，、。；/]|$)"
                         % "|".join(sorted(_BYLINE_ROLES - {"文", "图", "摄"}, key=len, reverse=True)))
@@ -286,7 +288,7 @@ def article_terms(article: Article) -> tuple[str, ...]:
     """Words of this article that a headline must not split (B3): the names of the byline, quoted
     terms of the copy, the editor's short headline, and runs of Han the body repeats."""
     body = "\n".join(b.text for b in article.blocks if isinstance(b, (Paragraph, Subhead)))
-    terms = {name for name in map(_unroled, re.split(r"[\s/、，·]+", article.byline)) if len(name) >= 2}
+    terms = {name for _, name in byline_names(article.byline) if len(name) >= 2}
     terms |= set(_ROLE_NAME.findall(f"{article.dateline}\n{body}"))  # 本报讯（记者 王晓明 通讯员 李明）
     terms |= {q[1:-1] for q in _QUOTED.findall(body + article.headline) if len(q) - 2 >= 2}
     if 2 <= len(article.short_headline) <= MAX_TERM_CHARS:
@@ -296,10 +298,18 @@ def article_terms(article: Article) -> tuple[str, ...]:
     return tuple(sorted(t for t in terms if len(t) <= MAX_TERM_CHARS))
 
 
-def _unroled(token: str) -> str:
-    """A byline's name without the role written before it (记者王晓明 → 王晓明); a role alone → ""."""
-    role = max((r for r in _BYLINE_ROLES if token.startswith(r)), key=len, default="")
-    return token[len(role):]
+def byline_names(byline: str) -> tuple[tuple[str, str], ...]:
+    """(role, name) of each name a byline signs, the role the last one written before it ("" if none):
+    文/记者 柴斌 施昱辰 → (记者, 柴斌), (记者, 施昱辰); 记者王晓明 → (记者, 王晓明)."""
+    out, role = [], ""
+    for token in re.split(r"[\s/、，·]+", byline):
+        # A one-character role (文, 图, 摄) is a token of its own (文/X): 文静 is a name.
+        prefix = token if token in _BYLINE_ROLES else \
+            max((r for r in _BYLINE_ROLES if len(r) > 1 and token.startswith(r)), key=len, default="")
+        role = prefix or role
+        if token[len(prefix):]:
+            out.append((role, token[len(prefix):]))
+    return tuple(out)
 
 
 def _repeated_runs(display: str, body: str) -> set[str]:
