@@ -72,8 +72,10 @@ _QUOTED = re.compile(r"“[^“”]{1,%d}”|《[^《》]{1,%d}》|「[^「」]{
 # Han numerals count after 第, or with a magnitude and a unit (一千二百余台, 十一公里); elsewhere they
 # begin ordinary words (统一|部署, 一起).
 _MAGNITUDE = "十百千万亿"
+_WORD_UNITS = frozenset("年月")  # units that begin words of their own: 年度 年均 年内 月底 月初
+_HAN_NUMERALS = frozenset("零〇一二两三四五六七八九" + _MAGNITUDE)
 _UNITS_LONG = ("平方公里", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "公顷", "千克", "公斤", "小时",
-               "分钟", "周年", "个月", "个百分点", "号线", "万元", "亿元", "千瓦")
+               "分钟", "周年", "个月", "个百分点", "号线", "万元", "亿元", "千瓦", "人次")
 _UNITS = ("年月日号时分秒个名位家所项次件台辆元角米克吨岁人户套座场届期批条种天周份倍股楼层栋间处起例篇部只张本度版轮季章节路"
           "亩成斤升枚棵株盏幅支队站级片块箱包袋瓶杯餐课集首段字趟遍口对双")
 _NUMBER_UNIT = re.compile(
@@ -176,7 +178,8 @@ def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
     quoted = [m.span() for m in _QUOTED.finditer(text)]
     short_quotes = [(a, b) for a, b in quoted if b - a - 2 <= _ATOMIC_TERM_CHARS]
     long_quotes = _merged([(a, b) for a, b in quoted if b - a - 2 > _ATOMIC_TERM_CHARS])
-    protected = _merged(_unit_spans(text) + short_quotes
+    units = _unit_spans(text)
+    protected = _merged(units + short_quotes
                         + _term_spans(text, (t for t in terms if len(t) <= _ATOMIC_TERM_CHARS)))
     long_terms = _merged(_term_spans(text, (t for t in terms if len(t) > _ATOMIC_TERM_CHARS)))
     for start, end in protected:
@@ -199,8 +202,8 @@ def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
                 levels[k] = min(levels[k], COMPOUND if single or word in _BOUND_PARTICLES else WORD)
                 if _names_place(previous, word):
                     bound.add(k)
-                    if len(previous) == 1 and _names_place(before, word):
-                        bound.add(k - 1)  # a one-character word before the suffix is the name's too (金山|卫|镇)
+                    if (len(previous) == 1 or set(previous) <= _HAN_NUMERALS) and _names_place(before, word):
+                        bound.add(k - len(previous))  # so is a one-character word or a numeral before it (金山|卫|镇)
                 if previous in _BOUND_PREFIXES and is_han(word[0]):
                     bound.add(k)
                 previous, before = word, previous
@@ -211,6 +214,13 @@ def break_levels(text: str, terms: tuple[str, ...] = ()) -> tuple[int, ...]:
                 k += len(word)
         levels[a] = min(levels[a], WORD)
         levels[b] = min(levels[b], WORD)
+    # B2: a year or month that begins a word of the dictionary keeps it (2026年|度 is 2026年度, PM2.5年|均
+    # 年均, 3月|底); other units are left alone (3000人|参加 is no 人参).
+    freq = _tokenizer().FREQ
+    for _, end in units:
+        if 0 < end < n and text[end - 1] in _WORD_UNITS:
+            bound |= {k for size in (2, 3) if freq.get(text[end - 1:end - 1 + size])
+                      for k in range(end, end - 1 + size) if k < n}
     for k in bound:
         levels[k] = max(levels[k], IN_WORD)
     for m in _GLUED.finditer(text):
