@@ -514,6 +514,39 @@ def test_b1_b3_corpus_brief_headlines_keep_their_words_whole(text):
     assert len(lines) <= 4 and size >= 12
 
 
+def test_b1_a_prefix_and_a_place_keep_their_words_in_a_brief():
+    # huangpu 第1版 (held out) set 老西门街道为 / 独居老人装防 / 跌倒感应器: 防跌倒 and 老西门 are words (B1).
+    text = "老西门街道为独居老人装防跌倒感应器"
+    size, lines = brief_headline(text)
+    assert lines == ["老西门街道", "为独居老人装", "防跌倒感应器"] and broken_words_of(text, lines) == []
+
+
+def test_b1_b3_a_long_headline_takes_more_lines_rather_than_breaking_a_word():
+    # yangpu (held out): a brief of 26 characters in one column; at four lines it broke 社/区, 新/增 and
+    # 家门/口. In as many lines as it takes only the quoted term wider than the column breaks, between
+    # its own words, and the check still reports that one (B3).
+    text = "江浦路街道“15分钟社区生活圈”新增3处“家门口”服务站"
+    size, lines = brief_headline(text)
+    assert size == BRIEF_MIN and len(lines) == 5
+    assert broken_words_of(text, lines) == ["“15分钟社区/生活圈”"]
+    assert "3处“家门口”" in "/".join(lines)
+
+
+@pytest.mark.parametrize("text, units", [
+    ("南京西路街道开展冬季消防演练", ("南京西路街道",)), ("江川路街道为独居老人装防跌倒感应器", ("江川路街道", "防跌倒")),
+    ("老旧小区适老化改造3至5年完成", ("适老化", "3至5年")), ("全区超3000人参加12345热线满意度调查", ("超3000人", "12345热线")),
+    ("PM2.5年均浓度降至26微克", ("PM2.5年均", "26微克")), ("5G基站覆盖金山卫镇全部村居", ("5G", "金山卫镇")),
+    ("长风新村街道微更新项目年内完工", ("长风新村街道", "微更新")), ("参观者达1.2万人次 较去年增长三成", ("1.2万人次",)),
+])
+@pytest.mark.parametrize("span", [1, 2, 3])
+def test_b1_b2_places_prefixes_and_numbers_stay_on_one_line(text, units, span):
+    size, lines = compose_headline(text, resolve("headline"), span_measure(span), sizes=HEADLINE_SIZES)
+    assert broken_inside(text, lines) == 0, [line.text for line in lines]
+    joined = "/".join(line.text for line in lines)
+    for unit in units:
+        assert unit in joined, joined
+
+
 @pytest.mark.parametrize("text", [
     "社区卫生服务中心开设夜间门诊", "推进人工智能产业高质量发展", "区委举行中心组学习（扩大）会",
     "2025年全区新增3200个停车位", "“绿色账户”积分兑换开通", "第3版刊登满意度96.8%",

@@ -21,7 +21,7 @@ from layout.model import Issue, Module, PagePlan, Plan, Subhead
 from layout.plan.fit import short_headline
 from layout.plan.grid import PageFormat
 from layout.plan.heads import level
-from layout.text.segment import article_terms, broken_words
+from layout.text.segment import article_terms, broken_words, head_breaks
 
 MIN_FILL = 0.97  # a page other than the last is full at this share (issue 10, item 11)
 MIN_COLUMN_LINES = 4  # body lines per column below which a multi-column module looks broken
@@ -181,11 +181,10 @@ def inversions(modules: list[Placed], priority: dict[str, int], lead_page: bool)
 def word_breaks(module: Placed, issue: Issue) -> list[str]:
     """Breaks inside a word in the module's kicker, 主题, 副题 and the subheads (小标题) it holds."""
     article = issue.article(module.article_id)
-    sources = {"kicker": article.kicker, "subtitle": article.subtitle,
-               "headline": short_headline(article) if module.part else article.headline}
     terms = article_terms(article)  # the composer's own terms: one segmentation for both (B1–B3)
-    heads = [(sources[role], lines) for role, lines in module.head_lines]
-    return [b for source, lines in heads + subheads(module, issue) for b in broken_words(source, lines, terms)]
+    heads = head_breaks(article, [(role, text) for role, texts in module.head_lines for text in texts],
+                        short_headline(article) if module.part else None)
+    return heads + [b for source, lines in subheads(module, issue) for b in broken_words(source, lines, terms)]
 
 
 def subheads(module: Placed, issue: Issue) -> list[tuple[str, tuple[str, ...]]]:

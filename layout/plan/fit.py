@@ -20,7 +20,7 @@ from layout.plan.grid import PageFormat
 from layout.text.composer import TextStyle, compose, compose_headline, compose_words
 from layout.text.article_parts import article_parts, credit_text
 from layout.text.parts import part
-from layout.text.segment import article_terms
+from layout.text.segment import article_terms, head_breaks
 
 SlotRole = Literal["body", "subhead", "note", "byline", "jump", "verse"]
 HeadRole = Literal["kicker", "headline", "subtitle", "byline"]
@@ -183,6 +183,13 @@ def shape(article: Article, fmt: PageFormat, span: int, cap: float, continuation
           body: tuple[Slot, ...]) -> Shape:
     head, head_lines, size = _head(article, fmt, span, cap, continuation)
     return Shape(article.id, span, head, head_lines, size, body)
+
+
+def shape_breaks(article: Article, shape: Shape, continuation: bool) -> list[str]:
+    """The words its headline group breaks (B1–B3, layout.text.segment.head_breaks): a span and size
+    where the planner would rather not set it."""
+    return head_breaks(article, [(h.role, h.line.text) for h in shape.head],
+                       short_headline(article) if continuation else None)
 
 
 def jump_slot(fmt: PageFormat, text: str, align: str) -> Slot:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from layout.house import house
-from layout.model import Article, Module, Pin, Verse
+from layout.model import Article, Module, Pin
 from layout.plan.columns import body_bottom, stranded
-from layout.plan.fit import Fits, headline_cap
+from layout.plan.fit import Fits, headline_cap, shape_breaks
 from layout.plan.heads import Band, edge_bands, head_band, level, main_band, side_by_side
+from layout.plan.literary import is_literary
 
 # Where an article's photos stand against its headline group: in a row under it, above it (a row as
 # wide as the module), or at the module's top beside it, at its left (west) or right (east) edge.
@@ -84,14 +85,12 @@ def is_brief(article: Article, bylined: bool = False) -> bool:
     """A brief (简讯 item): brief-sized headline, 1–2 columns, stackable under the 简讯 label. A short
     item of low priority without photos, byline-less or with its byline in the dateline (本报讯（记者
     X）), or with any byline when `bylined` (the fallback plans: a reporter's short story in the 简讯
-    block is better than copy left over); never a poem (verse) nor a piece of a literary page
-    ([briefs] in styles/house.toml)."""
+    block is better than copy left over); never a literary piece (layout.plan.literary: a poem, an
+    essay signed by its author, a piece of a literary section; [briefs] in styles/house.toml)."""
     b = house()["briefs"]
     return (not article.figures and article.priority >= b["min_priority"]
             and (bylined or not article.byline or article.byline_position in b["byline_positions"])
-            and article.section not in b["literary_sections"]
-            and not any(isinstance(block, Verse) for block in article.blocks)
-            and body_chars(article) <= b["chars"])
+            and not is_literary(article) and body_chars(article) <= b["chars"])
 
 
 @dataclass(frozen=True)
@@ -183,8 +182,9 @@ class LeafTable:
                 for arrangement in arrangements:
                     head_shape = shape if arrangement in ("under", "above") else \
                         fits.shape(item.article_id, span - width, cap, item.part > 0)
+                    broken = len(shape_breaks(article, head_shape, item.part > 0)) * c["broken_headline"]
                     yield from self._article_heights(item, article, span, head_shape, row, arrangement, ctx,
-                                                     base + n * c["smaller_headline"] + row.cost,
+                                                     base + n * c["smaller_headline"] + row.cost + broken,
                                                      cuts=r < c["cut_rows"])
 
     def _article_heights(self, item: Item, article: Article, span: int, shape, row: PhotoRow,

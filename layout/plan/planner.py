@@ -21,7 +21,7 @@ from layout.errors import BuildError, CopyOverflow
 from layout.house import house
 from layout.messages import t
 from layout.model import Ad, Issue, Module, PagePlan, PlacedAd, Pin, Plan, PlanNote
-from layout.plan.fit import Fits, headline_cap
+from layout.plan.fit import Fits, headline_cap, shape_breaks
 from layout.plan.grid import PageFormat
 from layout.plan.headline_rank import rank_headlines
 from layout.plan.leaves import Context, Item, Leaf, LeafTable, is_brief
@@ -234,8 +234,10 @@ class _Planner:
     def stackable(self, it: Item) -> bool:
         """A brief that may join a 简讯 stack (not a continuation, nor pinned to a span); in the
         fallback plans, a short bylined story too."""
+        article = self.fits.articles[it.article_id]
         return it.part == 0 and not it.members and not (it.pin and it.pin.span) \
-            and is_brief(self.fits.articles[it.article_id], bylined=self.bylined_briefs)
+            and is_brief(article, bylined=self.bylined_briefs) \
+            and not shape_breaks(article, self.fits.shape(it.article_id, 1, house()["headline"]["brief_size"]), False)
 
     def stack_briefs(self, chosen: list[Item], required: list[Item], later: list[Item], free_lines: int) -> list[Item]:
         """Briefs offered to a page, from `min_group` on, set as one 简讯 block under one label, flowing

@@ -765,9 +765,11 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
     """The lines of the first of these that fits (docs/headline-breaks.md, B1): every word whole
     in `max_lines` lines, at the largest size; every word whole in one line more (fewer characters
     a line), at the smallest size, so that the line costs the least height; every word whole in
-    `max_lines` lines at the largest size below `words_only_below` (only this takes those); then,
-    at the largest size, a quoted term too long for a line broken between its words (IN_TERM), in
-    one line more; a word broken, outside quotes and brackets; anywhere K1–K3 allow.
+    `max_lines` lines at the largest size below `words_only_below` (only this takes those); every
+    word whole in as many lines as it takes, at the smallest allowed size; then, at the largest size,
+    a quoted term too long for a line broken between its words (IN_TERM), in one line more (or as
+    many as it takes, at the smallest size); a word broken, outside quotes and brackets; anywhere
+    K1–K3 allow.
 
     Whether a size is chosen depends only on that size and the sizes below it, never on the
     largest size allowed: a size given back as the only or largest size gives the same lines
@@ -813,9 +815,12 @@ def _compose_display(text: str, style_at: Callable[[float], TextStyle], measure:
         if (lines := breaks(size)) is not None and not fewer_lines_nearby(size, len(lines)):
             return size, _set(para, lines, para.style.align)
     smaller = [s for s in ordered if s not in allowed]
+    # As many lines as it takes, at the smallest size, before a word or a quoted term breaks: a long
+    # headline in a narrow column stands taller (the planner weighs its height) but reads whole.
+    least, every = allowed[-1:], len(text)
     passes = [(allowed[::-1], max_lines + 1, True, COMPOUND), (smaller, max_lines, True, COMPOUND),
-              (allowed, max_lines + 1, False, IN_TERM), (allowed, max_lines, True, None),
-              (allowed, max_lines, False, None)]
+              (least, every, True, COMPOUND), (allowed, max_lines + 1, False, IN_TERM),
+              (least, every, False, IN_TERM), (allowed, max_lines, True, None), (allowed, max_lines, False, None)]
     for sizes_tried, lines_allowed, keep_groups, worst in passes:
         for size in sizes_tried:
             if (lines := breaks(size, lines_allowed, keep_groups, worst)) is not None:
