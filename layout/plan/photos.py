@@ -45,7 +45,8 @@ def standing(article: Article, lead: bool) -> Standing:
         return "lead"
     if article.figures and body_chars(article) <= m["photo_news_chars"]:
         return "news"
-    return "major" if article.priority <= 3 else "minor"
+    # A short story is minor whatever its rank: its photo must not outweigh its few lines of text.
+    return "major" if article.priority <= 3 and body_chars(article) > m["photo_minor_chars"] else "minor"
 
 
 def _width_share(kind: Standing) -> float:
