@@ -257,6 +257,8 @@ class LeafTable:
                 continue  # text over several columns of a line or two each reads as a broken page
             if len(text) > 1 and longest < c["min_column_lines"]:
                 cost += c["short_column"]
+            if len(text) > c["brief_max_span"] and longest < c["band_lines"]:
+                cost += (len(text) - c["brief_max_span"]) * c["band_column"]  # a band across the page, not a module
             content = max(bottom, photo_foot)
             air_inside = (content - bottom) * sum(1 for k in range(span) if tops[k] < content)
             for air in range(c["max_foot_air"] + 1):

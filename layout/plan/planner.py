@@ -29,7 +29,7 @@ from layout.plan.page_search import Budget, Layout, PageSearch, Rect
 from layout.plan.regions import free_rectangles
 
 _OFFER = 1.1  # a page is offered articles for about this share of its free area
-_LATER = 0.7  # the estimate of a section's copy that fills its later pages, as a share of their free area (estimates run low)
+_LATER = 0.65  # a page holds copy set alone in its cheapest shapes for about this share of its free area (the rest: headline slack, wider photos and spans)
 
 
 def page_fill(page: PagePlan, fmt: PageFormat) -> float:
@@ -238,10 +238,10 @@ class _Planner:
 
     def section_copy(self, number: int, pool: list[Item]) -> list[Item]:
         """The page's section copy, in priority order. An article whose section has a later page is
-        offered here (`stays`: whole, after the page's pinned copy) only while the section's later
-        pages keep copy enough to fill them, highest priority first: the first page of a section is
-        filled first, and the next is not left empty for it."""
-        out, later = [], 0
+        offered here (`stays`: whole, after the page's pinned copy) only while the section's copy
+        still waiting is more than its later pages hold, highest priority first: the first page of a
+        section takes what the next cannot, and the next is not left empty for it."""
+        out, later, waiting = [], None, 0.0
         for it in pool:
             pages = self.section_pages(it.article_id)
             if number not in pages:
@@ -249,12 +249,24 @@ class _Planner:
             if number == pages[-1]:
                 out.append(it)
                 continue
-            if not later:  # what the section's later pages leave free for copy that is not pinned to them
-                later = sum(max(0, self.next_room(p)) for p in pages if p > number)
-            waiting = [w for w in pool if w is not it and self.section_pages(w.article_id) == pages]
-            if sum(map(self.estimate, waiting)) - sum(self.estimate(o) for o in out if o.stays) >= later * _LATER:
+            if later is None:  # what the later pages leave free once their own pinned copy is set
+                later = _LATER * sum(max(0, self.next_room(p)) for p in pages if p > number)
+                waiting = sum(self.settled_area(w) for w in pool if self.section_pages(w.article_id) == pages)
+            if waiting > later:
                 out.append(replace(it, stays=True))
+                waiting -= self.settled_area(it)
         return out
+
+    def settled_area(self, item: Item) -> int:
+        """Cells an article takes set alone in its cheapest shape (as a story, not a page's main one)."""
+        free_lines = self.fmt.lines - self.fmt.reserved_lines(self.numbers[-1])
+        best = None
+        for span in range(1, self.fmt.columns + 1):
+            ctx = Context(headline_cap(span, 2), False, False, False, free_lines)
+            for height, leaves in self.table.leaves(item, span, ctx).items():
+                if leaves and (best is None or leaves[0].cost < best[0]):
+                    best = (leaves[0].cost, height * span)
+        return best[1] if best else self.estimate(item)
 
     # --- briefs -------------------------------------------------------------------
 
@@ -388,7 +400,9 @@ class _Planner:
         if number == self.numbers[-1]:
             return self.cost["overflow"]
         per_cell = self.cost["deferred_cell"]
-        if item.part == 0 and not item.members and number in self.own_pages(item.article_id):
+        # A 简讯 block of the page's briefs too; not copy its section's next page takes (`stays`): leaving
+        # that is never a reason to jump or shrink the page's own.
+        if item.part == 0 and not item.stays and any(number in self.own_pages(aid) for aid in item.ids):
             per_cell += self.cost["deferred_section_cell"]
         return self.cost["deferred"] + per_cell * self.estimate(item)
 
@@ -493,10 +507,13 @@ class _Planner:
 
     def warn_sections(self, pages: list[PagePlan]) -> None:
         """An article set after its section's last page: the section's copy exceeds its pages."""
+        said = set()
         for page in pages:
             for m in page.modules:
                 own = self.section_pages(m.article_id)
-                if m.part == 0 and self.page_of(m.article_id) is None and own and page.number > own[-1]:
+                if m.part == 0 and self.page_of(m.article_id) is None and own and page.number > own[-1] \
+                        and m.article_id not in said:  # a brief may stand in two columns of its 简讯 block
+                    said.add(m.article_id)
                     self.warnings.append(PlanNote("section", page.number, t(
                         "{title} ({section}) does not fit the pages of its section ({pages}): set on 第{page}版",
                         title=self.title(m.article_id), section=self.issue.article(m.article_id).section,
