@@ -258,13 +258,16 @@ def _widths(article: Article, span: int, lead: bool = False) -> list[int]:
 
 
 def test_a_panorama_takes_its_module_full_width():
-    """A 3:1 panorama is as wide as its module at every span (a minor story's: at the spans where it
-    stays a tenth of the page, 4 columns among them), and a module under 4 columns costs more."""
+    """A 3:1 panorama is as wide as its module at every span from half the page's columns (a minor
+    story's: at the spans where it stays a tenth of the page, 4 columns among them), never in a
+    module of one or two columns (黄浦 第1版: a 3:1 panorama in a one-column module), and a module
+    under 4 columns costs more."""
+    half = -(-TABLOID.columns // 2)
     for lead, priority in ((True, 1), (False, 2), (False, 5)):
         article = _story(600, priority, (3000, 1000))
         for span in range(1, 7):
-            assert set(_widths(article, span, lead)) == ({span} if priority < 4 or span <= 4 else set()), \
-                (lead, priority, span)
+            wide = span >= half and (priority < 4 or span <= 4)
+            assert set(_widths(article, span, lead)) == ({span} if wide else set()), (lead, priority, span)
     fits = Fits({"a": _story(600, 2, (3000, 1000))}, TABLOID)
     cost = {span: photo_rows(fits.articles["a"], fits, span, "major", TABLOID_FREE)[0].cost for span in (3, 4)}
     assert cost[3] >= cost[4] + house()["planner"]["narrow_panorama"]
@@ -294,6 +297,20 @@ def test_a_minor_story_photo_is_small():
             (box,) = row.boxes
             assert box.span <= span // 2
             assert box.span * box.lines <= 0.1 * TABLOID.columns * TABLOID_FREE
+
+
+def test_a_short_story_photo_is_small_whatever_its_priority():
+    """A 150-character story ranked 3 with a square photo (黄浦 第2版: 4 of 6 columns, 30 lines) is a
+    minor story for its photo: at most half its module and a tenth of the page at every span."""
+    article = _story(150, 3, (1200, 1200))
+    assert standing(article, lead=False) == "minor"
+    assert standing(_story(house()["module"]["photo_minor_chars"] + 1, 3, (1200, 1200)), lead=False) == "major"
+    fits = Fits({"a": article}, TABLOID)
+    for span in (2, 4, 6):
+        for row in photo_rows(article, fits, span, standing(article, lead=False), TABLOID_FREE):
+            (box,) = row.boxes
+            assert box.span <= span // 2
+            assert box.span * box.lines <= house()["module"]["photo_area_minor"] * TABLOID.columns * TABLOID_FREE
 
 
 # --- What a brief is (issue 10 item 4: 简讯) ---------------------------------------------------

@@ -3,6 +3,7 @@ starts (under the headline, or lower under a photo), and how they are balanced (
 stranding a line (I4, H3). The frames (layout.frame) read the columns from here."""
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 
 from layout.model import Module
@@ -20,12 +21,56 @@ def body_bottom(count: int, starts: tuple[int, ...]) -> int:
     return bottom
 
 
+def stanza_breaks(slots: list[Slot]) -> tuple[bool, ...]:
+    """Where a poem's columns may break (V1): before slot i when slot i-1 ends a stanza (a blank
+    verse line), or where verse meets other text; never inside a stanza nor under a subhead (H3)."""
+    def blank(s: Slot) -> bool:
+        return s.role == "verse" and not s.line.runs
+    return tuple(i > 0 and slots[i - 1].role != "subhead" and not (
+        slots[i - 1].role == "verse" and slots[i].role == "verse" and not blank(slots[i - 1]))
+        for i in range(len(slots)))
+
+
+def stanza_columns(slots: list[Slot], span: int, starts: tuple[int, ...] = ()) -> list[list[Slot]] | None:
+    """A poem's slots over span columns broken only between stanzas (V1), the lowest foot first, then
+    the most even; None when the poem has too few stanza breaks for the span."""
+    starts = starts or (0,) * span
+    found = _stanza_cuts(stanza_breaks(slots), len(slots), starts)
+    if found is None:
+        return None
+    edges = (0,) + found + (len(slots),)
+    return [slots[a:b] for a, b in zip(edges, edges[1:])]
+
+
+@lru_cache(maxsize=4096)
+def _stanza_cuts(breaks: tuple[bool, ...], count: int, starts: tuple[int, ...]) -> tuple[int, ...] | None:
+    allowed = [i for i, ok in enumerate(breaks) if ok]
+    best, chosen = None, None
+    for cuts in combinations(allowed, len(starts) - 1):
+        edges = (0,) + cuts + (count,)
+        feet = [start + b - a for start, a, b in zip(starts, edges, edges[1:])]
+        key = (max(feet), max(feet) - min(feet))
+        if best is None or key < best:
+            best, chosen = key, cuts
+    return chosen
+
+
+def columns_bottom(slots: list[Slot], starts: tuple[int, ...]) -> int:
+    """body_bottom for these slots: a poem's columns as stanza_columns breaks them (V1)."""
+    if any(s.role == "verse" for s in slots) and (columns := stanza_columns(slots, len(starts), starts)):
+        return max(start + len(column) for start, column in zip(starts, columns))
+    return body_bottom(len(slots), starts)
+
+
 def split_columns(slots: list[Slot], span: int, starts: tuple[int, ...] = ()) -> list[list[Slot]]:
     """Balance slots over span columns, each starting `starts[k]` lines down (under a photo) and
     all ending together: heights differ by at most one line (G5), the shorter ones last, unless
     putting a shorter column earlier keeps a paragraph's last line from standing alone at the top
-    of a column (I4) or a subhead from the foot of one (H3)."""
+    of a column (I4) or a subhead from the foot of one (H3). A poem's columns break between its
+    stanzas instead (V1)."""
     starts = starts or (0,) * span
+    if any(s.role == "verse" for s in slots) and (columns := stanza_columns(slots, span, starts)):
+        return columns
     bottom = body_bottom(len(slots), starts)
     room = [max(0, bottom - s) for s in starts]
     shorts = sum(room) - len(slots)  # columns one line shorter than the others

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from layout.house import house
-from layout.model import Article, Module, Pin
-from layout.plan.columns import body_bottom, stranded
+from layout.model import Article, Module, Pin, Verse
+from layout.plan.columns import body_bottom, columns_bottom, stranded
 from layout.plan.fit import Fits, headline_cap, shape_breaks
 from layout.plan.heads import Band, edge_bands, head_band, level, main_band, side_by_side
 from layout.plan.literary import is_literary
@@ -40,6 +40,7 @@ class Item:
     pin: Pin | None = None
     members: tuple[str, ...] = ()  # a 简讯 stack: its briefs in order (article_id is the first)
     keep: int = 0  # of which the first `keep` are pinned to the page: the stack holds at least those
+    stays: bool = False  # its section has a later page: set whole here or left for that page, never jumped or cut
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -91,6 +92,19 @@ def is_brief(article: Article, bylined: bool = False) -> bool:
     return (not article.figures and article.priority >= b["min_priority"]
             and (bylined or not article.byline or article.byline_position in b["byline_positions"])
             and not is_literary(article) and body_chars(article) <= b["chars"])
+
+
+def is_poem(article: Article) -> bool:
+    """A poem (or a few): at least half of the body's characters are verse. It is set in narrow columns
+    broken between stanzas (V1, docs/rules.md)."""
+    verse = sum(len(b.text) for b in article.blocks if isinstance(b, Verse))
+    return verse > 0 and 2 * verse >= body_chars(article)
+
+
+def poem_span(article: Article, fits: Fits) -> int:
+    """The widest span a poem takes (V1): [verse] max_span, a column more for a long one."""
+    v = house()["verse"]
+    return v["max_span"] + (len(fits.body(article.id)) > v["long_lines"])
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,8 @@ class LeafTable:
         brief = is_brief(article)
         if brief and span > c["brief_max_span"] and not (item.pin and item.pin.span == span):
             return  # the editor's own span (plan.toml) holds
+        if is_poem(article) and span > poem_span(article, fits) and not (item.pin and item.pin.span == span):
+            return  # a poem across the page reads as a band of lines (V1)
         # Smaller sizes too (fewer headline lines can close a page); the 头条 stays largest by rank_headlines.
         caps = sorted({max(house()["headline"]["min_size"], round(ctx.cap * f)) for f in c["headline_scales"]},
                       reverse=True)
@@ -198,6 +214,8 @@ class LeafTable:
         photo_column = span - width if arrangement == "east" else 0
         head_column, head_span = {"west": (width, span - width), "east": (0, span - width)}.get(arrangement, (0, 0))
         depth = [row.depth(k - photo_column) for k in range(span)]
+        # A poem's columns break between its stanzas (V1): their feet are not those of balanced prose.
+        poem = body if item.part == 0 and is_poem(article) else None
         # The 头条's 主题 starts in the top share of the type area, 报头 included (as the check measures it).
         fmt = self.fits.fmt
         front_limit = fmt.lines * c["lead_head_share"] - (fmt.lines - ctx.free_lines)
@@ -236,7 +254,8 @@ class LeafTable:
             heads = edge_bands(module, shape, self.fits.fmt.line_pitch)
             top = min(tops)
             photo_foot = max((b.line + b.lines + b.caption_lines for b in boxes), default=0)
-            bottom = top + body_bottom(count, tuple(t - top for t in tops))
+            starts = tuple(t - top for t in tops)
+            bottom = top + (columns_bottom(list(poem), starts) if poem else body_bottom(count, starts))
             # The columns that hold text (under a photo beside the headline there may be none).
             text = [bottom - t for t in tops if bottom > t]
             longest = max(text, default=0)
@@ -244,6 +263,8 @@ class LeafTable:
                 continue  # text over several columns of a line or two each reads as a broken page
             if len(text) > 1 and longest < c["min_column_lines"]:
                 cost += c["short_column"]
+            if len(text) > c["brief_max_span"] and longest < c["band_lines"]:
+                cost += (len(text) - c["brief_max_span"]) * c["band_column"]  # a band across the page, not a module
             content = max(bottom, photo_foot)
             air_inside = (content - bottom) * sum(1 for k in range(span) if tops[k] < content)
             for air in range(c["max_foot_air"] + 1):
@@ -258,7 +279,7 @@ class LeafTable:
         """The article ending early: with 下转 to the next page (once), else cut where the editor allows it."""
         c = self.cost
         jump = item.part == 0 and ctx.can_jump
-        if not (jump or article.allow_cut):
+        if item.stays or is_poem(article) or not (jump or article.allow_cut):
             return
         total = len(self.fits.body(item.article_id))
         for end in range(top + c["min_part_lines"], bottom):

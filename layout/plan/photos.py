@@ -45,7 +45,8 @@ def standing(article: Article, lead: bool) -> Standing:
         return "lead"
     if article.figures and body_chars(article) <= m["photo_news_chars"]:
         return "news"
-    return "major" if article.priority <= 3 else "minor"
+    # A short story is minor whatever its rank: its photo must not outweigh its few lines of text.
+    return "major" if article.priority <= 3 and body_chars(article) > m["photo_minor_chars"] else "minor"
 
 
 def _width_share(kind: Standing) -> float:
@@ -56,8 +57,8 @@ def _width_limits(figure: Figure, kind: Standing, span: int, columns: int, alone
     """Fewest and most columns a photo may take in a module `span` wide on a page of `columns`
     (fewest > most: not at this span), the fewest its kind and aspect ask for, and what each column
     short of that costs. A portrait is narrow; a panorama as wide as its module when it is the
-    module's only photo, and asks for panorama_columns; a 图片新闻 is photo-led (asks for half the
-    page's columns); a minor story's photo is at most half its module (not a panorama's: it is low,
+    module's only photo, and asks for panorama_columns (its module at least half the page's
+    columns, a rule); a 图片新闻 is photo-led (asks for half the page's columns); a minor story's photo is at most half its module (not a panorama's: it is low,
     its area stays small). What is asked is a cost, not a rule, so a full page can still close."""
     m, c = house()["module"], house()["planner"]
     w, h = figure.size
@@ -65,6 +66,8 @@ def _width_limits(figure: Figure, kind: Standing, span: int, columns: int, alone
     fewest, most, asked, price = 1, min(span, widest), 1, 0.0
     if w / h >= m["panorama_aspect"]:
         fewest, asked, price = span if alone else 1, m["panorama_columns"], c["narrow_panorama"]
+        if span < math.ceil(columns * m["panorama_module"]):
+            fewest = most + 1  # a strip a column or two wide is not a panorama: its module spans half the page
     elif kind == "minor":
         most = min(most, max(1, math.floor(span * _width_share(kind))))
     if kind == "news" and not price:

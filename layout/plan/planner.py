@@ -24,11 +24,12 @@ from layout.model import Ad, Issue, Module, PagePlan, PlacedAd, Pin, Plan, PlanN
 from layout.plan.fit import Fits, headline_cap, shape_breaks
 from layout.plan.grid import PageFormat
 from layout.plan.headline_rank import rank_headlines
-from layout.plan.leaves import Context, Item, Leaf, LeafTable, is_brief
+from layout.plan.leaves import Context, Item, Leaf, LeafTable, is_brief, is_poem, poem_span
 from layout.plan.page_search import Budget, Layout, PageSearch, Rect
 from layout.plan.regions import free_rectangles
 
 _OFFER = 1.1  # a page is offered articles for about this share of its free area
+_LATER = 0.65  # a page holds copy set alone in its cheapest shapes for about this share of its free area (the rest: headline slack, wider photos and spans)
 
 
 def page_fill(page: PagePlan, fmt: PageFormat) -> float:
@@ -90,10 +91,11 @@ class _Planner:
         pin = self.pins.get(aid)
         return pin.page if pin and pin.page is not None else self.issue.article(aid).page
 
-    def home(self, aid: str) -> int | None:
-        """The first page of the article's section (front matter `section:`), for an unpinned article."""
+    def section_pages(self, aid: str) -> tuple[int, ...]:
+        """The pages of the article's section (front matter `section:`), in order: an unpinned article
+        goes to the first of them that holds it whole, else the next."""
         section = self.issue.article(aid).section
-        return next((p.number for p in self.issue.pages if section and p.section == section), None)
+        return tuple(p.number for p in self.issue.pages if section and p.section == section)
 
     # --- the issue ----------------------------------------------------------------
 
@@ -117,6 +119,7 @@ class _Planner:
         if leftover:
             return None, leftover
         self.warn_fill(pages)
+        self.warn_sections(pages)
         return Plan(tuple(pages), tuple(self.warnings)), []
 
     def page(self, number: int, next_page: int | None, pinned: list[Item], carry: list[Item],
@@ -190,10 +193,10 @@ class _Planner:
         area -= sum(ad.columns * ad.lines for ad in self.issue.ads if ad.page == number)
         return area - sum(self.estimate(Item(a.id)) for a in self.issue.articles if self.page_of(a.id) == number)
 
-    def own_page(self, aid: str) -> int | None:
-        """The page an article is pinned to, else the page of its section."""
+    def own_pages(self, aid: str) -> tuple[int, ...]:
+        """The page an article is pinned to, else the pages of its section."""
         page = self.page_of(aid)
-        return page if page is not None else self.home(aid)
+        return (page,) if page is not None else self.section_pages(aid)
 
     def rest_of_page(self, number: int, next_page: int | None, pinned: list[Item], fixed: list[Module],
                      blocks: list[Rect], carry: list[Item], pool: list[Item], free_lines: int) -> Layout | None:
@@ -202,8 +205,9 @@ class _Planner:
         fmt = self.fmt
         fixed_ids = {m.article_id for m in fixed}
         required = [it for it in pinned if it.article_id not in fixed_ids]
-        own = required + [it for it in pool if self.home(it.article_id) == number]
-        rest = [it for it in pool if it not in own and (self.home(it.article_id) or 0) <= number]
+        own = required + self.section_copy(number, pool)
+        rest = [it for it in pool if max(self.section_pages(it.article_id), default=0) <= number
+                and number not in self.section_pages(it.article_id)]
         queue = own[:1] + carry + own[1:] + rest if own else carry + rest
         capacity = fmt.columns * free_lines - sum(b[2] * b[3] for b in blocks)
         offer = capacity * _OFFER if next_page is not None else math.inf  # the last page is offered all that is left
@@ -217,6 +221,9 @@ class _Planner:
             briefs += self.stackable(item)
             used += self.estimate(item)
         chosen = self.stack_briefs(chosen, required, [it for it in queue if it not in chosen], free_lines)
+        # The search sets a prefix of its items: copy that may wait for its section's next page comes
+        # last, so the page never has to set it (in narrow modules, jumped) to reach its own 简讯 block.
+        chosen = [it for it in chosen if not it.stays] + [it for it in chosen if it.stays]
         if not chosen:
             return None
         # 补白: a short item of any later page may close a hole, as an editor fills one.
@@ -229,13 +236,45 @@ class _Planner:
             raise BuildError(self.pin_does_not_fit(number, required, capacity))
         return layout
 
+    def section_copy(self, number: int, pool: list[Item]) -> list[Item]:
+        """The page's section copy, in priority order. An article whose section has a later page is
+        offered here (`stays`: whole, after the page's pinned copy) only while the section's copy
+        still waiting is more than its later pages hold, highest priority first: the first page of a
+        section takes what the next cannot, and the next is not left empty for it."""
+        out, later, waiting = [], None, 0.0
+        for it in pool:
+            pages = self.section_pages(it.article_id)
+            if number not in pages:
+                continue
+            if number == pages[-1]:
+                out.append(it)
+                continue
+            if later is None:  # what the later pages leave free once their own pinned copy is set
+                later = _LATER * sum(max(0, self.next_room(p)) for p in pages if p > number)
+                waiting = sum(self.settled_area(w) for w in pool if self.section_pages(w.article_id) == pages)
+            if waiting > later:
+                out.append(replace(it, stays=True))
+                waiting -= self.settled_area(it)
+        return out
+
+    def settled_area(self, item: Item) -> int:
+        """Cells an article takes set alone in its cheapest shape (as a story, not a page's main one)."""
+        free_lines = self.fmt.lines - self.fmt.reserved_lines(self.numbers[-1])
+        best = None
+        for span in range(1, self.fmt.columns + 1):
+            ctx = Context(headline_cap(span, 2), False, False, False, free_lines)
+            for height, leaves in self.table.leaves(item, span, ctx).items():
+                if leaves and (best is None or leaves[0].cost < best[0]):
+                    best = (leaves[0].cost, height * span)
+        return best[1] if best else self.estimate(item)
+
     # --- briefs -------------------------------------------------------------------
 
     def stackable(self, it: Item) -> bool:
         """A brief that may join a 简讯 stack (not a continuation, nor pinned to a span); in the
         fallback plans, a short bylined story too."""
         article = self.fits.articles[it.article_id]
-        return it.part == 0 and not it.members and not (it.pin and it.pin.span) \
+        return it.part == 0 and not it.members and not (it.pin and it.pin.span) and not it.stays \
             and is_brief(article, bylined=self.bylined_briefs) \
             and not shape_breaks(article, self.fits.shape(it.article_id, 1, house()["headline"]["brief_size"]), False)
 
@@ -362,7 +401,9 @@ class _Planner:
         if number == self.numbers[-1]:
             return self.cost["overflow"]
         per_cell = self.cost["deferred_cell"]
-        if item.part == 0 and not item.members and self.own_page(item.article_id) == number:
+        # A 简讯 block of the page's briefs too; not copy its section's next page takes (`stays`): leaving
+        # that is never a reason to jump or shrink the page's own.
+        if item.part == 0 and not item.stays and any(number in self.own_pages(aid) for aid in item.ids):
             per_cell += self.cost["deferred_section_cell"]
         return self.cost["deferred"] + per_cell * self.estimate(item)
 
@@ -371,6 +412,8 @@ class _Planner:
         continuation: its own narrow spans)."""
         if lead.members:
             return range(min(widest, house()["briefs"]["max_columns"]), 0, -1)
+        if lead.part == 0 and is_poem(article := self.fits.articles[lead.article_id]):
+            return range(min(widest, poem_span(article, self.fits)), 0, -1)  # V1: in narrow columns
         if lead.part > 0 or is_brief(self.fits.articles[lead.article_id]):
             return range(min(widest, self.cost["brief_max_span"] if lead.part == 0 else widest), 0, -1)
         # A short story that is not a brief still needs a span where its text stands at least
@@ -462,6 +505,20 @@ class _Planner:
                  "add a page in issue.toml, shorten {title} by {chars} characters or set allow_cut",
                  pages=len(self.numbers), items="、".join(parts), total=sum(amounts),
                  title=self.title(leftover[longest].article_id), chars=amounts[longest])
+
+    def warn_sections(self, pages: list[PagePlan]) -> None:
+        """An article set after its section's last page: the section's copy exceeds its pages."""
+        said = set()
+        for page in pages:
+            for m in page.modules:
+                own = self.section_pages(m.article_id)
+                if m.part == 0 and self.page_of(m.article_id) is None and own and page.number > own[-1] \
+                        and m.article_id not in said:  # a brief may stand in two columns of its 简讯 block
+                    said.add(m.article_id)
+                    self.warnings.append(PlanNote("section", page.number, t(
+                        "{title} ({section}) does not fit the pages of its section ({pages}): set on 第{page}版",
+                        title=self.title(m.article_id), section=self.issue.article(m.article_id).section,
+                        pages="、".join(f"第{n}版" for n in own), page=page.number)))
 
     def warn_fill(self, pages: list[PagePlan]) -> None:
         h = house()["planner"]
