@@ -15,8 +15,9 @@ from PIL import Image, ImageChops, ImageDraw
 
 from conftest import ISSUE_TOML, SAMPLE, write_issue
 from layout.check.epub_validate import ACE, ace_check, validate_epub
-from layout.model import EditorsNote, Issue, Module, PagePlan, Paragraph, Plan, Subhead
-from layout.render.epub import write_epub
+from layout.frame import Cells, Furniture, IssueFrames, PageFrame, Rect, Zone
+from layout.model import EditorsNote, Issue, Paragraph, Subhead
+from layout.render.epub import FrontPage, write_epub
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.source.issue_folder import load_issue
 
@@ -95,22 +96,33 @@ def _cover() -> bytes:
     return out.getvalue()
 
 
-def sample_plan(issue: Issue) -> Plan:
+def _frames(pages: dict[int, list[Zone]]) -> IssueFrames:
+    """Frames holding only where each module is: all the reader editions read of them."""
+    return IssueFrames(tuple(PageFrame(n, (), (), (), (), tuple(zones), Furniture("header", Rect(0, 0, 0, 0), ()))
+                             for n, zones in pages.items()), ())
+
+
+def _zone(article: str, column: int, line: int, span: int, height: int, part: int = 0) -> Zone:
+    return Zone(article, part, Cells(column, line, span, height), Rect(0, 0, 0, 0))
+
+
+def sample_frames(issue: Issue) -> IssueFrames:
     """Articles 1–3 on page 1, 4–5 on page 2, stacked in file order."""
-    pages: dict[int, list[Module]] = {1: [], 2: []}
+    pages: dict[int, list[Zone]] = {1: [], 2: []}
     for i, article in enumerate(issue.articles):
         page = 1 if i < 3 else 2
-        pages[page].append(Module(article.id, page, 0, 20 * len(pages[page]), 6, 20))
-    return Plan(tuple(PagePlan(n, tuple(m)) for n, m in pages.items()))
+        pages[page].append(_zone(article.id, 0, 20 * len(pages[page]), 6, 20))
+    return _frames(pages)
 
 
-def fixture_plan() -> Plan:
+def fixture_frames() -> IssueFrames:
     """02 jumps from page 1 to page 2 and sits above 01 on page 1 (line before column)."""
-    return Plan((
-        PagePlan(1, (Module("01-lead", 1, 0, 30, 6, 40), Module("02-jumped", 1, 3, 0, 3, 30, jump_to=2))),
-        PagePlan(2, (Module("03-top", 2, 0, 0, 6, 20),
-                     Module("02-jumped", 2, 0, 20, 3, 10, part=1, jump_from=1))),
-    ))
+    return _frames({1: [_zone("01-lead", 0, 30, 6, 40), _zone("02-jumped", 3, 0, 3, 30)],
+                    2: [_zone("03-top", 0, 0, 6, 20), _zone("02-jumped", 0, 20, 3, 10, part=1)]})
+
+
+def _front(png: bytes) -> FrontPage:
+    return FrontPage(png, lambda: png)
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +142,9 @@ def builds(sample, fixture_issue, tmp_path_factory) -> dict[str, Path]:
     """Each EPUB built once, written where the validators can read it."""
     out = tmp_path_factory.mktemp("epubs")
     data = {
-        "sample": write_epub(sample, sample_plan(sample), _cover()),
-        "jumped": write_epub(fixture_issue, fixture_plan(), None),
-        "no-fonts": write_epub(sample, sample_plan(sample), None, embed_fonts=False),
+        "sample": write_epub(sample, sample_frames(sample), _front(_cover())),
+        "jumped": write_epub(fixture_issue, fixture_frames(), None),
+        "no-fonts": write_epub(sample, sample_frames(sample), None, embed_fonts=False),
     }
     paths = {}
     for name, epub in data.items():
@@ -272,13 +284,13 @@ def test_headline_group_bylines_and_note(builds):
 
 
 def test_page_list_and_toc(builds, sample):
-    plan = sample_plan(sample)
+    frames = sample_frames(sample)
     with _zip(builds["sample"]) as book:
         nav = ElementTree.fromstring(book.read("EPUB/nav.xhtml"))
         pages = _pages(book)
     page_list = nav.find(".//h:nav[@epub:type='page-list']", NS)
     links = page_list.findall(".//h:a", NS)
-    assert [a.text for a in links] == [f"第{p.number}版" for p in plan.pages]
+    assert [a.text for a in links] == [f"第{p.number}版" for p in frames.pages]
     for a in links:
         href, _, target = a.get("href").partition("#")
         body = pages[href].find("h:body", NS)
@@ -332,7 +344,7 @@ def test_metadata(builds):
 def test_a_certifier_named_in_issue_toml_is_the_certifier(sample, tmp_path):
     certified = replace(sample, paper=replace(sample.paper, a11y_certifier="某无障碍评测机构"))
     path = tmp_path / "certified.epub"
-    path.write_bytes(write_epub(certified, sample_plan(certified), None, embed_fonts=False))
+    path.write_bytes(write_epub(certified, sample_frames(certified), None, embed_fonts=False))
     with _zip(path) as book:
         meta = _opf(book).find("opf:metadata", NS)
     assert [m.text for m in meta.iterfind("opf:meta[@property='a11y:certifiedBy']", NS)] == ["某无障碍评测机构"]
@@ -350,7 +362,7 @@ def test_cover(builds, sample):
     assert item.get("media-type") == "image/jpeg"
     assert image.height >= 1600 and image.width / image.height == pytest.approx(2 / 3)
     alt = cover.find(".//h:img", NS).get("alt")
-    front = [a.headline for a in sample.articles[:3]]  # sample_plan puts articles 1–3 on page 1
+    front = [a.headline for a in sample.articles[:3]]  # sample_frames puts articles 1–3 on page 1
     assert alt.startswith("《徐汇报》封面") and "第3期" in alt and all(h in alt for h in front)
     with _zip(builds["jumped"]) as book:
         assert "EPUB/cover.xhtml" not in book.namelist()
@@ -472,19 +484,21 @@ def test_css_keeps_images_on_screen_and_headlines_with_their_text():
 
 
 def test_rebuild_is_byte_identical(builds, sample):
-    assert write_epub(sample, sample_plan(sample), _cover()) == builds["sample"].read_bytes()
+    assert write_epub(sample, sample_frames(sample), _front(_cover())) == builds["sample"].read_bytes()
 
 
 def test_the_page_cache_changes_no_byte(builds, sample, tmp_path):
-    """Cover and font subsets made into the cache, then read back from it: the same EPUB as made without."""
+    """Cover, photos, documents and font subsets made into the cache, then read back from it: the same EPUB as
+    made without."""
     from layout.render.page_cache import BYTES_SUFFIX, PageCache
 
     first = PageCache(tmp_path)
-    assert write_epub(sample, sample_plan(sample), _cover(), cache=first) == builds["sample"].read_bytes()
+    assert write_epub(sample, sample_frames(sample), _front(_cover()), cache=first) == builds["sample"].read_bytes()
     first.commit()
-    assert len(list(tmp_path.glob(f"*{BYTES_SUFFIX}"))) == 4  # the cover and three faces
+    # The cover, three faces, the photo, and five documents: cover, nav, two pages and fonts.css.
+    assert len(list(tmp_path.glob(f"*{BYTES_SUFFIX}"))) == 10
     again = PageCache(tmp_path)
-    assert write_epub(sample, sample_plan(sample), _cover(), cache=again) == builds["sample"].read_bytes()
+    assert write_epub(sample, sample_frames(sample), _front(_cover()), cache=again) == builds["sample"].read_bytes()
     assert not again.staged  # all read back, nothing made again
 
 

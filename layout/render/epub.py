@@ -12,21 +12,24 @@ import datetime as dt
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 from xml.etree import ElementTree
 
 from ebooklib import epub
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from layout.model import Article, Issue, Plan
+from layout.model import Article, Issue
 from layout.house import STYLES
-from layout.render.article_view import (ArticleView, FigureView, PageLabel, article_view, figure_images, reading_order,
-                                        xml_ids)
+from layout.render.article_view import (ArticleView, Documents, FigureView, PageLabel, article_view, figure_images,
+                                        reading_order, xml_ids)
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
 from layout.render.page_cache import PageCache
+
+if TYPE_CHECKING:
+    from layout.frame import IssueFrames
 
 LANG = "zh-CN"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -55,41 +58,55 @@ class _PageView(PageLabel):
 
 
 @dataclass(frozen=True)
+class FrontPage:
+    """The printed front page the cover is set over: what its image is made of (the page's print file: the
+    cover's key in the page cache) and the image itself, a PNG made only when the cover is."""
+
+    source: bytes
+    png: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class _Cover:
     id: str
     href: str
     page_href: str
     alt: str
-    data: bytes
+    data: bytes = field(repr=False)  # not shown by cover.xhtml.j2: out of the document's key
 
 
-def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fonts: bool = True,
+def write_epub(issue: Issue, frames: IssueFrames, front_page: FrontPage | None, embed_fonts: bool = True,
                cache: PageCache | None = None) -> bytes:
-    """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised.
+    """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised; the
+    reading order comes from the frames.
 
-    With the printed front page (PNG), the EPUB gets a designed cover set over its top. With a page cache,
-    the cover and the font subsets of an earlier build with the same inputs are taken from it."""
-    order = reading_order(issue, plan)
+    With the printed front page, the EPUB gets a designed cover set over its top. With a page cache, the
+    cover, the photos, the content documents and the font subsets an earlier build made of the same inputs
+    are taken from it: an edit renders the documents it changed."""
+    order = reading_order(issue, frames)
     ids = xml_ids([a.id for _, articles in order for a in articles])
-    photos, figures = figure_images([a for _, articles in order for a in articles], ids)
+    photos, figures = figure_images([a for _, articles in order for a in articles], ids, cache)
     images = [epub.EpubImage(uid=f"img-{PurePosixPath(f.href).stem}", file_name=f.href, media_type=f.media_type,
                              content=f.data) for f in photos]
     pages = _page_views(issue, order, ids, figures)
     cover = None
-    if front_page_png:
+    if front_page:
         text = cover_text(issue, tuple(a.headline for p in pages if p.number == 1 for a in p.articles))
         if cache:
-            jpeg = cache.made(cache.bytes_key("epub cover", repr(text), front_page_png),
-                              lambda: cover_jpeg(text, front_page_png))
+            jpeg = cache.made(cache.bytes_key("epub cover", repr(text), front_page.source),
+                              lambda: cover_jpeg(text, front_page.png()))
         else:
-            jpeg = cover_jpeg(text, front_page_png)
+            jpeg = cover_jpeg(text, front_page.png())
         cover = _Cover("cover-image", "images/cover.jpg", "cover.xhtml", text.alt, jpeg)
-    context = {"lang": LANG, "pages": pages, "cover": cover,
-               "stylesheets": (["css/fonts.css"] if embed_fonts else []) + ["css/epub.css"]}
+    # Each document's context holds what its template shows and no more: it is the document's key.
+    common = {"lang": LANG, "stylesheets": (["css/fonts.css"] if embed_fonts else []) + ["css/epub.css"]}
+    render = Documents(_ENV, cache).render
 
-    documents = [_document("cover", cover.page_href, _render("cover.xhtml.j2", context))] if cover else []
-    documents.append(_document("nav", "nav.xhtml", _render("nav.xhtml.j2", context), "nav"))
-    documents += [_document(p.href.removesuffix(".xhtml"), p.href, _render("page.xhtml.j2", {**context, "page": p}))
+    documents = ([_document("cover", cover.page_href, render("cover.xhtml.j2", {**common, "cover": cover}))]
+                 if cover else [])
+    documents.append(_document("nav", "nav.xhtml", render("nav.xhtml.j2", {**common, "pages": pages, "cover": cover}),
+                               "nav"))
+    documents += [_document(p.href.removesuffix(".xhtml"), p.href, render("page.xhtml.j2", {**common, "page": p}))
                   for p in pages]
     book = _book(issue, pages, bool(images) or cover is not None)
     if cover:
@@ -102,7 +119,7 @@ def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fon
     if embed_fonts:
         fonts = embedded_fonts(_characters(d.content for d in documents), cache)
         book.add_item(epub.EpubItem("css-fonts", "css/fonts.css", "text/css",
-                                    _render("fonts.css.j2", {"fonts": fonts})))
+                                    render("fonts.css.j2", {"fonts": fonts})))
     book.add_item(epub.EpubItem("css-epub", "css/epub.css", "text/css", CSS_FILE.read_bytes()))
     if embed_fonts:
         for f in fonts:
@@ -240,6 +257,3 @@ def _characters(documents: Iterable[bytes]) -> dict[str, set[str]]:
     controls = set("\n\r\t")
     return {role: found - controls for role, found in chars.items()}
 
-
-def _render(template: str, context: dict) -> bytes:
-    return _ENV.get_template(template).render(context).encode("utf-8")
