@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Callable, Iterable
 from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
 
 from ebooklib import epub
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -25,8 +26,10 @@ from layout.house import STYLES
 from layout.render.article_view import (ArticleView, Documents, FigureView, PageLabel, article_view, figure_images,
                                         reading_order, xml_ids)
 from layout.render.epub_cover import cover_jpeg, cover_text
-from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
+from layout.render.epub_fonts import LICENCE_FILE, css_family, embedded_fonts
 from layout.render.page_cache import PageCache
+from layout.text.fonts import FontFace
+from layout.text.parts import part
 
 if TYPE_CHECKING:
     from layout.frame import IssueFrames
@@ -38,15 +41,45 @@ CSS_FILE = STYLES / "epub.css"
 XHTML_TYPE = "application/xhtml+xml"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# The faces styles/epub.css sets these in (by tag or class); each subset covers exactly their text.
-# The body face covers everything shown, so any text falls back to it.
-_ROLE_TAGS = {"headline": {"h1", "h2", "h3"}, "caption": {"figcaption"}}
-_ROLE_CLASSES = {"headline": {"kicker", "subtitle", "dateline"},
-                 "caption": {"byline", "byline-end", "editors-note"}}
+# What a reading system that does not use the embedded faces sets each font role in.
+GENERIC_FAMILIES = {"body": "serif", "headline": "sans-serif", "caption": "serif"}
 APPLE_OPTIONS = "META-INF/com.apple.ibooks.display-options.xml"
 ZIP_LEVEL = 9
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                    lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+
+
+@dataclass(frozen=True)
+class _Element:
+    """Elements of the content documents: by tag, by class, or both."""
+
+    tag: str = ""
+    cls: str = ""
+
+    @property
+    def selector(self) -> str:
+        return self.tag + (f".{self.cls}" if self.cls else "")
+
+    def matches(self, tag: str, classes: set[str]) -> bool:
+        return (not self.tag or self.tag == tag) and (not self.cls or self.cls in classes)
+
+
+# The elements the templates set each part of an article in (layout/text/parts.py). Each is set in the face
+# (family and weight) the parts table gives its part, and each face's subset covers exactly their text. The
+# body part is the document's own: what no other part sets inherits it (the dateline opening the first
+# paragraph too, as print sets it); the 版 heading (h1) is set like the 主题. The EPUB has no jump lines and no
+# 简讯 label.
+PART_ELEMENTS: dict[str, tuple[_Element, ...]] = {
+    "body": (_Element("body"),),
+    "kicker": (_Element(cls="kicker"),),
+    "headline": (_Element("h1"), _Element("h2")),
+    "subtitle": (_Element(cls="subtitle"),),
+    "byline": (_Element(cls="byline"), _Element(cls="byline-end")),
+    "subhead": (_Element("h3"),),
+    "note": (_Element(cls="editors-note"),),
+    "verse": (_Element("p", "verse"),),
+    "caption": (_Element("figcaption"),),
+}
 
 
 @dataclass(frozen=True)
@@ -117,10 +150,11 @@ def write_epub(issue: Issue, frames: IssueFrames, front_page: FrontPage | None, 
         book.add_item(item)
     book.add_item(epub.EpubNcx())
     if embed_fonts:
-        fonts = embedded_fonts(_characters(d.content for d in documents), cache)
+        fonts = embedded_fonts(_face_texts(_characters(d.content for d in documents)), cache)
         book.add_item(epub.EpubItem("css-fonts", "css/fonts.css", "text/css",
                                     render("fonts.css.j2", {"fonts": fonts})))
-    book.add_item(epub.EpubItem("css-epub", "css/epub.css", "text/css", CSS_FILE.read_bytes()))
+    book.add_item(epub.EpubItem("css-epub", "css/epub.css", "text/css",
+                                render("parts.css.j2", {"rules": face_rules()}) + CSS_FILE.read_bytes()))
     if embed_fonts:
         for f in fonts:
             book.add_item(epub.EpubItem(f"font-{f.role}", f"fonts/{f.file_name}", f.media_type, f.data))
@@ -243,17 +277,36 @@ def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tupl
 
 
 def _characters(documents: Iterable[bytes]) -> dict[str, set[str]]:
-    """Characters by the face that sets them in the XHTML documents: body (everything shown), headline, caption."""
-    chars: dict[str, set[str]] = {"body": set(), "headline": set(), "caption": set()}
+    """Characters by the part that sets them in the XHTML documents (PART_ELEMENTS, inherited as CSS
+    inherits them); the body part's take in everything shown besides, so any text falls back to its face."""
+    chars: dict[str, set[str]] = {name: set() for name in PART_ELEMENTS}
+
+    def walk(element: Element, inherited: str) -> None:
+        local, classes = element.tag.removeprefix(_XHTML), set(element.get("class", "").split())
+        own = next((name for name, elements in PART_ELEMENTS.items() if any(e.matches(local, classes)
+                                                                           for e in elements)), inherited)
+        chars[own].update(element.text or "")
+        for child in element:
+            walk(child, own)
+            chars[own].update(child.tail or "")
+
     for data in documents:
         body = ElementTree.fromstring(data).find(f"{_XHTML}body")
+        walk(body, "body")
         chars["body"].update("".join(body.itertext()))
-        for element in body.iter():
-            local = element.tag.removeprefix(_XHTML)
-            classes = set(element.get("class", "").split())
-            for role in ("headline", "caption"):
-                if local in _ROLE_TAGS[role] or _ROLE_CLASSES[role] & classes:
-                    chars[role].update("".join(element.itertext()))
     controls = set("\n\r\t")
-    return {role: found - controls for role, found in chars.items()}
+    return {name: found - controls for name, found in chars.items()}
 
+
+def _face_texts(chars: dict[str, set[str]]) -> dict[tuple[str, FontFace], set[str]]:
+    """The characters each face of the parts table sets, its parts' together, faces in PART_ELEMENTS order."""
+    texts: dict[tuple[str, FontFace], set[str]] = {}
+    for name, found in chars.items():
+        texts.setdefault((part(name).role, part(name).face), set()).update(found)
+    return texts
+
+
+def face_rules() -> list[tuple[str, str, str, int]]:
+    """(selector, family, generic family, weight) of each part the documents set, as the parts table gives it."""
+    return [(", ".join(e.selector for e in elements), css_family(p.role), GENERIC_FAMILIES[p.role], p.weight)
+            for name, elements in PART_ELEMENTS.items() for p in (part(name),)]
