@@ -157,7 +157,7 @@ def write_epub(issue: Issue, frames: IssueFrames, front_page: FrontPage | None, 
                                 render("parts.css.j2", {"rules": face_rules()}) + CSS_FILE.read_bytes()))
     if embed_fonts:
         for f in fonts:
-            book.add_item(epub.EpubItem(f"font-{f.role}", f"fonts/{f.file_name}", f.media_type, f.data))
+            book.add_item(epub.EpubItem(f"font-{f.role}-{f.weight}", f"fonts/{f.file_name}", f.media_type, f.data))
         book.add_item(epub.EpubItem("font-licence", "fonts/LICENSE-OFL.txt", "text/plain", LICENCE_FILE.read_bytes()))
     for image in images:
         book.add_item(image)
