@@ -221,7 +221,7 @@ def _made(cache: PageCache | None, key: tuple[str | bytes, ...], make: Callable[
 
 
 def _issue_inputs(planned: Planned) -> str:
-    """A digest of what the reader editions are made of besides the print pages: the normalised issue, its
+    """A digest of what the EPUB is made of besides the print pages: the normalised issue, its
     plan, its photo files, the house style's files and the font files (layout.render.page_cache)."""
     from layout.render.print_pages import print_faces
 
