@@ -185,10 +185,11 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     inputs = _issue_inputs(planned)
 
     def epub() -> bytes:
-        from layout.render.epub import write_epub  # EbookLib and the templates are heavy to import: on use
+        from layout.render.epub import FrontPage, write_epub  # EbookLib and the templates are heavy: on use
 
-        cover = page_png(page_files[0], COVER_DPI, optimize=False)  # read back at once: the EPUB has a JPEG
-        return write_epub(issue, plan, cover, options.epub_fonts, cache)
+        # The page image is read back at once (the EPUB has a JPEG), and made only if the cover is.
+        front = FrontPage(page_files[0], lambda: page_png(page_files[0], COVER_DPI, optimize=False))
+        return write_epub(issue, planned.frames, front, options.epub_fonts, cache)
 
     outputs[out_dir / f"{issue.stem}.epub"] = _made(
         cache, ("epub", inputs, str(COVER_DPI), page_files[0], str(options.epub_fonts)), epub)
@@ -197,10 +198,7 @@ def build(issue_dir: Path, out_dir: Path, progress: Progress = lambda _: None,
     if options.web:
         progress(t("digital edition: {pages} page views, {articles} articles", pages=len(plan.pages),
                    articles=len(issue.articles)))
-        images = [image.data for page_images in printed.images for image in page_images]
-        key = ("digital edition", inputs, outputs[out_dir / "layout.json"], *images)
-        site = (cache.made_files(cache.bytes_key(*key), lambda: write_site(issue, plan, report, printed.images))
-                if cache else write_site(issue, plan, report, printed.images))
+        site = write_site(issue, planned.frames, report, printed.images, cache)  # page by page through the cache
         outputs.update({out_dir / WEB_DIR / path: data for path, data in site.items()})
 
     # All or nothing: a failed build leaves every earlier output byte-identical.
@@ -223,7 +221,7 @@ def _made(cache: PageCache | None, key: tuple[str | bytes, ...], make: Callable[
 
 
 def _issue_inputs(planned: Planned) -> str:
-    """A digest of what the reader editions are made of besides the print pages: the normalised issue, its
+    """A digest of what the EPUB is made of besides the print pages: the normalised issue, its
     plan, its photo files, the house style's files and the font files (layout.render.page_cache)."""
     from layout.render.print_pages import print_faces
 

@@ -3,6 +3,7 @@ metadata, byte-identical rebuilds; checked with EPUBCheck 5.3 and Ace by DAISY."
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -15,17 +16,17 @@ from PIL import Image, ImageChops, ImageDraw
 
 from conftest import ISSUE_TOML, SAMPLE, write_issue
 from layout.check.epub_validate import ACE, ace_check, validate_epub
-from layout.model import EditorsNote, Issue, Module, PagePlan, Paragraph, Plan, Subhead
-from layout.render.epub import write_epub
+from layout.frame import Cells, Furniture, IssueFrames, PageFrame, Rect, Zone
+from layout.model import EditorsNote, Issue, Paragraph, Subhead
+from layout.render.epub import FrontPage, write_epub
 from layout.render.epub_cover import cover_jpeg, cover_text
 from layout.source.issue_folder import load_issue
+from layout.text.parts import parts
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-HEADLINE_TAGS = {"h1", "h2", "h3"}
-HEADLINE_CLASSES = {"kicker", "subtitle", "dateline"}
 
 # A small issue with every byline form, an editor's note, a subhead, a CMYK photo and a jump.
 FIXTURE_ARTICLES = {
@@ -95,22 +96,33 @@ def _cover() -> bytes:
     return out.getvalue()
 
 
-def sample_plan(issue: Issue) -> Plan:
+def _frames(pages: dict[int, list[Zone]]) -> IssueFrames:
+    """Frames holding only where each module is: all the reader editions read of them."""
+    return IssueFrames(tuple(PageFrame(n, (), (), (), (), tuple(zones), Furniture("header", Rect(0, 0, 0, 0), ()))
+                             for n, zones in pages.items()), ())
+
+
+def _zone(article: str, column: int, line: int, span: int, height: int, part: int = 0) -> Zone:
+    return Zone(article, part, Cells(column, line, span, height), Rect(0, 0, 0, 0))
+
+
+def sample_frames(issue: Issue) -> IssueFrames:
     """Articles 1–3 on page 1, 4–5 on page 2, stacked in file order."""
-    pages: dict[int, list[Module]] = {1: [], 2: []}
+    pages: dict[int, list[Zone]] = {1: [], 2: []}
     for i, article in enumerate(issue.articles):
         page = 1 if i < 3 else 2
-        pages[page].append(Module(article.id, page, 0, 20 * len(pages[page]), 6, 20))
-    return Plan(tuple(PagePlan(n, tuple(m)) for n, m in pages.items()))
+        pages[page].append(_zone(article.id, 0, 20 * len(pages[page]), 6, 20))
+    return _frames(pages)
 
 
-def fixture_plan() -> Plan:
+def fixture_frames() -> IssueFrames:
     """02 jumps from page 1 to page 2 and sits above 01 on page 1 (line before column)."""
-    return Plan((
-        PagePlan(1, (Module("01-lead", 1, 0, 30, 6, 40), Module("02-jumped", 1, 3, 0, 3, 30, jump_to=2))),
-        PagePlan(2, (Module("03-top", 2, 0, 0, 6, 20),
-                     Module("02-jumped", 2, 0, 20, 3, 10, part=1, jump_from=1))),
-    ))
+    return _frames({1: [_zone("01-lead", 0, 30, 6, 40), _zone("02-jumped", 3, 0, 3, 30)],
+                    2: [_zone("03-top", 0, 0, 6, 20), _zone("02-jumped", 0, 20, 3, 10, part=1)]})
+
+
+def _front(png: bytes) -> FrontPage:
+    return FrontPage(png, lambda: png)
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +142,9 @@ def builds(sample, fixture_issue, tmp_path_factory) -> dict[str, Path]:
     """Each EPUB built once, written where the validators can read it."""
     out = tmp_path_factory.mktemp("epubs")
     data = {
-        "sample": write_epub(sample, sample_plan(sample), _cover()),
-        "jumped": write_epub(fixture_issue, fixture_plan(), None),
-        "no-fonts": write_epub(sample, sample_plan(sample), None, embed_fonts=False),
+        "sample": write_epub(sample, sample_frames(sample), _front(_cover())),
+        "jumped": write_epub(fixture_issue, fixture_frames(), None),
+        "no-fonts": write_epub(sample, sample_frames(sample), None, embed_fonts=False),
     }
     paths = {}
     for name, epub in data.items():
@@ -272,13 +284,13 @@ def test_headline_group_bylines_and_note(builds):
 
 
 def test_page_list_and_toc(builds, sample):
-    plan = sample_plan(sample)
+    frames = sample_frames(sample)
     with _zip(builds["sample"]) as book:
         nav = ElementTree.fromstring(book.read("EPUB/nav.xhtml"))
         pages = _pages(book)
     page_list = nav.find(".//h:nav[@epub:type='page-list']", NS)
     links = page_list.findall(".//h:a", NS)
-    assert [a.text for a in links] == [f"第{p.number}版" for p in plan.pages]
+    assert [a.text for a in links] == [f"第{p.number}版" for p in frames.pages]
     for a in links:
         href, _, target = a.get("href").partition("#")
         body = pages[href].find("h:body", NS)
@@ -332,7 +344,7 @@ def test_metadata(builds):
 def test_a_certifier_named_in_issue_toml_is_the_certifier(sample, tmp_path):
     certified = replace(sample, paper=replace(sample.paper, a11y_certifier="某无障碍评测机构"))
     path = tmp_path / "certified.epub"
-    path.write_bytes(write_epub(certified, sample_plan(certified), None, embed_fonts=False))
+    path.write_bytes(write_epub(certified, sample_frames(certified), None, embed_fonts=False))
     with _zip(path) as book:
         meta = _opf(book).find("opf:metadata", NS)
     assert [m.text for m in meta.iterfind("opf:meta[@property='a11y:certifiedBy']", NS)] == ["某无障碍评测机构"]
@@ -350,7 +362,7 @@ def test_cover(builds, sample):
     assert item.get("media-type") == "image/jpeg"
     assert image.height >= 1600 and image.width / image.height == pytest.approx(2 / 3)
     alt = cover.find(".//h:img", NS).get("alt")
-    front = [a.headline for a in sample.articles[:3]]  # sample_plan puts articles 1–3 on page 1
+    front = [a.headline for a in sample.articles[:3]]  # sample_frames puts articles 1–3 on page 1
     assert alt.startswith("《徐汇报》封面") and "第3期" in alt and all(h in alt for h in front)
     with _zip(builds["jumped"]) as book:
         assert "EPUB/cover.xhtml" not in book.namelist()
@@ -381,47 +393,114 @@ def test_cover_sets_masthead_and_lead_headline_as_type(sample):
 # --- Fonts ------------------------------------------------------------------------------
 
 
-KAI_TAGS = {"figcaption"}
-KAI_CLASSES = {"byline", "byline-end", "editors-note"}
+# Where the templates set each part of an article (tag, class): what a reader sees as that part.
+PART_ELEMENTS = {"body": ("body", ""), "kicker": ("p", "kicker"), "headline": ("h2", ""), "subtitle": ("p", "subtitle"),
+                 "byline": ("p", "byline"), "subhead": ("h3", ""), "note": ("div", "editors-note"),
+                 "verse": ("p", "verse"), "caption": ("figcaption", "")}
+NOT_IN_EPUB = {"jump", "label"}  # no jump lines (a jumped article is one piece), no 简讯 label
+CSS_RULE = re.compile(r"([^{}]+?)\s*\{([^}]*)\}")
 
 
-def _characters(book: zipfile.ZipFile) -> dict[str, set[str]]:
-    chars = {"body": set(), "headline": set(), "caption": set()}
+def _css_rules(css: str) -> list[tuple[list[str], dict[str, str]]]:
+    """(selectors, declarations) of each rule, comments and @-rules' names left out."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return [([sel.strip() for sel in selectors.split(",")],
+             {k.strip(): v.strip() for k, _, v in (d.partition(":") for d in body.split(";")) if k.strip()})
+            for selectors, body in CSS_RULE.findall(css)]
+
+
+def _matches(selector: str, tag: str, classes: set[str]) -> bool:
+    """A simple selector (tag, .class or tag.class) matches the element."""
+    want_tag, _, want_class = selector.partition(".")
+    return (not want_tag or want_tag == tag) and (not want_class or want_class in classes)
+
+
+def _faces(book: zipfile.ZipFile) -> tuple[dict[str, tuple[str, int]], dict[tuple[str, int], str]]:
+    """The EPUB's stylesheet as a reading system applies it: (family, weight) of every simple selector that
+    sets a face, and the embedded file of every (family, weight)."""
+    faces: dict[str, tuple[str, int]] = {}
+    for selectors, decls in _css_rules(book.read("EPUB/css/epub.css").decode()):
+        if "font-family" in decls or "font-weight" in decls:
+            assert "font-family" in decls and "font-weight" in decls, selectors  # a face is both
+            family = decls["font-family"].split(",")[0].strip('"')
+            faces.update({sel: (family, int(decls["font-weight"])) for sel in selectors})
+    files = {}
+    if "EPUB/css/fonts.css" in book.namelist():
+        for selectors, decls in _css_rules(book.read("EPUB/css/fonts.css").decode()):
+            assert selectors == ["@font-face"]
+            url = re.search(r'url\("\.\./(fonts/[^"]+)"\)', decls["src"]).group(1)
+            files[decls["font-family"].strip('"'), int(decls["font-weight"])] = url
+    return faces, files
+
+
+def _face_of(faces: dict[str, tuple[str, int]], tag: str, classes: set[str]) -> tuple[str, int] | None:
+    found = [face for sel, face in faces.items() if _matches(sel, tag, classes)]
+    assert len(set(found)) <= 1, (tag, classes, found)  # one face per element, whatever the cascade order
+    return found[0] if found else None
+
+
+def _characters(book: zipfile.ZipFile, faces: dict[str, tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
+    """The characters each (family, weight) sets, CSS inheritance followed; the body's face takes every
+    character shown (what a face lacks falls back to it)."""
+    chars: dict[tuple[str, int], set[str]] = {}
+
+    def walk(e: Element, inherited: tuple[str, int]) -> None:
+        own = _face_of(faces, _local(e), set(e.get("class", "").split())) or inherited
+        chars.setdefault(own, set()).update(e.text or "")
+        for child in e:
+            walk(child, own)
+            chars[own].update(child.tail or "")
+
     for doc in _documents(book).values():
         body = doc.find("h:body", NS)
-        chars["body"] |= set(_text(body))
-        for e in body.iter():  # iter() takes no {ns}* wildcard: it would find nothing
-            classes = set(e.get("class", "").split())
-            if _local(e) in HEADLINE_TAGS or HEADLINE_CLASSES & classes:
-                chars["headline"] |= set(_text(e))
-            if _local(e) in KAI_TAGS or KAI_CLASSES & classes:
-                chars["caption"] |= set(_text(e))
-    return {role: found - set("\n\t\r") for role, found in chars.items()}
+        walk(body, faces["body"])
+        chars[faces["body"]].update(_text(body))
+    return {face: found - set("\n\t\r") for face, found in chars.items()}
+
+
+def test_every_part_in_the_parts_tables_face(builds):
+    """The EPUB sets each part of an article in the face the parts table gives it (issue 11: one parts
+    table read by the composer and the stylesheet alike), and embeds that very face."""
+    with _zip(builds["sample"]) as book:
+        faces, files = _faces(book)
+        fonts = {face: TTFont(io.BytesIO(book.read(f"EPUB/{href}"))) for face, href in files.items()}
+    assert set(PART_ELEMENTS) | NOT_IN_EPUB == set(parts())
+    for name, (tag, cls) in PART_ELEMENTS.items():
+        p = parts()[name]
+        family, weight = _face_of(faces, tag, {cls} if cls else set())
+        assert (family, weight) == (f"layout-{p.role}", p.weight), name
+        font = fonts[family, weight]
+        assert font["name"].getDebugName(1).startswith(p.face.family), name
+        assert font["OS/2"].usWeightClass == p.weight, name
+    static = (SAMPLE.parents[1] / "styles" / "epub.css").read_text(encoding="utf-8")
+    assert "font-family" not in static and "font-weight" not in static  # no second place for a face
 
 
 @pytest.mark.parametrize("name", ["sample", "jumped"])
 def test_embedded_fonts_cover_the_text(builds, name):
-    """Three faces, as in print: Song for the body, Hei for headlines, Kai for captions, bylines and
-    the 编者按, each subset to exactly the characters it sets."""
+    """Four faces, as in print: Song for the body, Hei (regular for the 引题 and 副题, bold for the 主题 and
+    subheads), Kai for captions, bylines and the 编者按, each subset to exactly the characters it sets."""
     with _zip(builds[name]) as book:
-        chars = _characters(book)
-        files = {"body": "body.otf", "headline": "headline.otf", "caption": "caption.ttf"}
-        fonts = {role: TTFont(io.BytesIO(book.read(f"EPUB/fonts/{f}"))) for role, f in files.items()}
+        faces, files = _faces(book)
+        chars = _characters(book, faces)
+        fonts = {face: TTFont(io.BytesIO(book.read(f"EPUB/{href}"))) for face, href in files.items()}
         names = book.namelist()
         manifest = {i.get("href"): i.get("media-type") for i in _opf(book).iterfind("opf:manifest/opf:item", NS)}
         options = book.read("META-INF/com.apple.ibooks.display-options.xml")
         css = book.read("EPUB/css/fonts.css").decode()
-    assert fonts["body"]["name"].getDebugName(1) == "Noto Serif CJK SC"
-    assert fonts["headline"]["name"].getDebugName(1) == "Noto Sans CJK SC"
-    assert fonts["caption"]["name"].getDebugName(1) == "LXGW WenKai"
-    for role, font in fonts.items():
+    assert files == {("layout-body", 400): "fonts/body-400.otf", ("layout-headline", 400): "fonts/headline-400.otf",
+                     ("layout-headline", 700): "fonts/headline-700.otf",
+                     ("layout-caption", 400): "fonts/caption-400.ttf"}
+    assert set(chars) == set(files)
+    for face, font in fonts.items():
         cmap = font.getBestCmap()
-        assert chars[role] and not {c for c in chars[role] if ord(c) not in cmap}, role
-        assert font["name"].getDebugName(13), role  # the OFL notice travels with the subset
-    assert len(fonts["caption"].getBestCmap()) < len(fonts["body"].getBestCmap())  # a subset, not the face
-    assert manifest["fonts/caption.ttf"] == "font/ttf" and manifest["fonts/body.otf"] == "font/otf"
-    assert 'url("../fonts/caption.ttf") format("truetype")' in css
-    assert {"fonts/body.otf", "fonts/headline.otf", "fonts/caption.ttf", "fonts/LICENSE-OFL.txt"} <= set(manifest)
+        assert chars[face] and not {c for c in chars[face] if ord(c) not in cmap}, face
+        assert font["name"].getDebugName(13), face  # the OFL notice travels with the subset
+    body, kai = fonts["layout-body", 400].getBestCmap(), fonts["layout-caption", 400].getBestCmap()
+    assert len(kai) < len(body)  # a subset, not the face
+    assert manifest["fonts/caption-400.ttf"] == "font/ttf" and manifest["fonts/body-400.otf"] == "font/otf"
+    assert 'url("../fonts/caption-400.ttf") format("truetype")' in css
+    assert set(files.values()) | {"fonts/LICENSE-OFL.txt"} <= set(manifest)
     assert "EPUB/fonts/LICENSE-OFL.txt" in names
     assert b'<option name="specified-fonts">true</option>' in options
 
@@ -441,8 +520,14 @@ def test_sample_size(builds):
     assert builds["sample"].stat().st_size < 3 * 1024 * 1024
 
 
-def test_css_leaves_size_and_theme_to_the_reader():
-    css = (SAMPLE.parents[1] / "styles" / "epub.css").read_text(encoding="utf-8")
+def _epub_css(builds) -> str:
+    """The stylesheet the reading system gets: the parts' faces, then the house's styles/epub.css."""
+    with _zip(builds["sample"]) as book:
+        return book.read("EPUB/css/epub.css").decode()
+
+
+def test_css_leaves_size_and_theme_to_the_reader(builds):
+    css = _epub_css(builds)
     body = css.split("body {", 1)[1].split("}", 1)[0]
     assert "px" not in css and "pt;" not in css and "color" not in css
     assert "font-size" not in body and "line-height" not in body
@@ -450,21 +535,20 @@ def test_css_leaves_size_and_theme_to_the_reader():
 
 
 def _rule(css: str, selector: str) -> str:
-    return css.split(f"\n{selector} {{", 1)[1].split("}", 1)[0]
+    """The declarations of every rule for exactly selector, in order."""
+    return "".join(body for selectors, body in re.findall(r"\n([^{}\n]+) \{([^}]*)\}", css) if selectors == selector)
 
 
-def test_css_keeps_images_on_screen_and_headlines_with_their_text():
+def test_css_keeps_images_on_screen_and_headlines_with_their_text(builds):
     """A portrait photo fits the screen with its aspect kept; a kicker or headline never ends a page
     on its own (issue 14: Calibre left a kicker alone at a page foot)."""
-    css = (SAMPLE.parents[1] / "styles" / "epub.css").read_text(encoding="utf-8")
+    css = _epub_css(builds)
     img = _rule(css, "figure img")
     assert "max-height: 90vh" in img and "max-width: 100%" in img
     assert "height: auto" in img and "width: auto" in img
     keep = _rule(css, "h1, h2, h3, hgroup, hgroup > *, .byline")
     assert "break-after: avoid" in keep and "page-break-after: avoid" in keep
     assert "break-inside: avoid" in _rule(css, "hgroup")
-    assert '"layout-caption"' in _rule(css, "figcaption, .byline, .byline-end, .editors-note")
-    assert '"layout-headline"' in _rule(css, "h1, h2, h3, .kicker, .subtitle, .dateline")
     assert "text-indent: 0" in _rule(css, "p.verse")
 
 
@@ -472,19 +556,21 @@ def test_css_keeps_images_on_screen_and_headlines_with_their_text():
 
 
 def test_rebuild_is_byte_identical(builds, sample):
-    assert write_epub(sample, sample_plan(sample), _cover()) == builds["sample"].read_bytes()
+    assert write_epub(sample, sample_frames(sample), _front(_cover())) == builds["sample"].read_bytes()
 
 
 def test_the_page_cache_changes_no_byte(builds, sample, tmp_path):
-    """Cover and font subsets made into the cache, then read back from it: the same EPUB as made without."""
+    """Cover, photos, documents and font subsets made into the cache, then read back from it: the same EPUB as
+    made without."""
     from layout.render.page_cache import BYTES_SUFFIX, PageCache
 
     first = PageCache(tmp_path)
-    assert write_epub(sample, sample_plan(sample), _cover(), cache=first) == builds["sample"].read_bytes()
+    assert write_epub(sample, sample_frames(sample), _front(_cover()), cache=first) == builds["sample"].read_bytes()
     first.commit()
-    assert len(list(tmp_path.glob(f"*{BYTES_SUFFIX}"))) == 4  # the cover and three faces
+    # The cover, four faces, the photo, and six documents: cover, nav, two pages, fonts.css and the faces' CSS.
+    assert len(list(tmp_path.glob(f"*{BYTES_SUFFIX}"))) == 12
     again = PageCache(tmp_path)
-    assert write_epub(sample, sample_plan(sample), _cover(), cache=again) == builds["sample"].read_bytes()
+    assert write_epub(sample, sample_frames(sample), _front(_cover()), cache=again) == builds["sample"].read_bytes()
     assert not again.staged  # all read back, nothing made again
 
 

@@ -220,7 +220,7 @@ def test_epub_photo_from_a_cmyk_tiff_goes_to_srgb_through_its_profile(tmp_path):
     root = write_issue(tmp_path / "issue", {"01-a.md": _article("photo.tif")}, ONE_PAGE,
                        {"images/photo.tif": _tiff(cmyk, "tiff_lzw", GS_ICC / "ps_cmyk.icc")})
     planned = plan_only(root)
-    with zipfile.ZipFile(io.BytesIO(write_epub(planned.issue, planned.plan, None, embed_fonts=False))) as book:
+    with zipfile.ZipFile(io.BytesIO(write_epub(planned.issue, planned.frames, None, embed_fonts=False))) as book:
         (name,) = [n for n in book.namelist() if n.startswith("EPUB/images/")]
         photo = Image.open(io.BytesIO(book.read(name)))
     assert name.endswith(".jpg") and photo.mode == "RGB" and photo.size == (1600, 1067)

@@ -430,3 +430,31 @@ def test_no_web_leaves_it_out(issue_dir, tmp_path):
     result = run_layout("build", issue_dir, "-o", out, "--no-web")
     assert result.returncode == 0, result.stderr
     assert (out / "layout.json").exists() and not (out / "web").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_edit_rebuilt_through_the_cache_is_a_clean_build(sample_copy, tmp_path):
+    """An edit of one article rebuilt into the same folder (its EPUB documents, web pages, photos and font
+    subsets taken from the page cache where the edit left them alone) gives the bytes of a clean build of
+    the edited issue, EPUB and web/ alike; and the reader sees the edit in both."""
+    import zipfile
+
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    assert run_layout("build", sample_copy, "-o", out).returncode == 0
+    article = sample_copy / "articles" / "05-yingshang-xin5tiao.md"
+    added = "记者从区有关部门获悉，这项工作将在年内全面推开。"
+    text = article.read_text("utf-8")
+    first_end = text.index("\n", text.index("日前"))
+    article.write_text(text[:first_end] + added + text[first_end:], "utf-8")
+    for folder, options in ((out, ()), (clean, ("--no-cache",))):
+        result = run_layout("build", sample_copy, "-o", folder, *options)
+        assert result.returncode == 0, result.stderr
+    epub = "XHB-20210122.epub"
+    assert (out / epub).read_bytes() == (clean / epub).read_bytes()
+    assert _files(out / "web") == _files(clean / "web")
+    with zipfile.ZipFile(out / epub) as book:
+        assert any(added in book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert any(added in data.decode() for path, data in _files(out / "web").items() if path.endswith(".html"))

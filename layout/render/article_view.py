@@ -9,21 +9,27 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from jinja2 import Environment
 from PIL import Image, ImageCms, ImageOps
 
 from layout.errors import BuildError
 from layout.messages import t
-from layout.model import Article, EditorsNote, Issue, Paragraph, Plan, Subhead, Verse
+from layout.model import Article, EditorsNote, Issue, Paragraph, Subhead, Verse
+from layout.render.page_cache import PageCache, file_fingerprint
 from layout.render.print_images import to_8bit
 from layout.text.article_parts import article_parts, credit_text
+
+if TYPE_CHECKING:
+    from layout.frame import IssueFrames
 
 MAX_IMAGE_PX = 1600  # long side: sharp on e-ink, tablets and phones, small to download
 JPEG_QUALITY = 85
 IMAGE_CACHE = 64  # photos re-encoded for screens, kept per file: a rebuild re-encodes only new photos
 IMAGES_DIR = "images"
 NOTE_LABEL = "编者按"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # what encode_image writes is PNG or else JPEG
 
 
 @dataclass(frozen=True)
@@ -78,18 +84,31 @@ class ArticleView:
     end_lines: tuple[str, ...]  # the closing line after the body, as print sets it (article_parts)
 
 
-def reading_order(issue: Issue, plan: Plan) -> list[tuple[int, list[Article]]]:
+def reading_order(issue: Issue, frames: IssueFrames) -> list[tuple[int, list[Article]]]:
     """Print pages in order, each with the articles that start on it: most important first (the
-    editors' priority, as the print page shows it by size and place), then by position."""
-    starts = {m.article_id: (page.number, m.line, m.column)
-              for page in plan.pages for m in page.modules if m.part == 0}
+    editors' priority, as the print page shows it by size and place), then by where the frames put the
+    first zone of their first part."""
+    starts: dict[str, tuple[int, int, int]] = {}
+    for page in frames.pages:
+        for zone in page.zones:
+            if zone.article_part == 0:
+                starts.setdefault(zone.article, (page.number, zone.cells.line, zone.cells.column))
     unplaced = [a.id for a in issue.articles if a.id not in starts]
-    if unplaced:  # reader editions carry every article: a plan without one is a planner bug
+    if unplaced:  # reader editions carry every article: frames without one are a planner bug
         raise BuildError(t("articles missing from the plan: {articles}", articles=", ".join(unplaced)))
-    by_page: dict[int, list[Article]] = {page.number: [] for page in plan.pages}
+    by_page: dict[int, list[Article]] = {page.number: [] for page in frames.pages}
     for article in sorted(issue.articles, key=lambda a: (starts[a.id][0], a.priority, starts[a.id], a.id)):
         by_page[starts[article.id][0]].append(article)
     return sorted(by_page.items())
+
+
+def printed_pages(frames: IssueFrames) -> dict[str, tuple[int, ...]]:
+    """Article id → the page each of its parts was printed on, by part (0 = first, 1 = after a jump)."""
+    parts: dict[str, dict[int, int]] = {}
+    for page in frames.pages:
+        for zone in page.zones:
+            parts.setdefault(zone.article, {}).setdefault(zone.article_part, page.number)
+    return {article: tuple(pages[p] for p in sorted(pages)) for article, pages in parts.items()}
 
 
 def xml_ids(article_ids: list[str]) -> dict[str, str]:
@@ -101,19 +120,50 @@ def xml_ids(article_ids: list[str]) -> dict[str, str]:
     return out
 
 
-def figure_images(articles: list[Article], ids: dict[str, str]) -> tuple[list[ImageFile], dict[str, tuple[FigureView, ...]]]:
-    """The articles' photos, re-encoded for screens, and their views by article id."""
+def figure_images(articles: list[Article], ids: dict[str, str], cache: PageCache | None = None
+                  ) -> tuple[list[ImageFile], dict[str, tuple[FigureView, ...]]]:
+    """The articles' photos, re-encoded for screens (with a page cache: once per photo file, across builds),
+    and their views by article id."""
     files: list[ImageFile] = []
     views: dict[str, tuple[FigureView, ...]] = {}
     for article in articles:
         article_views = []
         for n, figure in enumerate(article.figures, 1):
-            data, ext, media_type = _encoded(figure.file, figure.file.stat().st_mtime_ns)
+            data, ext, media_type = _screen_image(figure.file, cache)
             href = f"{IMAGES_DIR}/{ids[article.id]}-{n}.{ext}"
             files.append(ImageFile(href, media_type, data))
             article_views.append(FigureView(href, figure.alt, figure.caption, credit_text(figure.credit)))
         views[article.id] = tuple(article_views)
     return files, views
+
+
+def _screen_image(path: Path, cache: PageCache | None) -> tuple[bytes, str, str]:
+    mtime = path.stat().st_mtime_ns
+    if cache is None:
+        return _encoded(path, mtime)
+    data = cache.made(cache.bytes_key("screen image", file_fingerprint(path)), lambda: _encoded(path, mtime)[0])
+    return (data, "png", "image/png") if data.startswith(PNG_SIGNATURE) else (data, "jpg", "image/jpeg")
+
+
+class Documents:
+    """Documents rendered from the Jinja2 templates of one folder. With a page cache, a document whose
+    template files and context are those of an earlier build is read back, not rendered: an edit renders
+    only the documents it changed. A context must hold exactly what its template shows (its repr is the
+    key)."""
+
+    def __init__(self, env: Environment, cache: PageCache | None):
+        self.env, self.cache = env, cache
+        folder = Path(env.loader.searchpath[0])
+        self.salt = b"".join(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes()
+                             for p in sorted(folder.rglob("*")) if p.is_file()) if cache else b""
+
+    def render(self, template: str, context: dict) -> bytes:
+        def make() -> bytes:
+            return self.env.get_template(template).render(context).encode("utf-8")
+
+        if self.cache is None:
+            return make()
+        return self.cache.made(self.cache.bytes_key("document", self.salt, template, repr(context)), make)
 
 
 def article_view(article: Article, xml_id: str, figures: tuple[FigureView, ...]) -> ArticleView:

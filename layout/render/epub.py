@@ -12,21 +12,27 @@ import datetime as dt
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
 
 from ebooklib import epub
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from layout.model import Article, Issue, Plan
+from layout.model import Article, Issue
 from layout.house import STYLES
-from layout.render.article_view import (ArticleView, FigureView, PageLabel, article_view, figure_images, reading_order,
-                                        xml_ids)
+from layout.render.article_view import (ArticleView, Documents, FigureView, PageLabel, article_view, figure_images,
+                                        reading_order, xml_ids)
 from layout.render.epub_cover import cover_jpeg, cover_text
-from layout.render.epub_fonts import LICENCE_FILE, embedded_fonts
+from layout.render.epub_fonts import LICENCE_FILE, css_family, embedded_fonts
 from layout.render.page_cache import PageCache
+from layout.text.fonts import FontFace
+from layout.text.parts import part
+
+if TYPE_CHECKING:
+    from layout.frame import IssueFrames
 
 LANG = "zh-CN"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -35,15 +41,45 @@ CSS_FILE = STYLES / "epub.css"
 XHTML_TYPE = "application/xhtml+xml"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# The faces styles/epub.css sets these in (by tag or class); each subset covers exactly their text.
-# The body face covers everything shown, so any text falls back to it.
-_ROLE_TAGS = {"headline": {"h1", "h2", "h3"}, "caption": {"figcaption"}}
-_ROLE_CLASSES = {"headline": {"kicker", "subtitle", "dateline"},
-                 "caption": {"byline", "byline-end", "editors-note"}}
+# What a reading system that does not use the embedded faces sets each font role in.
+GENERIC_FAMILIES = {"body": "serif", "headline": "sans-serif", "caption": "serif"}
 APPLE_OPTIONS = "META-INF/com.apple.ibooks.display-options.xml"
 ZIP_LEVEL = 9
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                    lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+
+
+@dataclass(frozen=True)
+class _Element:
+    """Elements of the content documents: by tag, by class, or both."""
+
+    tag: str = ""
+    cls: str = ""
+
+    @property
+    def selector(self) -> str:
+        return self.tag + (f".{self.cls}" if self.cls else "")
+
+    def matches(self, tag: str, classes: set[str]) -> bool:
+        return (not self.tag or self.tag == tag) and (not self.cls or self.cls in classes)
+
+
+# The elements the templates set each part of an article in (layout/text/parts.py). Each is set in the face
+# (family and weight) the parts table gives its part, and each face's subset covers exactly their text. The
+# body part is the document's own: what no other part sets inherits it (the dateline opening the first
+# paragraph too, as print sets it); the 版 heading (h1) is set like the 主题. The EPUB has no jump lines and no
+# 简讯 label.
+PART_ELEMENTS: dict[str, tuple[_Element, ...]] = {
+    "body": (_Element("body"),),
+    "kicker": (_Element(cls="kicker"),),
+    "headline": (_Element("h1"), _Element("h2")),
+    "subtitle": (_Element(cls="subtitle"),),
+    "byline": (_Element(cls="byline"), _Element(cls="byline-end")),
+    "subhead": (_Element("h3"),),
+    "note": (_Element(cls="editors-note"),),
+    "verse": (_Element("p", "verse"),),
+    "caption": (_Element("figcaption"),),
+}
 
 
 @dataclass(frozen=True)
@@ -55,41 +91,55 @@ class _PageView(PageLabel):
 
 
 @dataclass(frozen=True)
+class FrontPage:
+    """The printed front page the cover is set over: what its image is made of (the page's print file: the
+    cover's key in the page cache) and the image itself, a PNG made only when the cover is."""
+
+    source: bytes
+    png: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class _Cover:
     id: str
     href: str
     page_href: str
     alt: str
-    data: bytes
+    data: bytes = field(repr=False)  # not shown by cover.xhtml.j2: out of the document's key
 
 
-def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fonts: bool = True,
+def write_epub(issue: Issue, frames: IssueFrames, front_page: FrontPage | None, embed_fonts: bool = True,
                cache: PageCache | None = None) -> bytes:
-    """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised.
+    """The issue's EPUB, byte-identical for the same inputs. The issue's text is already normalised; the
+    reading order comes from the frames.
 
-    With the printed front page (PNG), the EPUB gets a designed cover set over its top. With a page cache,
-    the cover and the font subsets of an earlier build with the same inputs are taken from it."""
-    order = reading_order(issue, plan)
+    With the printed front page, the EPUB gets a designed cover set over its top. With a page cache, the
+    cover, the photos, the content documents and the font subsets an earlier build made of the same inputs
+    are taken from it: an edit renders the documents it changed."""
+    order = reading_order(issue, frames)
     ids = xml_ids([a.id for _, articles in order for a in articles])
-    photos, figures = figure_images([a for _, articles in order for a in articles], ids)
+    photos, figures = figure_images([a for _, articles in order for a in articles], ids, cache)
     images = [epub.EpubImage(uid=f"img-{PurePosixPath(f.href).stem}", file_name=f.href, media_type=f.media_type,
                              content=f.data) for f in photos]
     pages = _page_views(issue, order, ids, figures)
     cover = None
-    if front_page_png:
+    if front_page:
         text = cover_text(issue, tuple(a.headline for p in pages if p.number == 1 for a in p.articles))
         if cache:
-            jpeg = cache.made(cache.bytes_key("epub cover", repr(text), front_page_png),
-                              lambda: cover_jpeg(text, front_page_png))
+            jpeg = cache.made(cache.bytes_key("epub cover", repr(text), front_page.source),
+                              lambda: cover_jpeg(text, front_page.png()))
         else:
-            jpeg = cover_jpeg(text, front_page_png)
+            jpeg = cover_jpeg(text, front_page.png())
         cover = _Cover("cover-image", "images/cover.jpg", "cover.xhtml", text.alt, jpeg)
-    context = {"lang": LANG, "pages": pages, "cover": cover,
-               "stylesheets": (["css/fonts.css"] if embed_fonts else []) + ["css/epub.css"]}
+    # Each document's context holds what its template shows and no more: it is the document's key.
+    common = {"lang": LANG, "stylesheets": (["css/fonts.css"] if embed_fonts else []) + ["css/epub.css"]}
+    render = Documents(_ENV, cache).render
 
-    documents = [_document("cover", cover.page_href, _render("cover.xhtml.j2", context))] if cover else []
-    documents.append(_document("nav", "nav.xhtml", _render("nav.xhtml.j2", context), "nav"))
-    documents += [_document(p.href.removesuffix(".xhtml"), p.href, _render("page.xhtml.j2", {**context, "page": p}))
+    documents = ([_document("cover", cover.page_href, render("cover.xhtml.j2", {**common, "cover": cover}))]
+                 if cover else [])
+    documents.append(_document("nav", "nav.xhtml", render("nav.xhtml.j2", {**common, "pages": pages, "cover": cover}),
+                               "nav"))
+    documents += [_document(p.href.removesuffix(".xhtml"), p.href, render("page.xhtml.j2", {**common, "page": p}))
                   for p in pages]
     book = _book(issue, pages, bool(images) or cover is not None)
     if cover:
@@ -100,13 +150,14 @@ def write_epub(issue: Issue, plan: Plan, front_page_png: bytes | None, embed_fon
         book.add_item(item)
     book.add_item(epub.EpubNcx())
     if embed_fonts:
-        fonts = embedded_fonts(_characters(d.content for d in documents), cache)
+        fonts = embedded_fonts(_face_texts(_characters(d.content for d in documents)), cache)
         book.add_item(epub.EpubItem("css-fonts", "css/fonts.css", "text/css",
-                                    _render("fonts.css.j2", {"fonts": fonts})))
-    book.add_item(epub.EpubItem("css-epub", "css/epub.css", "text/css", CSS_FILE.read_bytes()))
+                                    render("fonts.css.j2", {"fonts": fonts})))
+    book.add_item(epub.EpubItem("css-epub", "css/epub.css", "text/css",
+                                render("parts.css.j2", {"rules": face_rules()}) + CSS_FILE.read_bytes()))
     if embed_fonts:
         for f in fonts:
-            book.add_item(epub.EpubItem(f"font-{f.role}", f"fonts/{f.file_name}", f.media_type, f.data))
+            book.add_item(epub.EpubItem(f"font-{f.role}-{f.weight}", f"fonts/{f.file_name}", f.media_type, f.data))
         book.add_item(epub.EpubItem("font-licence", "fonts/LICENSE-OFL.txt", "text/plain", LICENCE_FILE.read_bytes()))
     for image in images:
         book.add_item(image)
@@ -226,20 +277,36 @@ def _accessibility(issue: Issue, page_count: int, has_images: bool) -> list[tupl
 
 
 def _characters(documents: Iterable[bytes]) -> dict[str, set[str]]:
-    """Characters by the face that sets them in the XHTML documents: body (everything shown), headline, caption."""
-    chars: dict[str, set[str]] = {"body": set(), "headline": set(), "caption": set()}
+    """Characters by the part that sets them in the XHTML documents (PART_ELEMENTS, inherited as CSS
+    inherits them); the body part's take in everything shown besides, so any text falls back to its face."""
+    chars: dict[str, set[str]] = {name: set() for name in PART_ELEMENTS}
+
+    def walk(element: Element, inherited: str) -> None:
+        local, classes = element.tag.removeprefix(_XHTML), set(element.get("class", "").split())
+        own = next((name for name, elements in PART_ELEMENTS.items() if any(e.matches(local, classes)
+                                                                           for e in elements)), inherited)
+        chars[own].update(element.text or "")
+        for child in element:
+            walk(child, own)
+            chars[own].update(child.tail or "")
+
     for data in documents:
         body = ElementTree.fromstring(data).find(f"{_XHTML}body")
+        walk(body, "body")
         chars["body"].update("".join(body.itertext()))
-        for element in body.iter():
-            local = element.tag.removeprefix(_XHTML)
-            classes = set(element.get("class", "").split())
-            for role in ("headline", "caption"):
-                if local in _ROLE_TAGS[role] or _ROLE_CLASSES[role] & classes:
-                    chars[role].update("".join(element.itertext()))
     controls = set("\n\r\t")
-    return {role: found - controls for role, found in chars.items()}
+    return {name: found - controls for name, found in chars.items()}
 
 
-def _render(template: str, context: dict) -> bytes:
-    return _ENV.get_template(template).render(context).encode("utf-8")
+def _face_texts(chars: dict[str, set[str]]) -> dict[tuple[str, FontFace], set[str]]:
+    """The characters each face of the parts table sets, its parts' together, faces in PART_ELEMENTS order."""
+    texts: dict[tuple[str, FontFace], set[str]] = {}
+    for name, found in chars.items():
+        texts.setdefault((part(name).role, part(name).face), set()).update(found)
+    return texts
+
+
+def face_rules() -> list[tuple[str, str, str, int]]:
+    """(selector, family, generic family, weight) of each part the documents set, as the parts table gives it."""
+    return [(", ".join(e.selector for e in elements), css_family(p.role), GENERIC_FAMILIES[p.role], p.weight)
+            for name, elements in PART_ELEMENTS.items() for p in (part(name),)]

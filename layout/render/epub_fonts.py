@@ -1,4 +1,5 @@
-"""Fonts for the EPUB: the body, headline and caption (Kai) roles' faces, subset to the characters used.
+"""Fonts for the EPUB: the faces the parts table sets the parts in (body Song, Hei at two weights, Kai), each
+subset to the characters set in it.
 
 A full Noto CJK face is 15–25 MB; subset to the few hundred characters of one issue it is a
 few hundred KB, small enough to embed so every reader shows the house faces. HarfBuzz's own
@@ -19,10 +20,9 @@ from layout.errors import BuildError
 from layout.house import FONTS
 from layout.messages import t
 from layout.render.page_cache import PageCache, file_fingerprint
-from layout.text.fonts import FontFace, resolve
+from layout.text.fonts import FontFace
 
 LICENCE_FILE = FONTS / "LICENSE-OFL.txt"
-EMBEDDED_ROLES = ("body", "headline", "caption")
 # Name records kept: family, style and full names, and the copyright and OFL notice (0, 13, 14).
 KEPT_NAME_IDS = (0, 1, 2, 3, 4, 5, 6, 13, 14)
 CFF_MAGIC = b"OTTO"
@@ -31,10 +31,14 @@ SUBSET_CACHE = 32  # (face, character set) pairs kept in memory: three faces of 
 
 @dataclass(frozen=True)
 class EmbeddedFont:
-    role: str
-    css_family: str  # the family name styles/epub.css asks for
-    weight: int
+    role: str  # the font role of fonts/roles.toml whose family the face is
+    weight: int  # the CSS weight the parts table sets it at
     data: bytes  # OpenType subset: CFF outlines (.otf) or TrueType (.ttf), as the face has them
+
+    @property
+    def css_family(self) -> str:
+        """The family name the EPUB's stylesheet asks for: one per role, its weights its faces."""
+        return css_family(self.role)
 
     @property
     def is_cff(self) -> bool:
@@ -42,7 +46,7 @@ class EmbeddedFont:
 
     @property
     def file_name(self) -> str:
-        return f"{self.role}.{'otf' if self.is_cff else 'ttf'}"
+        return f"{self.role}-{self.weight}.{'otf' if self.is_cff else 'ttf'}"
 
     @property
     def media_type(self) -> str:
@@ -75,18 +79,24 @@ def _subset(face: FontFace, chars: frozenset[str]) -> bytes:
     return result.blob.data
 
 
-def embedded_fonts(chars_by_role: dict[str, set[str]], cache: PageCache | None = None) -> tuple[EmbeddedFont, ...]:
-    """Each role of EMBEDDED_ROLES in chars_by_role as its face subset to the characters given for it."""
+def css_family(role: str) -> str:
+    return f"layout-{role}"
+
+
+def embedded_fonts(texts: dict[tuple[str, FontFace], set[str]], cache: PageCache | None = None
+                   ) -> tuple[EmbeddedFont, ...]:
+    """Each (role, face) of texts, in its order, as the face subset to the characters given for it; a face
+    nothing is set in is not shipped."""
     fonts = []
-    for role in EMBEDDED_ROLES:
-        if not chars_by_role.get(role):
-            continue  # a face nothing is set in is not shipped
-        face, chars = resolve(role), frozenset(chars_by_role[role])
+    for (role, face), found in texts.items():
+        if not found:
+            continue
+        chars = frozenset(found)
         if cache:
             key = cache.bytes_key("font subset", f"uharfbuzz {hb.__version__}",
                                   f"{file_fingerprint(Path(face.path))}#{face.index}", "".join(sorted(chars)))
             data = cache.made(key, lambda: _subset(face, chars))
         else:
             data = _subset(face, chars)
-        fonts.append(EmbeddedFont(role, f"layout-{role}", face.weight, data))
+        fonts.append(EmbeddedFont(role, face.weight, data))
     return tuple(fonts)
