@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from layout.check.kept import CACHE_VAR
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "issues" / "xuhui-2021-01-22"
 SEED = ROOT / "tests" / "fixtures" / "import" / "seed-page.txt"  # a copy of shared/seeds/000_7d77dde7ee23e916.txt
@@ -129,14 +131,26 @@ def english_messages():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def validations_kept_per_run(tmp_path_factory):
+    """EPUBCheck and Ace run once per file's bytes in a test run, on whichever worker asks first
+    (layout/check/kept.py), the CLI's subprocesses included; the findings stay in the run's tmp folder."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(CACHE_VAR, str(_run_folder(tmp_path_factory) / "validations"))
+        yield
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder: under xdist every worker's base temporary folder is inside it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """The folder `name`, filled by make(folder) once per test run: under xdist every worker's base
     temporary folder is inside the run's, so the workers find one another's folder there, and a lock
     makes the second to ask wait for the first to finish. Tests only read it (copy it to change it)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    root = base / "shared"
+    root = _run_folder(tmp_path_factory) / "shared"
     root.mkdir(exist_ok=True)
     folder, done = root / name, root / f"{name}.done"
     with open(root / f"{name}.lock", "w") as lock:
