@@ -5,7 +5,8 @@ time); tests that need the sample built use the session's `sample_build` (copy i
 it: its page cache comes along). Validator-heavy tests are marked `slow` (see pyproject.toml).
 
 Builds that many tests read are made once per test run with `shared_folder`, however many xdist
-workers the run has: the first worker to ask builds, the others wait for it and read the same files."""
+workers the run has: the first worker to ask builds, the others wait for it and read the same files.
+`run_layout` runs the CLI in the test's process; EPUBCheck and Ace see each EPUB's bytes once per run."""
 from __future__ import annotations
 
 import contextlib
@@ -83,13 +84,19 @@ def write_issue(root: Path, articles: dict[str, str] | None = None, toml: str = 
 def run_layout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """`layout ARGS` run in this process, as the command line runs it: the exit code, stdout and stderr
     as a subprocess would give them (an uncaught exception is its traceback on stderr and exit code 1).
-    A new interpreter costs about a second of imports per call; the CLI is made to run more than once
-    in one process (the preview does). run_layout_process is the real `python -m layout.cli`."""
+    A new interpreter costs its imports on every call, and each build its own fork server (WeasyPrint
+    loaded again); the CLI is made to run more than once in one process (the preview does).
+    run_layout_process is the real `python -m layout.cli`, for the few end-to-end tests."""
+    from layout import messages
     from layout.cli import main
 
     argv = [*map(str, args)]
-    with _in_folder(cwd):
-        result = CliRunner().invoke(main, argv, prog_name=PROG_NAME, terminal_width=_help_width())
+    chosen = list(messages._chosen)  # the CLI's --lang is the CLI's: a subprocess left this process's alone
+    try:
+        with _in_folder(cwd):
+            result = CliRunner().invoke(main, argv, prog_name=PROG_NAME, terminal_width=_help_width())
+    finally:
+        messages._chosen[:] = chosen
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(*result.exc_info)[1:])
