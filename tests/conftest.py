@@ -5,24 +5,32 @@ time); tests that need the sample built use the session's `sample_build` (copy i
 it: its page cache comes along). Validator-heavy tests are marked `slow` (see pyproject.toml).
 
 Builds that many tests read are made once per test run with `shared_folder`, however many xdist
-workers the run has: the first worker to ask builds, the others wait for it and read the same files."""
+workers the run has: the first worker to ask builds, the others wait for it and read the same files.
+`run_layout` runs the CLI in the test's process; EPUBCheck and Ace see each EPUB's bytes once per run."""
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from layout.check.kept import CACHE_VAR
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "issues" / "xuhui-2021-01-22"
 SEED = ROOT / "tests" / "fixtures" / "import" / "seed-page.txt"  # a copy of shared/seeds/000_7d77dde7ee23e916.txt
 LAYOUT = [sys.executable, "-m", "layout.cli"]
+HELP_COLUMNS = 80  # click's fallback terminal width, and its widest help
+PROG_NAME = "python -m layout.cli"  # what click calls the program run as LAYOUT (its usage lines say it)
 os.environ.pop("XDG_CACHE_HOME", None)  # builds keep their page cache in their own output folder
 
 ISSUE_TOML = """\
@@ -74,7 +82,48 @@ def write_issue(root: Path, articles: dict[str, str] | None = None, toml: str = 
 
 
 def run_layout(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`layout ARGS` run in this process, as the command line runs it: the exit code, stdout and stderr
+    as a subprocess would give them (an uncaught exception is its traceback on stderr and exit code 1).
+    A new interpreter costs its imports on every call, and each build its own fork server (WeasyPrint
+    loaded again); the CLI is made to run more than once in one process (the preview does).
+    run_layout_process is the real `python -m layout.cli`, for the few end-to-end tests."""
+    from layout import messages
+    from layout.cli import main
+
+    argv = [*map(str, args)]
+    chosen = list(messages._chosen)  # the CLI's --lang is the CLI's: a subprocess left this process's alone
+    try:
+        with _in_folder(cwd):
+            result = CliRunner().invoke(main, argv, prog_name=PROG_NAME, terminal_width=_help_width())
+    finally:
+        messages._chosen[:] = chosen
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(*result.exc_info)[1:])
+    return subprocess.CompletedProcess([*LAYOUT, *argv], result.exit_code, result.stdout, stderr)
+
+
+def run_layout_process(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`python -m layout.cli ARGS` in a new interpreter: for the end-to-end tests of the exit-code path."""
     return subprocess.run([*LAYOUT, *map(str, args)], cwd=cwd, capture_output=True, text=True)
+
+
+def _help_width() -> int:
+    """The width click gives help in a subprocess whose stdout is a pipe: $COLUMNS, else 80, less 2
+    (click's CliRunner would force 80)."""
+    columns = int(os.environ.get("COLUMNS") or 0) or HELP_COLUMNS
+    return max(min(columns, HELP_COLUMNS) - 2, 50)
+
+
+@contextlib.contextmanager
+def _in_folder(folder: Path):
+    """The working folder changed for a block, as a subprocess's cwd (one test at a time per process)."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -89,14 +138,26 @@ def english_messages():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def validations_kept_per_run(tmp_path_factory):
+    """EPUBCheck and Ace run once per file's bytes in a test run, on whichever worker asks first
+    (layout/check/kept.py), the CLI's subprocesses included; the findings stay in the run's tmp folder."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(CACHE_VAR, str(_run_folder(tmp_path_factory) / "validations"))
+        yield
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder: under xdist every worker's base temporary folder is inside it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """The folder `name`, filled by make(folder) once per test run: under xdist every worker's base
     temporary folder is inside the run's, so the workers find one another's folder there, and a lock
     makes the second to ask wait for the first to finish. Tests only read it (copy it to change it)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    root = base / "shared"
+    root = _run_folder(tmp_path_factory) / "shared"
     root.mkdir(exist_ok=True)
     folder, done = root / name, root / f"{name}.done"
     with open(root / f"{name}.lock", "w") as lock:

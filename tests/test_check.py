@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_layout
+from conftest import run_layout, run_layout_process
 from layout.check import epub_validate
 from layout.check.report import check_outputs
 from layout.errors import BuildError, InputError
@@ -25,7 +25,7 @@ def one_line_error(result, code: int, *fragments: str) -> None:
 def test_a_file_of_another_type_is_refused(tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("稿件\n", encoding="utf-8")
-    one_line_error(run_layout("check", text), 2, "notes.txt", ".pdf", ".epub")
+    one_line_error(run_layout_process("check", text), 2, "notes.txt", ".pdf", ".epub")  # the real exit code
 
 
 def test_a_pdf_that_is_not_a_pdf_is_refused(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 from PIL import Image
 
-from conftest import ROOT, run_layout
+from conftest import ROOT, run_layout_process
 from pdftext import squash
 
 DOCS = ROOT / "docs"
@@ -84,7 +84,7 @@ def test_the_readme_example_builds_and_prints_what_it_says(tmp_path):
     image = re.search(r"file: (images/\S+)", article)[1]
     Image.new("RGB", (1200, 800), (120, 140, 160)).save(issue / image, dpi=(300, 300))
 
-    result = run_layout("build", issue, "-o", tmp_path / "out")
+    result = run_layout_process("build", issue, "-o", tmp_path / "out")  # as an editor runs it, end to end
     assert result.returncode == 0, result.stderr
     printed_as = re.search(r"credit: .*# printed as “([^”]+)”", article)[1]
     with pdfplumber.open(next((tmp_path / "out").glob("*_01.pdf"))) as pdf:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ARTICLE, ISSUE_TOML, LAYOUT, ROOT, run_layout, shared_folder, write_issue
+from conftest import ARTICLE, ISSUE_TOML, LAYOUT, ROOT, run_layout, run_layout_process, shared_folder, write_issue
 from layout.errors import BuildError, InputError
 from layout.model import Issue
 from layout.output import OutputSet
@@ -248,7 +248,7 @@ def test_issue_numbers_must_be_positive(tmp_path, key, value, line):
 ], ids=["noncharacter", "toml escape", "5000 digits", "year 1"])
 def test_cli_says_one_line_and_exits_2(tmp_path, articles, toml):
     issue = write_issue(tmp_path / "i", articles, toml=toml)
-    result = run_layout("build", issue, "-o", tmp_path / "out")
+    result = run_layout_process("build", issue, "-o", tmp_path / "out")  # the interpreter's own exit code
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and re.match(r"layout: \S+:\d+: ", lines[0]) and "Traceback" not in result.stderr

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from conftest import LAYOUT, ROOT
+from conftest import ROOT, run_layout
 from layout.messages import set_language
 
 PAPER, SECTION = "新城报", "要闻"
@@ -26,9 +25,12 @@ NOT_WORDS = re.compile(r"\S*[/.=_]\S*|--?[a-z-]+|[A-Z]{2,}[\w-]*|Ctrl\+C|\([a-z-
 
 
 def _run(lang: str, *args) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
-    env["LANG"] = lang
-    result = subprocess.run([*LAYOUT, *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env)
+    """The CLI's words under LANG=lang and no LC_* (in process: the CLI reads the locale when it runs)."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in [name for name in os.environ if name.startswith("LC_")]:
+            env.delenv(name)
+        env.setenv("LANG", lang)
+        result = run_layout(*args)
     return result.stdout + result.stderr
 
 

