@@ -273,10 +273,14 @@ class _Planner:
     def stackable(self, it: Item) -> bool:
         """A brief that may join a 简讯 stack (not a continuation, nor pinned to a span); in the
         fallback plans, a short bylined story too."""
-        article = self.fits.articles[it.article_id]
         return it.part == 0 and not it.members and not (it.pin and it.pin.span) and not it.stays \
-            and is_brief(article, bylined=self.bylined_briefs) \
-            and not shape_breaks(article, self.fits.shape(it.article_id, 1, house()["headline"]["brief_size"]), False)
+            and is_brief(self.fits.articles[it.article_id], bylined=self.bylined_briefs)
+
+    def breaks_in_a_column(self, aid: str) -> bool:
+        """Whether a brief's headline breaks a word one column wide (B1–B3): it stands at two columns of its
+        own, out of the 简讯 block (it still counts towards the block's min_group)."""
+        return bool(shape_breaks(self.fits.articles[aid], self.fits.shape(aid, 1, house()["headline"]["brief_size"]),
+                                 False))
 
     def stack_briefs(self, chosen: list[Item], required: list[Item], later: list[Item], free_lines: int) -> list[Item]:
         """Briefs offered to a page, from `min_group` on, set as one 简讯 block under one label, flowing
@@ -290,6 +294,8 @@ class _Planner:
         limit = free_lines * house()["briefs"]["max_columns"]  # cells: what the block could hold at most
         stack, cells = [], 0
         for it in briefs:
+            if self.breaks_in_a_column(it.article_id):
+                continue
             need = self.estimate(it)
             if cells + need > limit:
                 break
