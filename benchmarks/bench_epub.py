@@ -1,4 +1,4 @@
-"""EPUB writing time and size on the sample issue: with fonts (three faces subset by HarfBuzz), without,
+"""EPUB writing time and size on the sample issue: with fonts (four faces subset by HarfBuzz), without,
 and with the designed cover; the first round subsets, later rounds hit the subset cache. With --builds: the
 CPU seconds of the EPUB and digital-edition steps of `layout build` of the generated 8-page issue, on a
 clean build, on a rebuild with nothing changed and on a rebuild after a one-sentence edit of one article,
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from layout.build import COVER_DPI, plan_only  # noqa: E402
 from layout.house import FONTS, STYLES  # noqa: E402
 from layout.messages import t  # noqa: E402
-from layout.render.epub import write_epub  # noqa: E402
+from layout.render.epub import FrontPage, write_epub  # noqa: E402
 from layout.render.paint import paint  # noqa: E402
 from layout.render.pdfx import resolve_profile  # noqa: E402
 from layout.render.preview import page_png  # noqa: E402
@@ -58,7 +58,9 @@ def _writer() -> None:
     planned = plan_only(SAMPLE)
     issue, frames = planned.issue, planned.frames
     first = paint(issue, frames, planned.fmt, resolve_profile(issue, STYLES))[0]
-    front = page_png(render_pdf(first, issue.root, (issue.root, STYLES, FONTS)), COVER_DPI)
+    page = render_pdf(first, issue.root, (issue.root, STYLES, FONTS))
+    png = page_png(page, COVER_DPI)
+    front = FrontPage(page, lambda: png)
     for label, cover, fonts in (("no fonts", None, False), ("fonts", None, True), ("fonts + cover", front, True)):
         times, size = [], 0
         for _ in range(ROUNDS):
