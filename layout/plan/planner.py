@@ -32,6 +32,7 @@ from layout.plan.regions import free_rectangles
 
 _OFFER = 1.1  # a page is offered articles for about this share of its free area
 _MISSING = object()  # a page not in the memo (None is a search that closed nothing)
+_FILLERS = "fillers"  # in the memo: the page's search tried its fillers (its entry is under the key with them)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Settled:
 
 # A page's settled copy by page_key: shared by the passes of one plan_issue, and kept between builds
 # (layout.plan.plan_memo) so that an edit searches again only the pages whose inputs changed.
-PageMemo = MutableMapping[str, Settled | None]
+PageMemo = MutableMapping[str, Settled | str | None]
 
 
 def page_fill(page: PagePlan, fmt: PageFormat) -> float:
@@ -241,14 +242,23 @@ class _Planner:
         # 补白: a short item of any later page may close a hole, as an editor fills one.
         others = [it for it in pool if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
         fillers = sorted(others, key=lambda it: self.estimate(it))[:self.cost["fillers"]]
-        key = self.page_key(chosen, fillers, number, next_page, blocks, required)
+        # A page that closes before its fillers are tried does not depend on them: its entry is under the
+        # key without them; one that tried them is under the key with them (_FILLERS says which).
+        key = self.page_key(chosen, [], number, next_page, blocks, required)
         settled = self.memo.get(key, _MISSING)
+        if settled == _FILLERS:
+            key = self.page_key(chosen, fillers, number, next_page, blocks, required)
+            settled = self.memo.get(key, _MISSING)
         if settled is _MISSING:
-            layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
+            layout, tried = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
             if layout is None:  # continuations that cannot all be set here: the copy does not fit, said as such
-                layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=False)
+                layout, more = self.choose(chosen, fillers, number, next_page, blocks, required, strict=False)
+                tried = tried or more
             settled = None if layout is None else Settled(
                 layout.cost, layout.modules(number, fmt.reserved_lines(number), next_page), layout.stones)
+            if tried:
+                self.memo[self.page_key(chosen, [], number, next_page, blocks, required)] = _FILLERS
+                key = self.page_key(chosen, fillers, number, next_page, blocks, required)
             self.memo[key] = settled
         if settled is None and required:
             raise BuildError(self.pin_does_not_fit(number, required, capacity))
@@ -309,9 +319,10 @@ class _Planner:
     # --- one page -----------------------------------------------------------------
 
     def choose(self, chosen: list[Item], fillers: list[Item], number: int, next_page: int | None,
-               blocks: list[Rect], required: list[Item], strict: bool = True) -> Layout | None:
+               blocks: list[Rect], required: list[Item], strict: bool = True) -> tuple[Layout | None, bool]:
         """The best page from the chosen items. Only if it leaves a hole: re-ordered among equals, then
-        with a short item from later in the issue as a filler (补白), as an editor would."""
+        with a short item from later in the issue as a filler (补白), as an editor would. And whether
+        the search went past the re-orderings (only then does the page depend on its fillers)."""
         budget = Budget(self.cost["budget"])
         best: Layout | None = None
         def must(items: list[Item]) -> int:
@@ -319,12 +330,13 @@ class _Planner:
             return max((n + 1 for n, it in enumerate(items) if it in required or (strict and it.part > 0) or it.keep),
                        default=0)
 
-        attempts = _orders(chosen, self.issue, self.cost["shuffles"], must(chosen)) + [chosen + [f] for f in fillers]
+        orders = _orders(chosen, self.issue, self.cost["shuffles"], must(chosen))
+        attempts = orders + [chosen + [f] for f in fillers]
         if not must(chosen[:1]):  # a main story that cannot be set on this page at all waits
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
         # A main story left out is charged as the search charges any item it leaves for later (on the
         # last page: copy that does not fit), or a page without it would look cheaper than one with it.
-        for items in attempts:
+        for n, items in enumerate(attempts):
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
             dropped = [it for it in chosen if it not in items]
             if layout and dropped:
@@ -334,7 +346,7 @@ class _Planner:
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:
                 break
-        return best
+        return best, n >= len(orders)
 
     def solve(self, items: tuple[Item, ...], number: int, next_page: int | None, blocks: list[Rect],
               required: int, budget: Budget) -> Layout | None:
