@@ -118,6 +118,9 @@ def main() -> int:
             except BuildError as e:
                 print(f"{name:<26} refused: {str(e)[:80]}", flush=True)
                 continue
+            except SystemExit as e:  # the generator found no issue the planner fits: the others still run
+                print(f"{name:<26} not generated: {e}", flush=True)
+                continue
             total += warm
             print(f"{name:<26}{pages:>6}{cold:>16.2f}{warm:>9.2f}", flush=True)
         print(f"{'all':<26}{'':>6}{'':>16}{total:>9.2f}")

@@ -7,6 +7,8 @@ from dataclasses import replace
 import pytest
 
 import layout.plan.plan_memo as plan_memo
+import layout.plan.planner as planner
+from benchmarks.make_issue import make_issue
 from conftest import SAMPLE
 from layout.model import Paragraph, Pin
 from layout.plan.compose_cache import StoredFits
@@ -88,3 +90,38 @@ def test_a_damaged_entry_plans_again(sample, fresh, tmp_path, monkeypatch):
     entry.write_bytes(entry.read_bytes().replace(b"[", b"{", 3))
     plan, planned = _build(tmp_path, issue, fmt, pins, monkeypatch)
     assert planned == 1 and plan == fresh
+
+
+def _edited(issue, article):
+    first = next(i for i, b in enumerate(article.blocks) if isinstance(b, Paragraph))
+    blocks = list(article.blocks)
+    blocks[first] = replace(blocks[first], text=blocks[first].text + "记者从区有关部门获悉，这项工作将在年内全面推开。")
+    return replace(issue, articles=tuple(replace(a, blocks=tuple(blocks)) if a.id == article.id else a
+                                         for a in issue.articles))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """The benchmark's 8-page issue of 40 articles (benchmarks/make_issue.py, a fixed seed)."""
+    issue, _ = normalise_issue(load_issue(make_issue(tmp_path_factory.mktemp("generated"))))
+    return issue, page_format(issue.format), load_pins(issue)
+
+
+def test_an_edit_searches_again_only_the_pages_whose_inputs_changed(generated, tmp_path, monkeypatch):
+    issue, fmt, pins = generated
+    first, _ = _build(tmp_path, issue, fmt, pins, monkeypatch)
+    _build(tmp_path, issue, fmt, pins, monkeypatch)  # read back: its pages must stay for the edit
+    searched = []  # the page number of every search
+    choose = planner._Planner.choose
+    monkeypatch.setattr(planner._Planner, "choose", lambda self, *args, **kw: (searched.append(args[2]),
+                                                                               choose(self, *args, **kw))[1])
+    article = sorted(issue.articles, key=lambda a: a.id)[len(issue.articles) // 2]  # as bench_build.py edits
+    page = next(p.number for p in first.pages for m in p.modules if m.article_id == article.id)
+    edited = _edited(issue, article)
+    plan, planned = _build(tmp_path, edited, fmt, pins, monkeypatch)
+    assert planned == 1
+    assert page in searched
+    edit_searches, searched[:] = len(searched), []
+    clean, _ = _build(tmp_path / "clean", edited, fmt, pins, monkeypatch)  # a clean build: every page searched
+    assert plan == clean
+    assert edit_searches < len(searched) / 2  # pages whose inputs did not change are read back

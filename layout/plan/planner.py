@@ -13,9 +13,11 @@ Pure: shapes come from Fits, and a Plan comes out, within a fixed budget of sear
 from __future__ import annotations
 
 import gc
+import hashlib
 import math
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import MutableMapping
 
 from layout.errors import BuildError, CopyOverflow
 from layout.house import house
@@ -30,6 +32,22 @@ from layout.plan.regions import free_rectangles
 
 _OFFER = 1.1  # a page is offered articles for about this share of its free area
 _LATER = 0.65  # a page holds copy set alone in its cheapest shapes for about this share of its free area (the rest: headline slack, wider photos and spans)
+_MISSING = object()  # a page not in the memo (None is a search that closed nothing)
+_FILLERS = "fillers"  # in the memo: the page's search tried its fillers (its entry is under the key with them)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A page's flowing copy as the search set it: what the page reads of the search's best layout."""
+
+    cost: float
+    modules: tuple[Module, ...]  # placed on the page (page number, column, line, 下转)
+    stones: int  # pairs of headlines side by side
+
+
+# A page's settled copy by page_key: shared by the passes of one plan_issue, and kept between builds
+# (layout.plan.plan_memo) so that an edit searches again only the pages whose inputs changed.
+PageMemo = MutableMapping[str, Settled | str | None]
 
 
 def page_fill(page: PagePlan, fmt: PageFormat) -> float:
@@ -64,9 +82,12 @@ def _ad_rect(ad: Ad, fmt: PageFormat, free_lines: int) -> Rect:
 
 class _Planner:
     def __init__(self, issue: Issue, fits: Fits, pins: dict[str, Pin], cost: dict, forced_tombstones: bool = False,
-                 table: LeafTable | None = None, bylined_briefs: bool = False):
+                 table: LeafTable | None = None, bylined_briefs: bool = False, memo: PageMemo | None = None,
+                 digests: dict[str, str] | None = None):
         self.issue, self.fits, self.pins, self.fmt = issue, fits, pins, fits.fmt
         self.cost = cost
+        self.memo = {} if memo is None else memo
+        self.digests = {} if digests is None else digests  # article id → digest of it (page_key)
         self.table = table or LeafTable(fits, cost)  # shared by the plans of the same costs (plan_issue)
         # Headlines side by side are weighed against copy left for later pages: dearer at first, and
         # cheaper than leaving copy over only when the issue cannot be planned otherwise (plan_issue).
@@ -143,7 +164,7 @@ class _Planner:
         # Where the other pins start: a pinned article never runs into one below it.
         starts = [(it.pin.column or 0, it.pin.line or 0, it.pin.span or 1, 1) for it in placed_pins]
         # The first position pin is tried at a few heights (the rest of the page is planned around each).
-        best: tuple[float, list[Module], Layout | None] | None = None
+        best: tuple[float, list[Module], Settled | None] | None = None
         variants = [None]
         if placed_pins:
             others = starts[1:]
@@ -176,8 +197,7 @@ class _Planner:
         if best is None:
             raise failure
         _, fixed, layout = best
-        top = fmt.reserved_lines(number)
-        modules = list(fixed) + list(layout.modules(number, top, next_page) if layout else ())
+        modules = list(fixed) + list(layout.modules if layout else ())
         modules = rank_headlines(modules, self.issue, self.fits, number == self.numbers[0])
         modules.sort(key=lambda m: (m.line, m.column))
         if layout and layout.stones:
@@ -199,7 +219,7 @@ class _Planner:
         return (page,) if page is not None else self.section_pages(aid)
 
     def rest_of_page(self, number: int, next_page: int | None, pinned: list[Item], fixed: list[Module],
-                     blocks: list[Rect], carry: list[Item], pool: list[Item], free_lines: int) -> Layout | None:
+                     blocks: list[Rect], carry: list[Item], pool: list[Item], free_lines: int) -> Settled | None:
         """The page's flowing copy around its fixed blocks: its own (pinned to it, of its section), jumped
         continuations, then the rest of the issue in priority order."""
         fmt = self.fmt
@@ -229,12 +249,41 @@ class _Planner:
         # 补白: a short item of any later page may close a hole, as an editor fills one.
         others = [it for it in pool if it not in chosen and not any(it.article_id in c.ids for c in chosen)]
         fillers = sorted(others, key=lambda it: self.estimate(it))[:self.cost["fillers"]]
-        layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
-        if layout is None:  # continuations that cannot all be set here: the copy does not fit, said as such
-            layout = self.choose(chosen, fillers, number, next_page, blocks, required, strict=False)
-        if layout is None and required:
+        # A page that closes before its fillers are tried does not depend on them: its entry is under the
+        # key without them; one that tried them is under the key with them (_FILLERS says which).
+        key = self.page_key(chosen, [], number, next_page, blocks, required)
+        settled = self.memo.get(key, _MISSING)
+        if settled == _FILLERS:
+            key = self.page_key(chosen, fillers, number, next_page, blocks, required)
+            settled = self.memo.get(key, _MISSING)
+        if settled is _MISSING:
+            layout, tried = self.choose(chosen, fillers, number, next_page, blocks, required, strict=True)
+            if layout is None:  # continuations that cannot all be set here: the copy does not fit, said as such
+                layout, more = self.choose(chosen, fillers, number, next_page, blocks, required, strict=False)
+                tried = tried or more
+            settled = None if layout is None else Settled(
+                layout.cost, layout.modules(number, fmt.reserved_lines(number), next_page), layout.stones)
+            if tried:
+                self.memo[self.page_key(chosen, [], number, next_page, blocks, required)] = _FILLERS
+                key = self.page_key(chosen, fillers, number, next_page, blocks, required)
+            self.memo[key] = settled
+        if settled is None and required:
             raise BuildError(self.pin_does_not_fit(number, required, capacity))
-        return layout
+        return settled
+
+    def page_key(self, chosen: list[Item], fillers: list[Item], number: int, next_page: int | None,
+                 blocks: list[Rect], required: list[Item]) -> str:
+        """A digest of everything the search of a page's flowing copy (choose) reads: the items and
+        fillers with every article in them, which must be placed, what leaving each costs, the blocks,
+        the page's place in the issue and the plan's costs. Pages with the same key set the same."""
+        items = chosen + fillers
+        for aid in {aid for it in items for aid in it.ids} - self.digests.keys():
+            self.digests[aid] = hashlib.sha256(repr(self.issue.article(aid)).encode()).hexdigest()
+        parts = (sorted(self.cost.items()), self.tombstone, self.forced, repr(self.fmt), number, next_page,
+                 number == self.numbers[0], number == self.numbers[-1], blocks, chosen, fillers,
+                 [it in required for it in items], [self.leave_cost(it, number) for it in items],
+                 [self.digests[aid] for it in items for aid in it.ids])
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def section_copy(self, number: int, pool: list[Item]) -> list[Item]:
         """The page's section copy, in priority order. An article whose section has a later page is
@@ -317,9 +366,10 @@ class _Planner:
     # --- one page -----------------------------------------------------------------
 
     def choose(self, chosen: list[Item], fillers: list[Item], number: int, next_page: int | None,
-               blocks: list[Rect], required: list[Item], strict: bool = True) -> Layout | None:
+               blocks: list[Rect], required: list[Item], strict: bool = True) -> tuple[Layout | None, bool]:
         """The best page from the chosen items. Only if it leaves a hole: re-ordered among equals, then
-        with a short item from later in the issue as a filler (补白), as an editor would."""
+        with a short item from later in the issue as a filler (补白), as an editor would. And whether
+        the search went past the re-orderings (only then does the page depend on its fillers)."""
         budget = Budget(self.cost["budget"])
         best: Layout | None = None
         def must(items: list[Item]) -> int:
@@ -327,12 +377,13 @@ class _Planner:
             return max((n + 1 for n, it in enumerate(items) if it in required or (strict and it.part > 0) or it.keep),
                        default=0)
 
-        attempts = _orders(chosen, self.issue, self.cost["shuffles"], must(chosen)) + [chosen + [f] for f in fillers]
+        orders = _orders(chosen, self.issue, self.cost["shuffles"], must(chosen))
+        attempts = orders + [chosen + [f] for f in fillers]
         if not must(chosen[:1]):  # a main story that cannot be set on this page at all waits
             attempts += [chosen[n:] for n in range(1, len(chosen)) if must(chosen[n:]) or not must(chosen)]
         # A main story left out is charged as the search charges any item it leaves for later (on the
         # last page: copy that does not fit), or a page without it would look cheaper than one with it.
-        for items in attempts:
+        for n, items in enumerate(attempts):
             layout = self.solve(tuple(items), number, next_page, blocks, must(items), budget)
             dropped = [it for it in chosen if it not in items]
             if layout and dropped:
@@ -342,7 +393,7 @@ class _Planner:
                 best = layout
             if (best and (best.hole == 0 or items is attempts[-1])) or budget.left <= 0:
                 break
-        return best
+        return best, n >= len(orders)
 
     def solve(self, items: tuple[Item, ...], number: int, next_page: int | None, blocks: list[Rect],
               required: int, budget: Budget) -> Layout | None:
@@ -542,10 +593,12 @@ class _Planner:
                     fill=math.floor(fill * 100))))
 
 
-def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> Plan:
+def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None, memo: PageMemo | None = None) -> Plan:
     """Every article on the issue's pages, page by page: ads and pinned articles first, then the rest
     in priority order, continuations of jumped articles on the next page. Copy left over after the
-    last page is an error (CopyOverflow) naming the articles and the amount; nothing is dropped."""
+    last page is an error (CopyOverflow) naming the articles and the amount; nothing is dropped.
+    `memo` holds pages searched before (by Settled's key: the same inputs set the same page); the
+    passes below share it, so a page a failed pass searched is not searched again."""
     # The search makes millions of small objects that all live until the plan is made: the cyclic
     # collector would walk them again and again for nothing (a third of the time). Reference
     # counting still frees what dies; the collector runs again once the plan is made.
@@ -565,11 +618,13 @@ def plan_issue(issue: Issue, fits: Fits, pins: dict[str, Pin] | None = None) -> 
         least: tuple[int, _Planner, list[Item]] | None = None
         # A leaf depends on its item, span, context and the costs, not on forced pairs: one table per costs.
         tables = {False: LeafTable(fits, cost), True: LeafTable(fits, tight)}
+        memo = {} if memo is None else memo
+        digests: dict[str, str] = {}
         passes = ((cost, False, False), (cost, False, True), (cost, True, True), (tight, False, False),
                   (tight, True, True))  # (costs, forced pairs, bylined briefs)
         for costs, forced, bylined in passes:
             planner = _Planner(issue, fits, pins or {}, costs, forced_tombstones=forced, table=tables[costs is tight],
-                               bylined_briefs=bylined)
+                               bylined_briefs=bylined, memo=memo, digests=digests)
             try:
                 plan, leftover = planner.plan()
             except BuildError as e:  # a pin that cannot hold in this plan
