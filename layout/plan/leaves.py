@@ -24,10 +24,6 @@ from layout.plan.literary import is_literary
 Arrangement = Literal["under", "above", "west", "east"]
 from layout.plan.photos import PhotoRow, body_chars, photo_rows, standing
 
-# Lines of air the page's main story may keep over its headline group (others: [planner] head_drop_lines,
-# narrow_drop_lines): one clears a neighbour's 主题 that ends just below its own starts, more would read as a hole.
-LEAD_DROP_LINES = 1
-
 
 @dataclass(frozen=True)
 class Item:
@@ -223,12 +219,10 @@ class LeafTable:
         # (min_column_lines each), not spread a line a column over the photo's width.
         text_columns = max(1, count // house()["module"]["min_column_lines"]) \
             if item.part == 0 and standing(article, ctx.lead) == "news" else span
-        # Slack lines shared around the headline group, or (over text) the group dropped under up to a few
-        # lines of air: its 主题 off level with a neighbour's at the same top (H4). The page's main story
-        # drops at most a line (its headline leads the page).
-        most = 0 if arrangement != "under" else LEAD_DROP_LINES if ctx.lead else \
-            c["narrow_drop_lines"] if span <= c["brief_max_span"] else c["head_drop_lines"]
-        drops = [(0, d) for d in range(1, most + 1)]
+        # Slack lines shared around the headline group, or (over text, not the page's main story) the
+        # group dropped under a few lines of air: its 主题 off level with a neighbour's at the same top (H4).
+        drops = [] if arrangement != "under" or ctx.lead else [(0, c["head_drop_lines"])] + (
+            [(0, c["narrow_drop_lines"])] if span <= c["brief_max_span"] else [])
         for e, drop in [(e, 0) for e in range(c["max_head_extra"] + 1)] + drops:
             head = shape.head_lines + e
             if arrangement == "above":
