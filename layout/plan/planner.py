@@ -443,11 +443,12 @@ class _Planner:
             if best and (overall is None or best.cost < overall.cost):
                 overall = best
             # Every item placed (no brief of a stack left out): headlines side by side only where nothing
-            # else closes the page (a hole in a page before the last does not), forced or not; a hole
-            # found before the modes that allow one is searched again in them.
-            open_page = overall is not None and overall.hole and (next_page is not None or not allow_blank)
+            # else closes the page (a hole in a page before the last does not), or once they are forced,
+            # only if they make the page cheaper.
+            open_page = overall is not None and overall.hole and next_page is not None
             if overall and len(overall.placements) == len(items) and not overall.unplaced \
-                    and overall.cost < self.cost["overflow"] and (overall.cost < self.tombstone or not open_page):
+                    and overall.cost < self.cost["overflow"] \
+                    and (overall.cost < self.tombstone or not (self.forced or open_page)):
                 break
         return overall
 
