@@ -229,8 +229,7 @@ class PageSearch:
         elif j == i + 1:
             found = [self._place(i, leaf) for leaf in self.leaves(i, w).get(h, [])]
         else:
-            # The `keep` cheapest options, as (cost, tie, first, second, dx, dy, edges), in order, one for each
-            # edges (_keep): Layouts are made
+            # The `keep` cheapest options, as (cost, tie, first, second, dx, dy), in order: Layouts are made
             # only for those. `count` is the options considered (ties are broken by it, as the steps they
             # spend): an option is kept only if it is cheaper than the dearest kept, so once one is not, the
             # dearer ones after it (layouts are found cheapest first) are only counted.
@@ -259,9 +258,12 @@ class PageSearch:
                                     break
                                 count += len(below) - m
                                 break
-                            sig = (a.left_heads + shifted(b.left_heads, h1), a.right_heads + shifted(b.right_heads, h1))
-                            worst = _keep(kept, (cost, count, a, b, 0, h1, sig), keep, worst)
+                            insort(kept, (cost, count, a, b, 0, h1))
                             count += 1
+                            if len(kept) > keep:
+                                kept.pop()
+                            if len(kept) == keep:
+                                worst = kept[-1][0]
                         else:
                             continue
                         if m == 0:
@@ -281,15 +283,18 @@ class PageSearch:
                                     continue  # not an option: not counted
                                 cost = a.cost + b.cost + stones * tombstone
                                 if cost < worst:
-                                    worst = _keep(kept, (cost, count, a, b, w1, 0, (a.left_heads, b.right_heads)),
-                                                  keep, worst)
+                                    insort(kept, (cost, count, a, b, w1, 0))
+                                    if len(kept) > keep:
+                                        kept.pop()
+                                    if len(kept) == keep:
+                                        worst = kept[-1][0]
                                 count += 1
             self.budget.spend(count)
             # (cost, tie) is unique: the layouts themselves are never compared.
-            found = [_under(a, b, dy, low) if dy else _beside(a, b, dx, tombstone) for _, _, a, b, dx, dy, _ in kept]
+            found = [_under(a, b, dy, low) if dy else _beside(a, b, dx, tombstone) for _, _, a, b, dx, dy in kept]
         # Cheapest first as they come: a leaf's layouts in the order of its leaves (layout.plan.leaves sorts
         # them by cost), a cut's in the order they were kept.
-        result = tuple(found if j == i + 1 else found[: self.cost["candidates"]])
+        result = tuple(found[: self.cost["candidates"]])
         self._solved[key] = result
         return result
 
@@ -356,24 +361,6 @@ class PageSearch:
             return result
 
         return deal(0, 0)
-
-
-def _keep(kept: list[tuple], option: tuple, keep: int, worst: float) -> float:
-    """Put an option (cost, tie, first, second, dx, dy, edges) among the `keep` cheapest kept, at most
-    one for each edges (the 主题 bands along the layout's left and right edges): layouts that meet a
-    neighbour alike are one choice to the cut that joins them, and kept apart they give the cuts
-    above them other edges to join without headlines side by side (H4). The dearest kept, once full."""
-    edges = option[6]
-    for n, other in enumerate(kept):
-        if other[6] == edges:
-            if other[0] <= option[0]:
-                return worst
-            del kept[n]
-            break
-    insort(kept, option)
-    if len(kept) > keep:
-        kept.pop()
-    return kept[-1][0] if len(kept) == keep else math.inf
 
 
 def _jumpers(fits: Fits, items: tuple[Item, ...]) -> frozenset[int]:
