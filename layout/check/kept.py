@@ -4,8 +4,8 @@ A test run sets it to a folder inside the run's temporary folder: the same bytes
 checked again with other options, on any xdist worker) are validated once, by really running the
 validator; nothing is kept without it, nor when the validator gave no report (run raises). The findings
 are the validators' own words (EPUBCheck's and Ace's, in English), whatever the language. A lock per
-entry makes a second process asking for the same file wait for the first. A validator that is not installed raises before it is asked (ToolMissing):
-"not checked" is never taken from here. The print preflight is not kept: its findings are in the
+entry makes a second process asking for the same file wait for the first. A validator that is not
+installed raises before it is asked (ToolMissing): "not checked" is never taken from here. The print preflight is not kept: its findings are in the
 catalog's language, and it takes a second or two.
 """
 from __future__ import annotations

